@@ -1,0 +1,91 @@
+// One handler per contract channel, over the core services. Arguments arrive already validated.
+import type { z } from 'zod';
+import type { Channel, Contract, ResultOf } from '../../shared/contract';
+import { AirlockError } from '../errors';
+import { listAudit, verifyAudit } from '../govern/audit';
+import { getSettings, updateSettings } from '../govern/settings';
+import { addUser, changeOwnPassword, disableUser, enableUser, listUsers, resetPassword, setRoles } from '../govern/users';
+import { requireUser } from '../govern/users-repo';
+import { createWorkspace, probeWorkspace, unlockWorkspace } from '../store/workspace';
+import { APP_NAME, APP_VERSION } from '../version';
+import type { AirlockService, OpenSession } from './service';
+
+type Args<C extends Channel> = z.output<Contract[C]['args']>;
+type Handler<C extends Channel> = (svc: AirlockService, args: Args<C>, session: OpenSession | null) => Promise<ResultOf<C>> | ResultOf<C>;
+
+function must(session: OpenSession | null): OpenSession {
+  // The dispatcher has already checked access; this only narrows the type.
+  if (!session) throw new AirlockError('UNAUTHENTICATED', 'You are not logged in. Unlock the workspace first.');
+  return session;
+}
+
+// After a user change, refresh the session's own row so role changes to oneself apply at once.
+function refreshActor(s: OpenSession): void {
+  s.user = requireUser(s.ws.db, s.user.username);
+}
+
+export const handlers: { [C in Channel]: Handler<C> } = {
+  'app:info': () => ({ name: APP_NAME, version: APP_VERSION }),
+  'workspace:probe': (_svc, { path }) => ({ state: probeWorkspace(path) }),
+  'workspace:create': async (svc, a) => {
+    const { workspace, user } = await createWorkspace(a.path, { username: a.username, displayName: a.displayName, password: a.password }, svc.options);
+    return svc.start(workspace, user);
+  },
+  'workspace:chooseFolder': async (svc) => {
+    if (!svc.options.chooseFolder) throw new AirlockError('NOT_AVAILABLE', 'The folder picker is only available in the desktop app. Type the folder path instead.');
+    return { path: await svc.options.chooseFolder() };
+  },
+  'session:login': async (svc, a) => {
+    // One session at a time: unlocking again (say, after a reload) first closes the open store.
+    svc.end();
+    const { workspace, user } = await unlockWorkspace(a.path, a.username, a.password, svc.options);
+    return svc.start(workspace, user);
+  },
+  'session:logout': (svc) => {
+    svc.end('logout');
+    return { ok: true as const };
+  },
+  'session:status': (svc) => {
+    const s = svc.checkIdle();
+    return { session: s ? svc.info(s) : null, idleSecondsLeft: s ? svc.idleSecondsLeft(s) : null };
+  },
+  'session:touch': () => ({ ok: true as const }),
+  'session:changePassword': async (_svc, a, session) => {
+    const s = must(session);
+    await changeOwnPassword(s.ws, s.user, a.currentPassword, a.newPassword);
+    return { ok: true as const };
+  },
+  'users:list': (_svc, _a, session) => {
+    const s = must(session);
+    return listUsers(s.ws, s.user);
+  },
+  'users:add': async (_svc, a, session) => {
+    const s = must(session);
+    return addUser(s.ws, s.user, a);
+  },
+  'users:disable': (_svc, a, session) => {
+    const s = must(session);
+    return disableUser(s.ws, s.user, a.username);
+  },
+  'users:enable': async (_svc, a, session) => {
+    const s = must(session);
+    return enableUser(s.ws, s.user, a.username, a.password);
+  },
+  'users:resetPassword': async (_svc, a, session) => {
+    const s = must(session);
+    return resetPassword(s.ws, s.user, a.username, a.password);
+  },
+  'users:setRoles': (_svc, a, session) => {
+    const s = must(session);
+    const result = setRoles(s.ws, s.user, a.username, a.roles);
+    refreshActor(s);
+    return result;
+  },
+  'audit:list': (_svc, a, session) => listAudit(must(session).ws.db, a),
+  'audit:verify': (_svc, _a, session) => verifyAudit(must(session).ws.db),
+  'settings:get': (_svc, _a, session) => getSettings(must(session).ws.db),
+  'settings:update': (svc, a, session) => {
+    const s = must(session);
+    return updateSettings(s.ws.db, s.user.username, a, svc.now());
+  },
+};

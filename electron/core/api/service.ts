@@ -1,0 +1,127 @@
+// The service behind every IPC channel: validates arguments against the contract, checks the session,
+// its idle time and the caller's roles, runs the handler, validates the result, and returns an Envelope.
+// Main's ipcMain handlers and the end-to-end bridge both call dispatch(), so they behave the same.
+import { contract, type Channel, type Envelope, type ResultOf, type Role, type SessionInfo } from '../../shared/contract';
+import { AirlockError, ForbiddenError, toWireError } from '../errors';
+import { appendAudit } from '../govern/audit';
+import { getSettings } from '../govern/settings';
+import type { UserRow } from '../govern/users-repo';
+import type { Workspace, WorkspaceOptions } from '../store/workspace';
+import { handlers } from './handlers';
+
+export interface ServiceOptions extends WorkspaceOptions {
+  // The native folder picker; only the Electron main process has one.
+  chooseFolder?: () => Promise<string | null>;
+  // Unexpected errors go here (never to the renderer, which gets a generic sentence).
+  logError?: (err: unknown) => void;
+}
+
+export interface OpenSession {
+  ws: Workspace;
+  user: UserRow;
+  lastActivity: number;
+}
+
+const ROLE_NAMES: Record<Role, string> = { steward: 'data steward', reviewer: 'reviewer', admin: 'admin' };
+
+export class AirlockService {
+  private session: OpenSession | null = null;
+  private idleLockedAfter: number | null = null;
+
+  constructor(readonly options: ServiceOptions = {}) {}
+
+  now(): Date {
+    return this.options.now ? this.options.now() : new Date();
+  }
+
+  get current(): OpenSession | null {
+    return this.session;
+  }
+
+  start(ws: Workspace, user: UserRow): SessionInfo {
+    this.end();
+    this.session = { ws, user, lastActivity: this.now().getTime() };
+    this.idleLockedAfter = null;
+    return this.info(this.session);
+  }
+
+  info(s: OpenSession): SessionInfo {
+    return {
+      username: s.user.username,
+      displayName: s.user.displayName,
+      roles: s.user.roles,
+      workspacePath: s.ws.dir,
+      workspaceId: s.ws.workspaceId,
+      idleTimeoutMinutes: getSettings(s.ws.db).idleTimeoutMinutes,
+    };
+  }
+
+  // Ends the session and closes the store (the key is zeroed); `reason` goes into the audit chain.
+  end(reason: 'logout' | 'idle' | 'shutdown' = 'logout'): void {
+    const s = this.session;
+    if (!s) return;
+    this.session = null;
+    try {
+      appendAudit(s.ws.db, { actor: s.user.username, action: reason === 'logout' ? 'logout' : 'session.locked', subject: s.user.username, details: { reason } }, this.now());
+    } finally {
+      s.ws.close();
+    }
+  }
+
+  idleSecondsLeft(s: OpenSession): number {
+    const timeoutMs = getSettings(s.ws.db).idleTimeoutMinutes * 60_000;
+    return Math.max(0, Math.floor((s.lastActivity + timeoutMs - this.now().getTime()) / 1000));
+  }
+
+  // Locks an idle session; returns the still-live session or null.
+  checkIdle(): OpenSession | null {
+    const s = this.session;
+    if (!s) return null;
+    if (this.idleSecondsLeft(s) > 0) return s;
+    this.idleLockedAfter = getSettings(s.ws.db).idleTimeoutMinutes;
+    this.end('idle');
+    return null;
+  }
+
+  private requireSession(access: 'session' | readonly Role[]): OpenSession {
+    const s = this.checkIdle();
+    if (!s) {
+      if (this.idleLockedAfter !== null) {
+        throw new AirlockError('SESSION_EXPIRED', `Airlock locked after ${this.idleLockedAfter} minutes without activity. Log in again.`);
+      }
+      throw new AirlockError('UNAUTHENTICATED', 'You are not logged in. Unlock the workspace first.');
+    }
+    if (access !== 'session' && !access.some((r) => s.user.roles.includes(r))) {
+      throw new ForbiddenError(`This needs the ${access.map((r) => ROLE_NAMES[r]).join(' or ')} role, which your account does not have.`);
+    }
+    return s;
+  }
+
+  async dispatch(channel: string, rawArgs: unknown): Promise<Envelope<unknown>> {
+    try {
+      if (!Object.hasOwn(contract, channel)) throw new AirlockError('UNKNOWN_CHANNEL', `Unknown request “${channel}”.`);
+      const value = await this.call(channel as Channel, rawArgs);
+      return { ok: true, value };
+    } catch (err) {
+      if (!(err instanceof AirlockError)) this.options.logError?.(err);
+      return { ok: false, error: toWireError(err) };
+    }
+  }
+
+  // Typed entry for in-process callers (CLI, tests): throws AirlockError instead of returning an envelope.
+  async call<C extends Channel>(channel: C, rawArgs: unknown): Promise<ResultOf<C>> {
+    const spec = contract[channel];
+    const parsed = spec.args.safeParse(rawArgs ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      throw new AirlockError('INVALID_ARGUMENT', `${where}${issue?.message ?? 'invalid request'}`);
+    }
+    const session = spec.access === 'public' ? null : this.requireSession(spec.access);
+    if (session && channel !== 'session:status') session.lastActivity = this.now().getTime();
+    const handler = handlers[channel] as (svc: AirlockService, args: unknown, session: OpenSession | null) => Promise<unknown>;
+    const result = await handler(this, parsed.data, session);
+    // Results are checked too, so nothing outside the contract (a key, a path) can slip through.
+    return spec.result.parse(result) as ResultOf<C>;
+  }
+}

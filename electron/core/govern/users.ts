@@ -1,0 +1,137 @@
+// User management on an open workspace: every change updates the database, the key slots and the audit
+// chain together (the key-slot file is written inside the transaction, so a failure rolls both back).
+import { displayNameSchema, rolesSchema, type Role, type UserView } from '../../shared/contract';
+import { AirlockError, ForbiddenError, InvalidCredentialsError } from '../errors';
+import { findSlot, putSlot, readKeySlots, removeSlot, slotKey, unwrapKey } from '../store/keyslots';
+import type { Workspace } from '../store/workspace';
+import { parseOrThrow } from '../validate-input';
+import { appendAudit } from './audit';
+import {
+  assertNewPassword,
+  assertUsername,
+  countActiveAdmins,
+  insertUser,
+  listUserRows,
+  markPasswordChanged,
+  requireUser,
+  setRoleRows,
+  setStatus,
+  toView,
+  type UserRow,
+} from './users-repo';
+
+export function requireAdmin(actor: UserRow): void {
+  if (!actor.roles.includes('admin')) throw new ForbiddenError('Only an admin can manage users.');
+}
+
+function lockedUntil(ws: Workspace, username: string): string | null {
+  const until = readKeySlots(ws.keySlotPath).lockouts[slotKey(username)]?.lockedUntil ?? null;
+  return until && new Date(until) > ws.now() ? until : null;
+}
+
+function view(ws: Workspace, username: string): UserView {
+  const u = requireUser(ws.db, username);
+  return toView(u, lockedUntil(ws, u.username));
+}
+
+export function listUsers(ws: Workspace, actor: UserRow): UserView[] {
+  requireAdmin(actor);
+  const file = readKeySlots(ws.keySlotPath);
+  const now = ws.now();
+  return listUserRows(ws.db).map((u) => {
+    const until = file.lockouts[slotKey(u.username)]?.lockedUntil ?? null;
+    return toView(u, until && new Date(until) > now ? until : null);
+  });
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  roles: Role[];
+  password: string;
+}
+
+export async function addUser(ws: Workspace, actor: UserRow, input: NewUser): Promise<UserView> {
+  requireAdmin(actor);
+  assertUsername(input.username);
+  const displayName = parseOrThrow(displayNameSchema, input.displayName);
+  const roles = parseOrThrow(rolesSchema, input.roles);
+  assertNewPassword(input.password);
+  const slot = await ws.wrapFor(input.username, input.password);
+  ws.db.transaction(() => {
+    const ts = ws.now().toISOString();
+    insertUser(ws.db, { username: input.username, displayName, roles, createdBy: actor.username }, ts);
+    appendAudit(ws.db, { actor: actor.username, action: 'user.added', subject: input.username, details: { roles, displayName } }, ws.now());
+    ws.updateKeySlots((f) => putSlot(f, slot));
+  })();
+  return view(ws, input.username);
+}
+
+// The last active admin cannot be disabled or lose the role: the workspace would become unmanageable.
+function assertKeepsAnAdmin(ws: Workspace, target: UserRow): void {
+  if (target.status === 'active' && target.roles.includes('admin') && countActiveAdmins(ws.db) <= 1) {
+    throw new AirlockError('LAST_ADMIN', `“${target.username}” is the only active admin. Give another user the admin role first.`);
+  }
+}
+
+export function disableUser(ws: Workspace, actor: UserRow, username: string): UserView {
+  requireAdmin(actor);
+  const target = requireUser(ws.db, username);
+  if (target.id === actor.id) throw new AirlockError('SELF_ACTION', 'You cannot disable your own account.');
+  if (target.status === 'disabled') return view(ws, username);
+  assertKeepsAnAdmin(ws, target);
+  ws.db.transaction(() => {
+    setStatus(ws.db, target.id, 'disabled');
+    appendAudit(ws.db, { actor: actor.username, action: 'user.disabled', subject: target.username }, ws.now());
+    ws.updateKeySlots((f) => removeSlot(f, target.username));
+  })();
+  return view(ws, username);
+}
+
+async function issueSlot(ws: Workspace, actor: UserRow, username: string, password: string, action: string, mutate: (target: UserRow) => void): Promise<UserView> {
+  const target = requireUser(ws.db, username);
+  assertNewPassword(password);
+  const slot = await ws.wrapFor(target.username, password);
+  ws.db.transaction(() => {
+    mutate(target);
+    markPasswordChanged(ws.db, target.id, ws.now().toISOString());
+    appendAudit(ws.db, { actor: actor.username, action, subject: target.username }, ws.now());
+    ws.updateKeySlots((f) => {
+      const { [slotKey(target.username)]: _cleared, ...lockouts } = f.lockouts;
+      return { ...putSlot(f, slot), lockouts };
+    });
+  })();
+  return view(ws, username);
+}
+
+export function enableUser(ws: Workspace, actor: UserRow, username: string, password: string): Promise<UserView> {
+  requireAdmin(actor);
+  return issueSlot(ws, actor, username, password, 'user.enabled', (t) => setStatus(ws.db, t.id, 'active'));
+}
+
+export function resetPassword(ws: Workspace, actor: UserRow, username: string, password: string): Promise<UserView> {
+  requireAdmin(actor);
+  const target = requireUser(ws.db, username);
+  if (target.status !== 'active') throw new AirlockError('INVALID_ARGUMENT', `“${target.username}” is disabled. Enable the account, which sets a new password.`);
+  return issueSlot(ws, actor, username, password, 'user.password_reset', () => undefined);
+}
+
+export async function changeOwnPassword(ws: Workspace, actor: UserRow, currentPassword: string, newPassword: string): Promise<void> {
+  const slot = findSlot(readKeySlots(ws.keySlotPath), actor.username);
+  const key = slot ? await unwrapKey(slot, currentPassword, ws.workspaceId) : null;
+  if (!key) throw new InvalidCredentialsError();
+  key.fill(0);
+  await issueSlot(ws, actor, actor.username, newPassword, 'user.password_changed', () => undefined);
+}
+
+export function setRoles(ws: Workspace, actor: UserRow, username: string, roles: Role[]): UserView {
+  requireAdmin(actor);
+  const next = parseOrThrow(rolesSchema, roles);
+  const target = requireUser(ws.db, username);
+  if (!next.includes('admin')) assertKeepsAnAdmin(ws, target);
+  ws.db.transaction(() => {
+    setRoleRows(ws.db, target.id, next);
+    appendAudit(ws.db, { actor: actor.username, action: 'user.roles_changed', subject: target.username, details: { from: target.roles, to: next } }, ws.now());
+  })();
+  return view(ws, username);
+}

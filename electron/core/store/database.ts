@@ -1,0 +1,72 @@
+// Opens the one encrypted SQLite file: ChaCha20-Poly1305 (per-page MAC) keyed with the raw random key,
+// an exclusive OS lock, WAL with synchronous=FULL, foreign keys, and an integrity check before any write.
+import Database from 'better-sqlite3-multiple-ciphers';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { AirlockError, WorkspaceBusyError, WorkspaceCorruptError } from '../errors';
+
+export type Db = Database.Database;
+export const DB_FILE = 'airlock.db';
+export const CIPHER = 'chacha20';
+export const CIPHER_LABEL = 'SQLite3MultipleCiphers chacha20 (ChaCha20-Poly1305, per-page MAC, raw 256-bit key)';
+
+function sqliteCode(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+}
+
+function isBusy(err: unknown): boolean {
+  return sqliteCode(err).startsWith('SQLITE_BUSY') || sqliteCode(err).startsWith('SQLITE_LOCKED');
+}
+
+function isDamage(err: unknown): boolean {
+  const code = sqliteCode(err);
+  return code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_IOERR');
+}
+
+export interface OpenOptions {
+  create: boolean;
+}
+
+export function openEncrypted(path: string, key: Buffer, options: OpenOptions): Db {
+  if (key.length !== 32) throw new AirlockError('INTERNAL', 'Database keys are 256 bits.');
+  if (options.create) {
+    // Create the file ourselves with 0600; SQLite gives its -wal and -shm files the same mode.
+    const fd = openSync(path, 'wx', 0o600);
+    closeSync(fd);
+  } else if (!existsSync(path)) {
+    throw new AirlockError('WORKSPACE_NOT_FOUND', `There is no workspace database (${DB_FILE}) in this folder.`);
+  }
+  const db = new Database(path, { fileMustExist: true, timeout: 200 });
+  try {
+    db.pragma(`cipher = '${CIPHER}'`);
+    // x'…' is SQLite3MultipleCiphers' raw-key form: the bytes are the page key, with no second KDF.
+    db.pragma(`key = "x'${key.toString('hex')}'"`);
+    // An exclusive lock held for the connection's life: a second process or window gets SQLITE_BUSY.
+    db.pragma('locking_mode = EXCLUSIVE');
+    if (!options.create) checkIntegrity(db);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    // Take the write lock now rather than on the first write, so "busy" shows at open time.
+    db.exec('BEGIN IMMEDIATE; COMMIT;');
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof AirlockError) throw err;
+    if (isBusy(err)) throw new WorkspaceBusyError();
+    if (isDamage(err)) throw new WorkspaceCorruptError(String(sqliteCode(err)), err);
+    throw err;
+  }
+}
+
+function checkIntegrity(db: Db): void {
+  let rows: { integrity_check: string }[];
+  try {
+    rows = db.pragma('integrity_check') as { integrity_check: string }[];
+  } catch (err) {
+    if (isBusy(err)) throw new WorkspaceBusyError();
+    if (isDamage(err)) throw new WorkspaceCorruptError(`the file cannot be decrypted or read: ${sqliteCode(err)}`, err);
+    throw err;
+  }
+  const problems = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
+  if (problems.length > 0) throw new WorkspaceCorruptError(`integrity check: ${problems.slice(0, 3).join('; ')}`);
+}

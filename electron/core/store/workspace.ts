@@ -1,0 +1,204 @@
+// A workspace is a folder: the encrypted database and the key-slot file beside it.
+// Creating one makes the random key and the first admin; unlocking one turns a password into the key.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Role } from '../../shared/contract';
+import { AccountLockedError, AirlockError, InvalidCredentialsError } from '../errors';
+import { appendAudit } from '../govern/audit';
+import { CIPHER_LABEL, DB_FILE, openEncrypted, type Db } from './database';
+import {
+  DEFAULT_KDF,
+  KEYSLOT_FILE,
+  findSlot,
+  newKeySlotFile,
+  putSlot,
+  readKeySlots,
+  slotKey,
+  unwrapKey,
+  wrapKey,
+  writeKeySlots,
+  type KdfParams,
+  type KeySlotFile,
+  type PendingEvent,
+} from './keyslots';
+import { migrate } from './migrations';
+import { APP_VERSION } from '../version';
+import { assertNewPassword, assertUsername, insertUser, getUserRow, type UserRow } from '../govern/users-repo';
+
+export const MAX_FAILED_LOGINS = 5;
+export const LOCKOUT_MINUTES = 15;
+
+export interface WorkspaceOptions {
+  kdf?: KdfParams;
+  now?: () => Date;
+}
+
+export class Workspace {
+  private key: Buffer | null;
+  readonly kdf: KdfParams;
+  readonly now: () => Date;
+
+  constructor(
+    readonly dir: string,
+    readonly db: Db,
+    key: Buffer,
+    readonly workspaceId: string,
+    options: WorkspaceOptions,
+  ) {
+    this.key = key;
+    this.kdf = options.kdf ?? DEFAULT_KDF;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get keySlotPath(): string {
+    return join(this.dir, KEYSLOT_FILE);
+  }
+
+  // Wraps the open database's key for a user; the key itself never leaves this object.
+  async wrapFor(username: string, password: string) {
+    if (!this.key) throw new AirlockError('INTERNAL', 'The workspace is closed.');
+    return wrapKey(this.key, password, this.workspaceId, username, this.kdf, this.now());
+  }
+
+  // Read-modify-write of the key-slot file, always from disk, so another process's pending events survive.
+  updateKeySlots(change: (file: KeySlotFile) => KeySlotFile): void {
+    writeKeySlots(this.keySlotPath, change(readKeySlots(this.keySlotPath)));
+  }
+
+  get isOpen(): boolean {
+    return this.key !== null;
+  }
+
+  close(): void {
+    if (!this.key) return;
+    this.key.fill(0);
+    this.key = null;
+    this.db.close();
+  }
+}
+
+export type WorkspaceState = 'workspace' | 'empty-folder' | 'missing' | 'not-a-workspace';
+
+export function probeWorkspace(dir: string): WorkspaceState {
+  const path = resolve(dir);
+  if (!existsSync(path)) return 'missing';
+  if (!statSync(path).isDirectory()) return 'not-a-workspace';
+  if (existsSync(join(path, DB_FILE)) && existsSync(join(path, KEYSLOT_FILE))) return 'workspace';
+  return readdirSync(path).length === 0 ? 'empty-folder' : 'not-a-workspace';
+}
+
+export interface NewAdmin {
+  username: string;
+  displayName: string;
+  password: string;
+}
+
+export async function createWorkspace(dir: string, admin: NewAdmin, options: WorkspaceOptions = {}): Promise<{ workspace: Workspace; user: UserRow }> {
+  assertUsername(admin.username);
+  assertNewPassword(admin.password);
+  const path = resolve(dir);
+  const state = probeWorkspace(path);
+  if (state === 'workspace') throw new AirlockError('WORKSPACE_EXISTS', 'This folder already holds an Airlock workspace. Log in to it instead.');
+  if (state === 'not-a-workspace') throw new AirlockError('WORKSPACE_EXISTS', 'This folder is not empty. Choose an empty or new folder for the workspace.');
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  const now = options.now ?? (() => new Date());
+  const workspaceId = randomUUID();
+  const key = randomBytes(32);
+  let db: Db | null = null;
+  try {
+    db = openEncrypted(join(path, DB_FILE), key, { create: true });
+    migrate(db);
+    const ws = new Workspace(path, db, key, workspaceId, options);
+    const slot = await ws.wrapFor(admin.username, admin.password);
+    const openDb = db;
+    const user = openDb.transaction(() => {
+      const ts = now().toISOString();
+      openDb.prepare('INSERT INTO workspace_meta (id, workspace_id, created_at, created_with_version) VALUES (1, ?, ?, ?)').run(workspaceId, ts, APP_VERSION);
+      appendAudit(openDb, { actor: admin.username, action: 'workspace.created', subject: workspaceId, details: { appVersion: APP_VERSION, cipher: CIPHER_LABEL, kdf: { name: 'scrypt', ...ws.kdf } } }, now());
+      const row = insertUser(openDb, { username: admin.username, displayName: admin.displayName, roles: ['admin'] as Role[], createdBy: null }, ts);
+      appendAudit(openDb, { actor: admin.username, action: 'user.added', subject: admin.username, details: { roles: ['admin'], displayName: admin.displayName } }, now());
+      openDb.prepare('UPDATE users SET last_login_at = ? WHERE id = ?').run(ts, row.id);
+      appendAudit(openDb, { actor: admin.username, action: 'login.ok', subject: admin.username }, now());
+      writeKeySlots(join(path, KEYSLOT_FILE), putSlot(newKeySlotFile(workspaceId, CIPHER_LABEL), slot));
+      return getUserRow(openDb, admin.username) ?? row;
+    })();
+    return { workspace: ws, user };
+  } catch (err) {
+    // A workspace that failed half-way is removed whole: nothing is left behind.
+    db?.close();
+    for (const f of [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, KEYSLOT_FILE]) rmSync(join(path, f), { force: true });
+    throw err;
+  }
+}
+
+function pending(file: KeySlotFile, event: Omit<PendingEvent, 'ts'>, now: Date): KeySlotFile {
+  return { ...file, pendingAudit: [...file.pendingAudit, { ...event, ts: now.toISOString() }] };
+}
+
+// Turns a password into the database key. Failed attempts are counted in the key-slot file (the
+// database cannot be opened without the key) and reach the audit chain at the next successful unlock.
+export async function unlockWorkspace(dir: string, username: string, password: string, options: WorkspaceOptions = {}): Promise<{ workspace: Workspace; user: UserRow }> {
+  const path = resolve(dir);
+  if (probeWorkspace(path) !== 'workspace') throw new AirlockError('WORKSPACE_NOT_FOUND', `There is no Airlock workspace in ${path}.`);
+  const now = (options.now ?? (() => new Date()))();
+  const slotPath = join(path, KEYSLOT_FILE);
+  let file = readKeySlots(slotPath);
+  const who = slotKey(username.trim());
+  const lock = file.lockouts[who];
+  if (lock?.lockedUntil && new Date(lock.lockedUntil) > now) {
+    writeKeySlots(slotPath, pending(file, { actor: who, action: 'login.failed', subject: who, details: { reason: 'account locked' } }, now));
+    throw new AccountLockedError(new Date(lock.lockedUntil), now);
+  }
+  const slot = findSlot(file, who);
+  // With no slot, still pay for one derivation so response time does not reveal which names exist.
+  const key = slot ? await unwrapKey(slot, password, file.workspaceId) : (await unwrapKey(decoySlot(options.kdf ?? DEFAULT_KDF), password, file.workspaceId), null);
+  if (!key) {
+    const failures = (lock?.failures ?? 0) + 1;
+    const locked = failures >= MAX_FAILED_LOGINS;
+    const lockedUntil = locked ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
+    file = pending(file, { actor: who, action: 'login.failed', subject: who, details: { reason: slot ? 'wrong password' : 'unknown or disabled user', failures } }, now);
+    if (locked) file = pending(file, { actor: 'system', action: 'user.locked', subject: who, details: { failures, lockedUntil } }, now);
+    writeKeySlots(slotPath, { ...file, lockouts: { ...file.lockouts, [who]: { failures: locked ? 0 : failures, lockedUntil } } });
+    if (locked) throw new AccountLockedError(new Date(lockedUntil ?? now), now);
+    throw new InvalidCredentialsError(slot ? MAX_FAILED_LOGINS - failures : undefined);
+  }
+  const db = openEncrypted(join(path, DB_FILE), key, { create: false });
+  try {
+    migrate(db);
+    const ws = new Workspace(path, db, key, file.workspaceId, options);
+    const user = db.transaction(() => {
+      const fresh = readKeySlots(slotPath);
+      for (const e of fresh.pendingAudit) appendAudit(db, e, now);
+      const row = getUserRow(db, who);
+      if (!row || row.status !== 'active') {
+        appendAudit(db, { actor: who, action: 'login.failed', subject: who, details: { reason: 'unknown or disabled user' } }, now);
+        writeKeySlots(slotPath, { ...fresh, pendingAudit: [] });
+        return null;
+      }
+      db.prepare('UPDATE users SET last_login_at = ? WHERE id = ?').run(now.toISOString(), row.id);
+      appendAudit(db, { actor: row.username, action: 'login.ok', subject: row.username }, now);
+      const { [who]: _cleared, ...lockouts } = fresh.lockouts;
+      writeKeySlots(slotPath, { ...fresh, pendingAudit: [], lockouts });
+      return { ...row, lastLoginAt: now.toISOString() };
+    })();
+    if (!user) {
+      ws.close();
+      throw new InvalidCredentialsError();
+    }
+    return { workspace: ws, user };
+  } catch (err) {
+    if (db.open) db.close();
+    key.fill(0);
+    throw err;
+  }
+}
+
+function decoySlot(kdf: KdfParams) {
+  return {
+    username: '',
+    kdf: { name: 'scrypt' as const, ...kdf, salt: randomBytes(16).toString('base64') },
+    wrap: { name: 'aes-256-gcm' as const, iv: randomBytes(12).toString('base64'), tag: randomBytes(16).toString('base64'), ciphertext: randomBytes(32).toString('base64') },
+    createdAt: '',
+  };
+}
