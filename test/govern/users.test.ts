@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listAudit } from '../../electron/core/govern/audit';
+import { addUser, changeOwnPassword, disableUser, enableUser, listUsers, resetPassword, setRoles } from '../../electron/core/govern/users';
+import { KEYSLOT_FILE, readKeySlots } from '../../electron/core/store/keyslots';
+import { createWorkspace, unlockWorkspace, type WorkspaceOptions } from '../../electron/core/store/workspace';
+import { ADMIN, FAST_KDF, fakeClock, tempDir } from '../helpers';
+
+const RITA = { username: 'rita', displayName: 'Rita Reviewer', roles: ['reviewer' as const], password: 'reviewer password 1' };
+
+async function setup(options: WorkspaceOptions = {}) {
+  const dir = tempDir();
+  const opts = { kdf: FAST_KDF, ...options };
+  const { workspace, user } = await createWorkspace(dir, ADMIN, opts);
+  return { dir, ws: workspace, admin: user, opts };
+}
+const login = (dir: string, u: string, p: string, opts: WorkspaceOptions) => unlockWorkspace(dir, u, p, opts);
+
+describe('users and key slots', () => {
+  it('makes the creator the first admin; an added user gets a slot and can log in', async () => {
+    const { dir, ws, admin, opts } = await setup();
+    expect(admin.roles).toEqual(['admin']);
+    const added = await addUser(ws, admin, RITA);
+    expect(added).toMatchObject({ username: 'rita', roles: ['reviewer'], status: 'active', createdBy: 'ada' });
+    expect(readKeySlots(join(dir, KEYSLOT_FILE)).slots.map((s) => s.username).sort()).toEqual(['ada', 'rita']);
+    ws.close();
+    const { workspace, user } = await login(dir, 'RITA', RITA.password, opts);
+    expect(user.username).toBe('rita');
+    expect(listAudit(workspace.db, { action: 'login.ok' })[0]?.subject).toBe('rita');
+    workspace.close();
+  });
+
+  it('refuses duplicate names, weak passwords, and non-admins managing users', async () => {
+    const { ws, admin } = await setup();
+    const rita = await addUser(ws, admin, RITA).then(() => listUsers(ws, admin).find((u) => u.username === 'rita'));
+    expect(rita).toBeDefined();
+    await expect(addUser(ws, admin, { ...RITA, username: 'Rita' })).rejects.toMatchObject({ code: 'USER_EXISTS' });
+    await expect(addUser(ws, admin, { ...RITA, username: 'sam', password: 'too short' })).rejects.toMatchObject({ code: 'WEAK_PASSWORD' });
+    const ritaRow = { id: 2, username: 'rita', displayName: 'R', status: 'active' as const, roles: ['reviewer' as const], createdAt: '', createdBy: null, lastLoginAt: null };
+    await expect(addUser(ws, ritaRow, { ...RITA, username: 'sam' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(listUsers(ws, admin).map((u) => u.username)).toEqual(['ada', 'rita']);
+    ws.close();
+  });
+
+  it('disabling removes the slot; enabling issues a new one with a new password', async () => {
+    const { dir, ws, admin, opts } = await setup();
+    await addUser(ws, admin, RITA);
+    expect(disableUser(ws, admin, 'rita').status).toBe('disabled');
+    expect(readKeySlots(join(dir, KEYSLOT_FILE)).slots.map((s) => s.username)).toEqual(['ada']);
+    ws.close();
+    await expect(login(dir, 'rita', RITA.password, opts)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    const again = await login(dir, 'ada', ADMIN.password, opts);
+    await enableUser(again.workspace, again.user, 'rita', 'a brand new password');
+    again.workspace.close();
+    await expect(login(dir, 'rita', RITA.password, opts)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    const ok = await login(dir, 'rita', 'a brand new password', opts);
+    const actions = listAudit(ok.workspace.db, { limit: 50 }).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['user.disabled', 'user.enabled', 'login.failed']));
+    ok.workspace.close();
+  });
+
+  it('resets and changes passwords by rewrapping one slot', async () => {
+    const { dir, ws, admin, opts } = await setup();
+    await addUser(ws, admin, RITA);
+    const adaSlotBefore = readKeySlots(join(dir, KEYSLOT_FILE)).slots.find((s) => s.username === 'ada');
+    await resetPassword(ws, admin, 'rita', 'reset by the admin 1');
+    expect(readKeySlots(join(dir, KEYSLOT_FILE)).slots.find((s) => s.username === 'ada')).toEqual(adaSlotBefore);
+    ws.close();
+    await expect(login(dir, 'rita', RITA.password, opts)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    const r = await login(dir, 'rita', 'reset by the admin 1', opts);
+    await expect(changeOwnPassword(r.workspace, r.user, 'not my password', 'my own new password')).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    await changeOwnPassword(r.workspace, r.user, 'reset by the admin 1', 'my own new password');
+    r.workspace.close();
+    (await login(dir, 'rita', 'my own new password', opts)).workspace.close();
+  });
+
+  it('keeps at least one active admin and refuses self-disable', async () => {
+    const { ws, admin } = await setup();
+    expect(() => disableUser(ws, admin, 'ada')).toThrow(expect.objectContaining({ code: 'SELF_ACTION' }));
+    expect(() => setRoles(ws, admin, 'ada', ['steward'])).toThrow(expect.objectContaining({ code: 'LAST_ADMIN' }));
+    await addUser(ws, admin, { ...RITA, roles: ['admin', 'reviewer'] });
+    expect(setRoles(ws, admin, 'ada', ['steward']).roles).toEqual(['steward']);
+    ws.close();
+  });
+
+  it('locks an account after five failed logins, records it, and unlocks after the lockout', async () => {
+    const clock = fakeClock();
+    const { dir, ws, opts } = await setup({ now: clock.now });
+    ws.close();
+    for (let i = 1; i <= 4; i++) {
+      await expect(login(dir, 'ada', `wrong password ${i}`, opts)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    }
+    await expect(login(dir, 'ada', 'wrong password 5', opts)).rejects.toMatchObject({ code: 'ACCOUNT_LOCKED' });
+    // Even the right password is refused while locked.
+    await expect(login(dir, 'ada', ADMIN.password, opts)).rejects.toMatchObject({ code: 'ACCOUNT_LOCKED', message: expect.stringContaining('15 minutes') });
+    clock.advance(16 * 60_000);
+    const { workspace } = await login(dir, 'ada', ADMIN.password, opts);
+    const log = listAudit(workspace.db, { limit: 100 }).reverse().map((e) => `${e.action}:${String(e.details.reason ?? '')}`);
+    expect(log.filter((a) => a === 'login.failed:wrong password')).toHaveLength(5);
+    expect(log).toContain('user.locked:');
+    expect(log).toContain('login.failed:account locked');
+    expect(log.at(-1)).toBe('login.ok:');
+    expect(readKeySlots(join(dir, KEYSLOT_FILE))).toMatchObject({ pendingAudit: [], lockouts: {} });
+    workspace.close();
+  });
+
+  it('answers an unknown user like a wrong password, and records the attempt', async () => {
+    const { dir, ws, opts } = await setup();
+    ws.close();
+    await expect(login(dir, 'nobody', 'whatever password', opts)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS', message: 'The user name or password is not correct.' });
+    const { workspace } = await login(dir, 'ada', ADMIN.password, opts);
+    expect(listAudit(workspace.db, { action: 'login.failed' })[0]).toMatchObject({ subject: 'nobody', details: { reason: 'unknown or disabled user' } });
+    workspace.close();
+  });
+});

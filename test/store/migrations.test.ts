@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openEncrypted, type Db } from '../../electron/core/store/database';
+import { MIGRATIONS, SCHEMA_VERSION, migrate, schemaVersion, type Migration } from '../../electron/core/store/migrations';
+import { tempDir } from '../helpers';
+
+function freshDb(): Db {
+  return openEncrypted(join(tempDir(), 'm.db'), randomBytes(32), { create: true });
+}
+function tables(db: Db): string[] {
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','trigger') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+}
+
+describe('migrations', () => {
+  it('are numbered 1..n with no gaps', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_m, i) => i + 1));
+    expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
+  });
+
+  it('1 creates workspace_meta, users and user_roles with role and status checks', () => {
+    const db = freshDb();
+    migrate(db, MIGRATIONS.slice(0, 1));
+    expect(schemaVersion(db)).toBe(1);
+    expect(tables(db)).toEqual(expect.arrayContaining(['users', 'user_roles', 'workspace_meta']));
+    db.prepare("INSERT INTO users (username, display_name, status, created_at, password_changed_at) VALUES ('a','A','active','t','t')").run();
+    expect(() => db.prepare("INSERT INTO user_roles (user_id, role) VALUES (1, 'superuser')").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO user_roles (user_id, role) VALUES (99, 'admin')").run()).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare("INSERT INTO users (username, display_name, status, created_at, password_changed_at) VALUES ('A','B','active','t','t')").run()).toThrow(/UNIQUE/);
+    db.close();
+  });
+
+  it('2 creates the audit log whose triggers refuse UPDATE and DELETE', () => {
+    const db = freshDb();
+    migrate(db, MIGRATIONS.slice(0, 2));
+    expect(schemaVersion(db)).toBe(2);
+    db.prepare("INSERT INTO audit_log (seq, ts, actor, action, subject, details, prev_hash, hash) VALUES (1,'t','a','x',NULL,'{}','0','h')").run();
+    expect(() => db.prepare("UPDATE audit_log SET actor = 'b'").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    db.close();
+  });
+
+  it('3 creates settings with a 15-minute idle timeout', () => {
+    const db = freshDb();
+    expect(migrate(db)).toEqual([1, 2, 3]);
+    expect(db.prepare("SELECT value FROM settings WHERE key = 'idleTimeoutMinutes'").get()).toEqual({ value: '15' });
+    expect(migrate(db)).toEqual([]);
+    db.close();
+  });
+
+  it('refuse a database newer than the app and leave it untouched', () => {
+    const db = freshDb();
+    migrate(db);
+    db.pragma('user_version = 99');
+    expect(() => migrate(db)).toThrow(expect.objectContaining({ code: 'WORKSPACE_TOO_NEW' }));
+    expect(schemaVersion(db)).toBe(99);
+    db.close();
+  });
+
+  it('run in one transaction: a failing migration leaves no trace of the earlier ones', () => {
+    const db = freshDb();
+    const broken: Migration[] = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', up: (d) => d.exec('CREATE TABLE oops (x); SELECT * FROM no_such_table;') }];
+    expect(() => migrate(db, broken)).toThrow(/no_such_table/);
+    expect(schemaVersion(db)).toBe(0);
+    expect(tables(db)).toEqual([]);
+    db.close();
+  });
+});
