@@ -1,2 +1,81 @@
-// placeholder; replaced by the real shell
-export {};
+// The Electron shell: one hardened window over the plain-Node core. Everything real lives in electron/core.
+import { BrowserWindow, app, dialog, protocol, session } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AirlockService } from '../core/api/service';
+import { APP_ENTRY, APP_SCHEME, allowedOrigins, isAllowedRequest, mimeType, resolveAppFile, webPreferences, withCsp } from './hardening';
+import { registerIpc } from './ipc';
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+const devServer = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+const origins = allowedOrigins(devServer);
+let win: BrowserWindow | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  // A second launch focuses the first window instead of opening the store twice.
+  app.quit();
+} else {
+  app.enableSandbox();
+  app.on('second-instance', () => {
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-navigate', (e) => e.preventDefault());
+    contents.on('will-redirect', (e) => e.preventDefault());
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+
+  const service = new AirlockService({
+    logError: (err) => console.error('[airlock]', err),
+    chooseFolder: async () => {
+      const opts = { title: 'Choose the workspace folder', properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+      const result = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+  });
+
+  app.on('before-quit', () => service.end('shutdown'));
+  app.on('window-all-closed', () => app.quit());
+
+  void app.whenReady().then(() => {
+    const ses = session.defaultSession;
+    ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    ses.setPermissionCheckHandler(() => false);
+    ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequest(details.url, origins) }));
+    ses.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withCsp(details.responseHeaders) }));
+
+    const rendererDir = join(import.meta.dirname, '../renderer');
+    protocol.handle(APP_SCHEME, async (request) => {
+      const file = resolveAppFile(rendererDir, request.url);
+      if (!file) return new Response('Not found', { status: 404 });
+      try {
+        return new Response(await readFile(file), { headers: { 'Content-Type': mimeType(file), 'Content-Security-Policy': withCsp(undefined)['Content-Security-Policy']?.[0] ?? '' } });
+      } catch {
+        return new Response('Not found', { status: 404 });
+      }
+    });
+
+    registerIpc(service, () => win, origins);
+    win = new BrowserWindow({
+      width: 1360,
+      height: 880,
+      minWidth: 1024,
+      minHeight: 700,
+      show: false,
+      title: 'Airlock',
+      backgroundColor: '#f8f9fa',
+      webPreferences: webPreferences(join(import.meta.dirname, '../preload/index.cjs'), app.isPackaged),
+    });
+    win.removeMenu();
+    win.once('ready-to-show', () => win?.show());
+    win.on('closed', () => {
+      win = null;
+    });
+    void win.loadURL(devServer ?? APP_ENTRY);
+  });
+}

@@ -28,6 +28,8 @@ import { assertNewPassword, assertUsername, insertUser, getUserRow, type UserRow
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MINUTES = 15;
+// Failed attempts are nobody's until a password proves who is there; the attempted name is the subject.
+const UNAUTHENTICATED = '(unauthenticated)';
 
 export interface WorkspaceOptions {
   kdf?: KdfParams;
@@ -147,7 +149,7 @@ export async function unlockWorkspace(dir: string, username: string, password: s
   const who = slotKey(username.trim());
   const lock = file.lockouts[who];
   if (lock?.lockedUntil && new Date(lock.lockedUntil) > now) {
-    writeKeySlots(slotPath, pending(file, { actor: who, action: 'login.failed', subject: who, details: { reason: 'account locked' } }, now));
+    writeKeySlots(slotPath, pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject: who, details: { reason: 'account locked' } }, now));
     throw new AccountLockedError(new Date(lock.lockedUntil), now);
   }
   const slot = findSlot(file, who);
@@ -157,7 +159,7 @@ export async function unlockWorkspace(dir: string, username: string, password: s
     const failures = (lock?.failures ?? 0) + 1;
     const locked = failures >= MAX_FAILED_LOGINS;
     const lockedUntil = locked ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
-    file = pending(file, { actor: who, action: 'login.failed', subject: who, details: { reason: slot ? 'wrong password' : 'unknown or disabled user', failures } }, now);
+    file = pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject: who, details: { reason: slot ? 'wrong password' : 'unknown or disabled user', failures } }, now);
     if (locked) file = pending(file, { actor: 'system', action: 'user.locked', subject: who, details: { failures, lockedUntil } }, now);
     writeKeySlots(slotPath, { ...file, lockouts: { ...file.lockouts, [who]: { failures: locked ? 0 : failures, lockedUntil } } });
     if (locked) throw new AccountLockedError(new Date(lockedUntil ?? now), now);
@@ -172,7 +174,7 @@ export async function unlockWorkspace(dir: string, username: string, password: s
       for (const e of fresh.pendingAudit) appendAudit(db, e, now);
       const row = getUserRow(db, who);
       if (!row || row.status !== 'active') {
-        appendAudit(db, { actor: who, action: 'login.failed', subject: who, details: { reason: 'unknown or disabled user' } }, now);
+        appendAudit(db, { actor: UNAUTHENTICATED, action: 'login.failed', subject: who, details: { reason: 'unknown or disabled user' } }, now);
         writeKeySlots(slotPath, { ...fresh, pendingAudit: [] });
         return null;
       }

@@ -1,0 +1,51 @@
+// What every CLI command shares: where the workspace is, who is acting, how passwords are read.
+import password from '@inquirer/password';
+import { AirlockService } from '../core/api/service';
+import { AirlockError } from '../core/errors';
+
+export interface GlobalOptions {
+  workspace?: string;
+  user?: string;
+  json?: boolean;
+}
+
+export function workspaceDir(opts: GlobalOptions): string {
+  const dir = opts.workspace ?? process.env.AIRLOCK_WORKSPACE;
+  if (!dir) throw new AirlockError('INVALID_ARGUMENT', 'Say which workspace: --workspace DIR (or set AIRLOCK_WORKSPACE).');
+  return dir;
+}
+
+export function userName(opts: GlobalOptions): string {
+  const user = opts.user ?? process.env.AIRLOCK_USER;
+  if (!user) throw new AirlockError('INVALID_ARGUMENT', 'Say who you are: --user NAME (or set AIRLOCK_USER).');
+  return user;
+}
+
+// Passwords come from the environment (for scripts) or a hidden prompt; never from a command-line flag,
+// which would leave them in shell history and the process list.
+export async function readPassword(envName: string, question: string): Promise<string> {
+  const fromEnv = process.env[envName];
+  if (fromEnv) return fromEnv;
+  if (!process.stdin.isTTY) {
+    throw new AirlockError('INVALID_ARGUMENT', `No terminal to ask for the password: set ${envName} for scripted use.`);
+  }
+  return password({ message: question, mask: true });
+}
+
+// Logs in through the same service the desktop app uses, so the audit trail and checks are identical.
+export async function withSession<T>(opts: GlobalOptions, run: (svc: AirlockService) => Promise<T>): Promise<T> {
+  const svc = new AirlockService();
+  const path = workspaceDir(opts);
+  const username = userName(opts);
+  const pass = await readPassword('AIRLOCK_PASSWORD', `Password for ${username}:`);
+  await svc.call('session:login', { path, username, password: pass });
+  try {
+    return await run(svc);
+  } finally {
+    svc.end('logout');
+  }
+}
+
+export function print(opts: GlobalOptions, value: unknown, human: () => string): void {
+  process.stdout.write(`${opts.json ? JSON.stringify(value, null, 2) : human()}\n`);
+}

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { unlockWorkspace } from '../../electron/core/store/workspace';
+import { tempDir } from '../helpers';
+
+const BIN = join(process.cwd(), 'bin/airlock.mjs');
+
+function airlock(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, input: '' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('the airlock CLI', () => {
+  it('creates a workspace, manages users and verifies the audit chain, exiting 3 when it is broken', async () => {
+    const ws = join(tempDir(), 'ws');
+    const admin = { AIRLOCK_PASSWORD: 'admin password 123' };
+    expect(airlock(['--workspace', ws, '--user', 'ada', 'init', '--name', 'Ada Admin'], admin)).toMatchObject({ code: 0, out: expect.stringContaining('ada is its admin') });
+    expect(airlock(['-w', ws, '-u', 'ada', 'users', 'add', 'rita', '--name', 'Rita R', '--roles', 'reviewer'], { ...admin, AIRLOCK_NEW_PASSWORD: 'rita password 123' })).toMatchObject({ code: 0 });
+    const list = airlock(['-w', ws, '-u', 'ada', '--json', 'users', 'list'], admin);
+    expect(JSON.parse(list.out)).toEqual(expect.arrayContaining([expect.objectContaining({ username: 'rita', roles: ['reviewer'] })]));
+    expect(airlock(['-w', ws, '-u', 'rita', 'users', 'list'], { AIRLOCK_PASSWORD: 'rita password 123' })).toMatchObject({ code: 1, err: expect.stringContaining('[FORBIDDEN]') });
+    expect(airlock(['-w', ws, '-u', 'rita', 'audit', 'verify'], { AIRLOCK_PASSWORD: 'rita password 123' })).toMatchObject({ code: 0, out: expect.stringContaining('Audit chain intact') });
+
+    // Tamper with entry #2 behind the triggers' back, then verify from the CLI.
+    const { workspace } = await unlockWorkspace(ws, 'ada', admin.AIRLOCK_PASSWORD);
+    workspace.db.exec('DROP TRIGGER audit_log_no_update');
+    workspace.db.prepare("UPDATE audit_log SET subject = 'mallory' WHERE seq = 2").run();
+    workspace.close();
+    expect(airlock(['-w', ws, '-u', 'ada', 'audit', 'verify'], admin)).toMatchObject({ code: 3, out: expect.stringContaining('BROKEN at entry #2') });
+  });
+
+  it('says what is wrong: wrong password, missing workspace, no password source', () => {
+    const ws = join(tempDir(), 'ws');
+    expect(airlock(['-w', ws, '-u', 'ada', 'init', '--name', 'Ada'], { AIRLOCK_PASSWORD: 'admin password 123' }).code).toBe(0);
+    expect(airlock(['-w', ws, '-u', 'ada', 'audit', 'verify'], { AIRLOCK_PASSWORD: 'not the password' })).toMatchObject({ code: 1, err: expect.stringContaining('[INVALID_CREDENTIALS]') });
+    expect(airlock(['-w', join(ws, 'nope'), '-u', 'ada', 'audit', 'verify'], { AIRLOCK_PASSWORD: 'x' })).toMatchObject({ code: 1, err: expect.stringContaining('There is no Airlock workspace') });
+    const noPass = airlock(['-w', ws, '-u', 'ada', 'audit', 'verify'], { AIRLOCK_PASSWORD: '' });
+    expect(noPass).toMatchObject({ code: 1, err: expect.stringContaining('set AIRLOCK_PASSWORD') });
+    expect(airlock(['frobnicate']).code).toBe(2);
+  });
+
+  it('runs the demo into --out and ends with a summary', () => {
+    const out = tempDir();
+    const r = airlock(['demo', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Audit chain intact');
+    expect(r.out).toMatch(/Summary[\s\S]*refused a wrong password for rita/);
+    expect(readdirSync(out)).toEqual([expect.stringMatching(/^workspace-\d{8}-\d{6}$/)]);
+  });
+});
