@@ -67,7 +67,7 @@ describe('the IPC service', () => {
 
   it('gives the folder picker only where one exists', async () => {
     expect(await new AirlockService().dispatch('workspace:chooseFolder', {})).toMatchObject({ ok: false, error: { code: 'NOT_AVAILABLE' } });
-    expect(await new AirlockService({ chooseFolder: async () => '/data/ws' }).dispatch('workspace:chooseFolder', {})).toEqual({ ok: true, value: { path: '/data/ws' } });
+    expect(await new AirlockService({ chooseFolder: () => Promise.resolve('/data/ws') }).dispatch('workspace:chooseFolder', {})).toEqual({ ok: true, value: { path: '/data/ws' } });
   });
 
   it('hides unexpected internal errors behind a plain sentence and logs them', async () => {

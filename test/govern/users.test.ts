@@ -95,7 +95,7 @@ describe('users and key slots', () => {
     await expect(login(dir, 'ada', ADMIN.password, opts)).rejects.toMatchObject({ code: 'ACCOUNT_LOCKED', message: expect.stringContaining('15 minutes') });
     clock.advance(16 * 60_000);
     const { workspace } = await login(dir, 'ada', ADMIN.password, opts);
-    const log = listAudit(workspace.db, { limit: 100 }).reverse().map((e) => `${e.action}:${String(e.details.reason ?? '')}`);
+    const log = listAudit(workspace.db, { limit: 100 }).reverse().map((e) => `${e.action}:${typeof e.details.reason === 'string' ? e.details.reason : ''}`);
     expect(log.filter((a) => a === 'login.failed:wrong password')).toHaveLength(5);
     expect(log).toContain('user.locked:');
     expect(log).toContain('login.failed:account locked');

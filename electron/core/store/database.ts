@@ -10,7 +10,7 @@ export const CIPHER = 'chacha20';
 export const CIPHER_LABEL = 'SQLite3MultipleCiphers chacha20 (ChaCha20-Poly1305, per-page MAC, raw 256-bit key)';
 
 function sqliteCode(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
 }
 
 function isBusy(err: unknown): boolean {
