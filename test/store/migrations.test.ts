@@ -42,9 +42,22 @@ describe('migrations', () => {
 
   it('3 creates settings with a 15-minute idle timeout', () => {
     const db = freshDb();
-    expect(migrate(db)).toEqual([1, 2, 3]);
+    expect(migrate(db, MIGRATIONS.slice(0, 3))).toEqual([1, 2, 3]);
     expect(db.prepare("SELECT value FROM settings WHERE key = 'idleTimeoutMinutes'").get()).toEqual({ value: '15' });
-    expect(migrate(db)).toEqual([]);
+    expect(migrate(db, MIGRATIONS.slice(0, 3))).toEqual([]);
+    db.close();
+  });
+
+  it('4 creates the source tables: files unique by hash, rows tied to their table, DICOM hierarchy', () => {
+    const db = freshDb();
+    expect(migrate(db)).toEqual([1, 2, 3, 4]);
+    expect(tables(db)).toEqual(expect.arrayContaining(['imports', 'source_files', 'tables_', 'table_columns', 'table_rows', 'dicom_patients', 'dicom_studies', 'dicom_series', 'dicom_instances']));
+    db.prepare("INSERT INTO imports (actor, started_at, status) VALUES ('a', 't', 'running')").run();
+    const file = "INSERT INTO source_files (import_id, sha256, kind, name, bytes, imported_at) VALUES (1, 'abc', 'table', 'x.csv', 1, 't')";
+    db.prepare(file).run();
+    expect(() => db.prepare(file).run()).toThrow(/UNIQUE/);
+    expect(() => db.prepare("INSERT INTO table_rows (table_id, row_idx, cells) VALUES (42, 0, '[]')").run()).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare("INSERT INTO imports (actor, started_at, status) VALUES ('a', 't', 'exploded')").run()).toThrow(/CHECK/);
     db.close();
   });
 

@@ -72,6 +72,99 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'sources: imported files, clinical tables, DICOM hierarchy',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE imports (
+          id INTEGER PRIMARY KEY,
+          actor TEXT NOT NULL,
+          started_at TEXT NOT NULL,
+          finished_at TEXT,
+          status TEXT NOT NULL CHECK (status IN ('running', 'done', 'cancelled', 'failed')),
+          summary TEXT NOT NULL DEFAULT '{}'
+        );
+        -- Every imported file once, by content hash: the same bytes imported again are recognised.
+        CREATE TABLE source_files (
+          id INTEGER PRIMARY KEY,
+          import_id INTEGER NOT NULL REFERENCES imports(id),
+          sha256 TEXT NOT NULL UNIQUE,
+          kind TEXT NOT NULL CHECK (kind IN ('table', 'dicom')),
+          name TEXT NOT NULL,
+          bytes INTEGER NOT NULL,
+          imported_at TEXT NOT NULL,
+          content BLOB
+        );
+        CREATE TABLE tables_ (
+          id INTEGER PRIMARY KEY,
+          file_id INTEGER NOT NULL UNIQUE REFERENCES source_files(id),
+          name TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('importing', 'ready')),
+          encoding TEXT NOT NULL,
+          delimiter TEXT NOT NULL,
+          row_count INTEGER NOT NULL DEFAULT 0,
+          holdout TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE table_columns (
+          table_id INTEGER NOT NULL REFERENCES tables_(id),
+          idx INTEGER NOT NULL,
+          name TEXT NOT NULL,
+          inferred_type TEXT NOT NULL,
+          type TEXT NOT NULL,
+          profile TEXT NOT NULL,
+          phi TEXT NOT NULL,
+          PRIMARY KEY (table_id, idx)
+        );
+        CREATE TABLE table_rows (
+          table_id INTEGER NOT NULL REFERENCES tables_(id),
+          row_idx INTEGER NOT NULL,
+          holdout INTEGER NOT NULL DEFAULT 0 CHECK (holdout IN (0, 1)),
+          cells TEXT NOT NULL,
+          PRIMARY KEY (table_id, row_idx)
+        ) WITHOUT ROWID;
+        CREATE TABLE dicom_patients (
+          id INTEGER PRIMARY KEY,
+          patient_key TEXT NOT NULL UNIQUE,
+          patient_id TEXT,
+          patient_name TEXT,
+          birth_date TEXT,
+          holdout INTEGER NOT NULL CHECK (holdout IN (0, 1))
+        );
+        CREATE TABLE dicom_studies (
+          id INTEGER PRIMARY KEY,
+          patient_id INTEGER NOT NULL REFERENCES dicom_patients(id),
+          study_uid TEXT NOT NULL UNIQUE,
+          study_date TEXT,
+          description TEXT
+        );
+        CREATE TABLE dicom_series (
+          id INTEGER PRIMARY KEY,
+          study_id INTEGER NOT NULL REFERENCES dicom_studies(id),
+          series_uid TEXT NOT NULL UNIQUE,
+          number INTEGER,
+          modality TEXT,
+          description TEXT,
+          body_part TEXT
+        );
+        CREATE TABLE dicom_instances (
+          id INTEGER PRIMARY KEY,
+          series_id INTEGER NOT NULL REFERENCES dicom_series(id),
+          file_id INTEGER NOT NULL UNIQUE REFERENCES source_files(id),
+          sop_uid TEXT NOT NULL UNIQUE,
+          instance_number INTEGER,
+          slice_position REAL,
+          frames INTEGER NOT NULL,
+          rows_ INTEGER NOT NULL,
+          columns_ INTEGER NOT NULL,
+          transfer_syntax TEXT NOT NULL,
+          burned_in TEXT,
+          metadata TEXT NOT NULL
+        );
+        CREATE INDEX dicom_instances_series ON dicom_instances(series_id);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

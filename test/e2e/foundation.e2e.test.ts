@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAST_KDF, tempDir } from '../helpers';
+import { chromiumAvailable, launchApp, type App } from './harness';
+
+const run = chromiumAvailable() ? describe : describe.skip;
+
+run('the app end to end (real core, real Chromium)', () => {
+  let app: App;
+  let offsetMs = 0;
+  const workspace = join(tempDir('airlock-e2e-'), 'ward-7');
+
+  beforeAll(async () => {
+    app = await launchApp({ kdf: FAST_KDF, now: () => new Date(Date.now() + offsetMs) });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('creates a workspace and lands the first admin in the app', async () => {
+    const { page } = app;
+    await page.getByTestId('lock-screen').waitFor();
+    await app.shot('01-lock-screen');
+    await page.getByTestId('goto-create').click();
+    await page.getByTestId('create-screen').waitFor();
+    await page.getByTestId('create-path').fill(workspace);
+    await page.getByTestId('create-username').fill('ada');
+    await page.getByTestId('create-displayname').fill('Ada Lovelace');
+    await page.getByTestId('create-password').fill('ward seven admin pw');
+    await page.getByTestId('create-confirm').fill('ward seven admin pw');
+    await app.shot('02-create-workspace');
+    await page.getByTestId('create-submit').click();
+    await page.getByTestId('app-shell').waitFor();
+    await expect.poll(() => page.getByTestId('app-shell').textContent()).toContain('Ada Lovelace');
+  });
+
+  it('adds a reviewer from the Users screen', async () => {
+    const { page } = app;
+    await page.getByTestId('nav-users').click();
+    await page.getByTestId('users-screen').waitFor();
+    await page.getByTestId('add-user').click();
+    await page.getByTestId('adduser-username').fill('rita');
+    await page.getByTestId('adduser-displayname').fill('Rita Reviewer');
+    await page.getByTestId('adduser-role-reviewer').check();
+    await page.getByTestId('adduser-password').fill('rita temporary pw');
+    await page.getByTestId('adduser-confirm').fill('rita temporary pw');
+    await page.getByTestId('adduser-submit').click();
+    await page.getByTestId('user-row-rita').waitFor();
+    expect(await page.getByTestId('user-row-rita').textContent()).toContain('reviewer');
+    await app.shot('03-users');
+  });
+
+  it('shows both events in the Audit screen and verifies the chain', async () => {
+    const { page } = app;
+    await page.getByTestId('nav-audit').click();
+    await page.getByTestId('audit-screen').waitFor();
+    await page.getByTestId('audit-row-1').waitFor();
+    const table = await page.getByTestId('audit-screen').textContent();
+    expect(table).toContain('workspace.created');
+    expect(await page.getByTestId('audit-row-4').textContent()).toMatch(/user\.added[\s\S]*rita/);
+    await page.getByTestId('audit-verify').click();
+    await expect.poll(() => page.getByTestId('audit-verify-result').textContent()).toMatch(/Chain intact.*4 entries/);
+    await page.getByTestId('audit-search').fill('rita');
+    await expect.poll(() => page.locator('[data-testid^="audit-row-"]').count()).toBe(1);
+    await app.shot('04-audit-verified');
+  });
+
+  it('locks, refuses a wrong password with a clear sentence, and shows a reviewer no Users screen', async () => {
+    const { page } = app;
+    await page.getByTestId('lock-button').click();
+    await page.getByTestId('lock-screen').waitFor();
+    await page.getByTestId('login-path').fill(workspace);
+    await page.getByTestId('login-username').fill('rita');
+    await page.getByTestId('login-password').fill('not the password');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('form-error').textContent()).toContain('user name or password is not correct');
+    await app.shot('05-login-refused');
+    await page.getByTestId('login-password').fill('rita temporary pw');
+    await page.getByTestId('login-password').press('Enter');
+    await page.getByTestId('app-shell').waitFor();
+    expect(await page.getByTestId('nav-users').count()).toBe(0);
+    expect(await page.getByTestId('nav-audit').count()).toBe(1);
+  });
+
+  it('returns to the lock screen after the idle timeout', async () => {
+    const { page } = app;
+    offsetMs += 16 * 60_000;
+    await page.getByTestId('nav-audit').click();
+    await page.getByTestId('lock-screen').waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.getByTestId('lock-screen').textContent()).toContain('15 minutes without activity');
+    await app.shot('06-idle-locked');
+  });
+});
