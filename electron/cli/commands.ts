@@ -28,6 +28,7 @@ export function addWorkspaceCommands(program: Command, globals: Globals): void {
       const password = await readPassword('AIRLOCK_PASSWORD', 'Choose your password (at least 12 characters):');
       const info = await svc.call('workspace:create', { path: workspaceDir(g), username: userName(g), displayName: o.name, password });
       svc.end('logout');
+      await svc.settled();
       print(g, info, () => `Created workspace ${info.workspacePath} (${info.workspaceId}); ${info.username} is its admin.`);
     });
 }

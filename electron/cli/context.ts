@@ -43,6 +43,7 @@ export async function withSession<T>(opts: GlobalOptions, run: (svc: AirlockServ
     return await run(svc);
   } finally {
     svc.end('logout');
+    await svc.settled();
   }
 }
 

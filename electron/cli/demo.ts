@@ -49,6 +49,7 @@ export async function runDemo(outDir: string, password: string, log: (line: stri
   const verify = await svc.call('audit:verify', {});
   const entries = await svc.call('audit:list', { limit: 1000 });
   svc.end('logout');
+  await svc.settled();
   log(auditTable([...entries].reverse()));
   log(verifyLine(verify));
 

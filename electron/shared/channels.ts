@@ -19,5 +19,17 @@ export const CHANNELS = [
   'audit:verify',
   'settings:get',
   'settings:update',
+  'ingest:chooseFiles',
+  'ingest:start',
+  'ingest:status',
+  'ingest:cancel',
+  'sources:list',
+  'tables:get',
+  'tables:setType',
+  'tables:setHoldout',
+  'dicom:instances',
+  'dicom:tags',
+  'dicom:render',
+  'dicom:thumbnail',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];

@@ -2,8 +2,22 @@
 // Main validates every call against this; the preload and the e2e bridge build `window.airlock` from it.
 import { z } from 'zod';
 import type { Channel } from './channels';
+import {
+  columnViewSchema,
+  dicomTagSchema,
+  holdoutSchema,
+  importJobSchema,
+  instanceSchema,
+  renderResultSchema,
+  studySummarySchema,
+  tableDetailSchema,
+  tableSummarySchema,
+  windowRequestSchema,
+  columnTypeSchema,
+} from './ingest-schemas';
 
 export { CHANNELS, type Channel } from './channels';
+export { ERROR_CODES, type Envelope, type ErrorCode, type WireError } from './errors';
 
 export const ROLES = ['steward', 'reviewer', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
@@ -166,51 +180,60 @@ export const contract = {
     z.object({ idleTimeoutMinutes: z.number() }),
     'Changes workspace settings.',
   ),
+  'ingest:chooseFiles': channel(
+    ['steward'],
+    z.object({ folders: z.boolean().default(false) }),
+    z.object({ paths: z.array(z.string()) }),
+    'Native file or folder picker for imports (main process only).',
+  ),
+  'ingest:start': channel(
+    ['steward'],
+    z.object({ paths: z.array(z.string().min(1)).min(1, 'Choose at least one file or folder.'), holdout: holdoutSchema.optional() }),
+    importJobSchema,
+    'Starts importing files and folders (recursive) into the store; returns the job.',
+  ),
+  'ingest:status': channel(['steward'], z.object({ jobId: z.number().int() }), importJobSchema, 'Progress and per-file results of an import.'),
+  'ingest:cancel': channel(['steward'], z.object({ jobId: z.number().int() }), importJobSchema, 'Cancels an import; the file being read is rolled back.'),
+  'sources:list': channel(
+    ['steward'],
+    empty,
+    z.object({ tables: z.array(tableSummarySchema), studies: z.array(studySummarySchema) }),
+    'Imported tables and DICOM studies.',
+  ),
+  'tables:get': channel(
+    ['steward'],
+    z.object({ tableId: z.number().int(), previewRows: z.number().int().min(0).max(500).default(50) }),
+    tableDetailSchema,
+    'A table’s columns, types, statistics, identifying flags and first rows.',
+  ),
+  'tables:setType': channel(
+    ['steward'],
+    z.object({ tableId: z.number().int(), column: z.number().int().min(0), type: columnTypeSchema }),
+    columnViewSchema,
+    'Overrides a column’s type after checking every value fits it.',
+  ),
+  'tables:setHoldout': channel(
+    ['steward'],
+    z.object({ tableId: z.number().int(), holdout: holdoutSchema }),
+    tableSummarySchema,
+    'Re-draws the holdout split (fraction, seed, grouping column).',
+  ),
+  'dicom:instances': channel(['steward'], z.object({ seriesId: z.number().int() }), z.array(instanceSchema), 'A series’ instances in slice order.'),
+  'dicom:tags': channel(
+    ['steward'],
+    z.object({ instanceId: z.number().int() }),
+    z.object({ tags: z.array(dicomTagSchema), burnedIn: z.string().nullable() }),
+    'An instance’s metadata with the identifying attributes flagged.',
+  ),
+  'dicom:render': channel(
+    ['steward'],
+    z.object({ instanceId: z.number().int(), frame: z.number().int().min(0).default(0), window: windowRequestSchema, maxSize: z.number().int().min(16).max(4096).optional() }),
+    renderResultSchema,
+    'Renders a frame with a window/level to PNG.',
+  ),
+  'dicom:thumbnail': channel(['steward'], z.object({ seriesId: z.number().int() }), renderResultSchema, 'A series thumbnail (its middle slice).'),
 } as const satisfies { [C in Channel]: ChannelSpec };
 
 export type Contract = typeof contract;
 export type ArgsOf<C extends Channel> = z.input<Contract[C]['args']>;
 export type ResultOf<C extends Channel> = z.output<Contract[C]['result']>;
-
-export const ERROR_CODES = [
-  'INVALID_ARGUMENT',
-  'UNKNOWN_CHANNEL',
-  'UNTRUSTED_SENDER',
-  'UNAUTHENTICATED',
-  'SESSION_EXPIRED',
-  'FORBIDDEN',
-  'INVALID_CREDENTIALS',
-  'ACCOUNT_LOCKED',
-  'WEAK_PASSWORD',
-  'USER_EXISTS',
-  'USER_NOT_FOUND',
-  'LAST_ADMIN',
-  'SELF_ACTION',
-  'WORKSPACE_EXISTS',
-  'WORKSPACE_NOT_FOUND',
-  'WORKSPACE_BUSY',
-  'WORKSPACE_CORRUPT',
-  'WORKSPACE_TOO_NEW',
-  'KEYSLOTS_DAMAGED',
-  'NOT_AVAILABLE',
-  'NOT_FOUND',
-  'NOT_DICOM',
-  'DICOM_TRUNCATED',
-  'DICOM_MALFORMED',
-  'DICOM_NO_PIXELS',
-  'DICOM_UNSUPPORTED',
-  'TABLE_MALFORMED',
-  'TABLE_RAGGED',
-  'TABLE_EMPTY',
-  'FILE_UNREADABLE',
-  'IMPORT_CANCELLED',
-  'INTERNAL',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-export interface WireError {
-  code: ErrorCode;
-  message: string;
-}
-// What crosses IPC: Electron drops custom error fields, so errors travel as data.
-export type Envelope<T> = { ok: true; value: T } | { ok: false; error: WireError };

@@ -9,6 +9,7 @@ import { requireUser } from '../govern/users-repo';
 import { createWorkspace, probeWorkspace, unlockWorkspace } from '../store/workspace';
 import { APP_NAME, APP_VERSION } from '../version';
 import type { AirlockService, OpenSession } from './service';
+import { sourceHandlers } from './source-handlers';
 
 type Args<C extends Channel> = z.output<Contract[C]['args']>;
 type Handler<C extends Channel> = (svc: AirlockService, args: Args<C>, session: OpenSession | null) => Promise<ResultOf<C>> | ResultOf<C>;
@@ -24,10 +25,29 @@ function refreshActor(s: OpenSession): void {
   s.user = requireUser(s.ws.db, s.user.username);
 }
 
+// Source handlers always run with a session (their channels need the steward role).
+function withSession<A, R>(h: (svc: AirlockService, args: A, session: OpenSession) => R) {
+  return (svc: AirlockService, args: A, session: OpenSession | null): R => h(svc, args, must(session));
+}
+
 export const handlers: { [C in Channel]: Handler<C> } = {
+  'ingest:chooseFiles': withSession(sourceHandlers['ingest:chooseFiles']),
+  'ingest:start': withSession(sourceHandlers['ingest:start']),
+  'ingest:status': withSession(sourceHandlers['ingest:status']),
+  'ingest:cancel': withSession(sourceHandlers['ingest:cancel']),
+  'sources:list': withSession(sourceHandlers['sources:list']),
+  'tables:get': withSession(sourceHandlers['tables:get']),
+  'tables:setType': withSession(sourceHandlers['tables:setType']),
+  'tables:setHoldout': withSession(sourceHandlers['tables:setHoldout']),
+  'dicom:instances': withSession(sourceHandlers['dicom:instances']),
+  'dicom:tags': withSession(sourceHandlers['dicom:tags']),
+  'dicom:render': withSession(sourceHandlers['dicom:render']),
+  'dicom:thumbnail': withSession(sourceHandlers['dicom:thumbnail']),
   'app:info': () => ({ name: APP_NAME, version: APP_VERSION }),
   'workspace:probe': (_svc, { path }) => ({ state: probeWorkspace(path) }),
   'workspace:create': async (svc, a) => {
+    svc.end();
+    await svc.settled();
     const { workspace, user } = await createWorkspace(a.path, { username: a.username, displayName: a.displayName, password: a.password }, svc.options);
     return svc.start(workspace, user);
   },
@@ -38,6 +58,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   'session:login': async (svc, a) => {
     // One session at a time: unlocking again (say, after a reload) first closes the open store.
     svc.end();
+    await svc.settled();
     const { workspace, user } = await unlockWorkspace(a.path, a.username, a.password, svc.options);
     return svc.start(workspace, user);
   },

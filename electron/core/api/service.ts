@@ -7,11 +7,16 @@ import { appendAudit } from '../govern/audit';
 import { getSettings } from '../govern/settings';
 import type { UserRow } from '../govern/users-repo';
 import type { Workspace, WorkspaceOptions } from '../store/workspace';
+import { ImportJobs } from '../ingest/jobs';
+import { PreviewCache } from '../ingest/preview';
+import { recoverInterruptedImports } from '../ingest/files-repo';
 import { handlers } from './handlers';
 
 export interface ServiceOptions extends WorkspaceOptions {
   // The native folder picker; only the Electron main process has one.
   chooseFolder?: () => Promise<string | null>;
+  // The native file picker for imports (files, or folders when `folders` is set).
+  chooseFiles?: (folders: boolean) => Promise<string[]>;
   // Unexpected errors go here (never to the renderer, which gets a generic sentence).
   logError?: (err: unknown) => void;
 }
@@ -20,6 +25,8 @@ export interface OpenSession {
   ws: Workspace;
   user: UserRow;
   lastActivity: number;
+  imports: ImportJobs;
+  previews: PreviewCache;
 }
 
 const ROLE_NAMES: Record<Role, string> = { steward: 'data steward', reviewer: 'reviewer', admin: 'admin' };
@@ -27,6 +34,7 @@ const ROLE_NAMES: Record<Role, string> = { steward: 'data steward', reviewer: 'r
 export class AirlockService {
   private session: OpenSession | null = null;
   private idleLockedAfter: number | null = null;
+  private closing: Promise<void> = Promise.resolve();
 
   constructor(readonly options: ServiceOptions = {}) {}
 
@@ -40,7 +48,8 @@ export class AirlockService {
 
   start(ws: Workspace, user: UserRow): SessionInfo {
     this.end();
-    this.session = { ws, user, lastActivity: this.now().getTime() };
+    recoverInterruptedImports(ws.db, this.now());
+    this.session = { ws, user, lastActivity: this.now().getTime(), imports: new ImportJobs(), previews: new PreviewCache() };
     this.idleLockedAfter = null;
     return this.info(this.session);
   }
@@ -56,16 +65,23 @@ export class AirlockService {
     };
   }
 
-  // Ends the session and closes the store (the key is zeroed); `reason` goes into the audit chain.
+  // Ends the session at once (no call can use it after this); running imports are cancelled and the store
+  // closes (the key is zeroed) as soon as they have rolled back. `reason` goes into the audit chain.
   end(reason: 'logout' | 'idle' | 'shutdown' = 'logout'): void {
     const s = this.session;
     if (!s) return;
     this.session = null;
-    try {
-      appendAudit(s.ws.db, { actor: s.user.username, action: reason === 'logout' ? 'logout' : 'session.locked', subject: s.user.username, details: { reason } }, this.now());
-    } finally {
-      s.ws.close();
-    }
+    appendAudit(s.ws.db, { actor: s.user.username, action: reason === 'logout' ? 'logout' : 'session.locked', subject: s.user.username, details: { reason } }, this.now());
+    const previous = this.closing;
+    this.closing = Promise.all([previous, s.imports.cancelAll()]).then(
+      () => s.ws.close(),
+      () => s.ws.close(),
+    );
+  }
+
+  // Resolves once the last ended session's store is closed (the CLI and tests wait for it).
+  settled(): Promise<void> {
+    return this.closing;
   }
 
   idleSecondsLeft(s: OpenSession): number {

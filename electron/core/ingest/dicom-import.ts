@@ -1,0 +1,100 @@
+// One DICOM file into the store: parsed, its first frame decoded (so a file Airlock cannot display is
+// refused now, not at training time), then stored with its place in patient → study → series → instance,
+// all in one transaction so a refused or cancelled file leaves nothing behind.
+import { createHash } from 'node:crypto';
+import { AirlockError } from '../errors';
+import { parseDicom, type ParsedDicom } from '../imaging/dicom';
+import { decodeFrame } from '../imaging/pixels';
+import type { Db } from '../store/database';
+import type { FileResult } from '../../shared/ingest-schemas';
+import { findFileByHash, insertSourceFile } from './files-repo';
+
+export interface DicomHoldout {
+  fraction: number;
+  seed: string;
+}
+
+// Per-patient and stable as more patients arrive: a patient's side depends only on the seed and their key.
+export function patientInHoldout(patientKey: string, h: DicomHoldout): boolean {
+  const digest = createHash('sha256').update(`${h.seed}|${patientKey}`).digest();
+  return digest.readUInt32BE(0) / 2 ** 32 < h.fraction;
+}
+
+export function patientKey(p: ParsedDicom): string {
+  // PatientID is the hospital's key; without one, name + birth date is the best available grouping.
+  return p.patientId?.trim() || `${p.patientName ?? ''}|${p.patientBirthDate ?? ''}` || 'unknown';
+}
+
+// Position along the slice normal (row × column direction cosines), the robust sort key for a volume.
+export function slicePosition(p: ParsedDicom): number | null {
+  const ipp = p.imagePositionPatient;
+  const iop = p.imageOrientationPatient;
+  if (!ipp || ipp.length !== 3) return null;
+  if (!iop || iop.length !== 6) return ipp[2] ?? null;
+  const [r0, r1, r2, c0, c1, c2] = iop as [number, number, number, number, number, number];
+  const n = [r1 * c2 - r2 * c1, r2 * c0 - r0 * c2, r0 * c1 - r1 * c0] as const;
+  return (ipp[0] ?? 0) * n[0] + (ipp[1] ?? 0) * n[1] + (ipp[2] ?? 0) * n[2];
+}
+
+function upsert(db: Db, select: string, insert: string, key: unknown, values: unknown[]): number {
+  const row = db.prepare(select).get(key) as { id: number } | undefined;
+  return row ? row.id : Number(db.prepare(insert).run(...values).lastInsertRowid);
+}
+
+export async function importDicomBytes(
+  db: Db,
+  importId: number,
+  name: string,
+  bytes: Uint8Array,
+  holdout: DicomHoldout,
+  now: Date,
+): Promise<FileResult> {
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  const base = { path: name, kind: 'dicom' as const, bytes: bytes.length };
+  const existing = findFileByHash(db, sha);
+  if (existing) return { ...base, status: 'duplicate', code: null, message: `Already in the store (imported ${existing.importedAt} as ${existing.name}).` };
+  const parsed = parseDicom(bytes);
+  if (!parsed.hasPixelData) {
+    throw new AirlockError('DICOM_NO_PIXELS', `This DICOM file has no pixel data (SOP class ${parsed.sopClassUid ?? 'unknown'}); Airlock imports images only.`);
+  }
+  await decodeFrame(bytes, parsed, 0);
+  if (!parsed.sopInstanceUid || !parsed.seriesInstanceUid || !parsed.studyInstanceUid) {
+    throw new AirlockError('DICOM_MALFORMED', 'This DICOM file lacks a Study, Series or SOP Instance UID, so it cannot be placed in a series.');
+  }
+  const clash = db.prepare('SELECT id FROM dicom_instances WHERE sop_uid = ?').get(parsed.sopInstanceUid);
+  if (clash) {
+    throw new AirlockError('CONFLICT', `An instance with SOP Instance UID ${parsed.sopInstanceUid} is already in the store with different content.`);
+  }
+  db.transaction(() => {
+    const fileId = insertSourceFile(db, { importId, sha256: sha, kind: 'dicom', name, bytes: bytes.length, content: bytes }, now);
+    const key = patientKey(parsed);
+    const patientId = upsert(
+      db,
+      'SELECT id FROM dicom_patients WHERE patient_key = ?',
+      'INSERT INTO dicom_patients (patient_key, patient_id, patient_name, birth_date, holdout) VALUES (?, ?, ?, ?, ?)',
+      key,
+      [key, parsed.patientId, parsed.patientName, parsed.patientBirthDate, patientInHoldout(key, holdout) ? 1 : 0],
+    );
+    const studyId = upsert(
+      db,
+      'SELECT id FROM dicom_studies WHERE study_uid = ?',
+      'INSERT INTO dicom_studies (patient_id, study_uid, study_date, description) VALUES (?, ?, ?, ?)',
+      parsed.studyInstanceUid,
+      [patientId, parsed.studyInstanceUid, parsed.studyDate, parsed.studyDescription],
+    );
+    const seriesId = upsert(
+      db,
+      'SELECT id FROM dicom_series WHERE series_uid = ?',
+      'INSERT INTO dicom_series (study_id, series_uid, number, modality, description, body_part) VALUES (?, ?, ?, ?, ?, ?)',
+      parsed.seriesInstanceUid,
+      [studyId, parsed.seriesInstanceUid, parsed.seriesNumber, parsed.modality, parsed.seriesDescription, parsed.bodyPartExamined],
+    );
+    const { tags, ...fields } = parsed;
+    db.prepare(
+      `INSERT INTO dicom_instances (series_id, file_id, sop_uid, instance_number, slice_position, frames, rows_, columns_, transfer_syntax, burned_in, metadata)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(seriesId, fileId, parsed.sopInstanceUid, parsed.instanceNumber, slicePosition(parsed), parsed.numberOfFrames, parsed.rows, parsed.columns, parsed.transferSyntaxName, parsed.burnedInAnnotation, JSON.stringify({ fields, tags }));
+  })();
+  const where = [parsed.modality, parsed.seriesDescription].filter(Boolean).join(' ');
+  return { ...base, status: 'imported', code: null, message: `Imported ${parsed.numberOfFrames > 1 ? `${parsed.numberOfFrames} frames` : 'image'} ${parsed.rows}×${parsed.columns}${where ? ` (${where})` : ''}, ${parsed.transferSyntaxName}.` };
+}

@@ -1,0 +1,129 @@
+// Import jobs: walk the chosen paths and import file by file, reporting progress and a result per file.
+// A refused file never stops the rest; cancel stops between files (and inside a long table), rolling back
+// the file in hand. Each import is one audit event with its counts.
+import { readFile } from 'node:fs/promises';
+import type { FileResult, HoldoutSpec, ImportJobView } from '../../shared/ingest-schemas';
+import { AirlockError } from '../errors';
+import { appendAudit } from '../govern/audit';
+import type { Workspace } from '../store/workspace';
+import { importDicomBytes, type DicomHoldout } from './dicom-import';
+import { finishImportRow, startImportRow } from './files-repo';
+import { DEFAULT_HOLDOUT, importTableFile } from './table-import';
+import { expandPaths } from './walk';
+
+interface Job {
+  view: ImportJobView;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+function refusal(path: string, kind: FileResult['kind'], bytes: number, err: unknown): FileResult {
+  if (err instanceof AirlockError) return { path, kind, bytes, status: 'refused', code: err.code, message: err.message };
+  const msg = err instanceof Error ? err.message : String(err);
+  return { path, kind, bytes, status: 'refused', code: 'INTERNAL', message: `Airlock could not import this file: ${msg}` };
+}
+
+export function dicomHoldoutOf(ws: Workspace): DicomHoldout {
+  const row = ws.db.prepare("SELECT value FROM settings WHERE key = 'dicomHoldout'").get() as { value: string } | undefined;
+  if (row) return JSON.parse(row.value) as DicomHoldout;
+  // Recorded on first use, so every later import splits patients the same way.
+  const h = { fraction: DEFAULT_HOLDOUT.fraction, seed: DEFAULT_HOLDOUT.seed };
+  ws.db.prepare("INSERT INTO settings (key, value) VALUES ('dicomHoldout', ?)").run(JSON.stringify(h));
+  return h;
+}
+
+export class ImportJobs {
+  private jobs = new Map<number, Job>();
+
+  start(ws: Workspace, actor: string, paths: string[], holdout: HoldoutSpec = DEFAULT_HOLDOUT): ImportJobView {
+    const now = ws.now();
+    const id = startImportRow(ws.db, actor, now);
+    const { files, unreadable } = expandPaths(paths);
+    const view: ImportJobView = {
+      id,
+      status: 'running',
+      filesTotal: files.length + unreadable.length,
+      filesDone: 0,
+      bytesTotal: files.reduce((s, f) => s + f.bytes, 0),
+      bytesDone: 0,
+      current: null,
+      counts: { imported: 0, duplicates: 0, refused: 0 },
+      results: [],
+      startedAt: now.toISOString(),
+      finishedAt: null,
+    };
+    const record = (r: FileResult) => {
+      view.results.push(r);
+      view.filesDone += 1;
+      if (r.status === 'imported') view.counts.imported += 1;
+      else if (r.status === 'duplicate') view.counts.duplicates += 1;
+      else view.counts.refused += 1;
+    };
+    for (const u of unreadable) record({ path: u.path, kind: 'unknown', bytes: 0, status: 'refused', code: 'FILE_UNREADABLE', message: u.reason });
+    const controller = new AbortController();
+    const run = async () => {
+      const dicomHoldout = dicomHoldoutOf(ws);
+      for (const f of files) {
+        if (controller.signal.aborted || !ws.isOpen) break;
+        view.current = f.path;
+        const before = view.bytesDone;
+        try {
+          if (f.kind === 'table') {
+            record(await importTableFile(ws.db, id, f.path, f.bytes, { holdout, signal: controller.signal, onProgress: (read) => (view.bytesDone = before + read) }, ws.now()));
+          } else if (f.kind === 'dicom') {
+            record(await importDicomBytes(ws.db, id, f.path, await readFile(f.path), dicomHoldout, ws.now()));
+          } else {
+            record({ path: f.path, kind: 'unknown', bytes: f.bytes, status: 'refused', code: 'NOT_DICOM', message: 'Neither a DICOM file nor a CSV/TSV table.' });
+          }
+        } catch (err) {
+          if (err instanceof AirlockError && err.code === 'IMPORT_CANCELLED') break;
+          record(refusal(f.path, f.kind, f.bytes, err));
+        }
+        view.bytesDone = before + f.bytes;
+      }
+      view.current = null;
+      view.status = controller.signal.aborted ? 'cancelled' : 'done';
+    };
+    const done = run()
+      .catch(() => {
+        view.status = 'failed';
+      })
+      .finally(() => {
+        view.finishedAt = ws.now().toISOString();
+        if (!ws.isOpen) return;
+        finishImportRow(ws.db, id, view.status === 'running' ? 'failed' : (view.status as 'done' | 'cancelled' | 'failed'), { counts: view.counts, results: view.results }, ws.now());
+        appendAudit(ws.db, { actor, action: view.status === 'cancelled' ? 'ingest.cancelled' : 'ingest.finished', subject: `import #${id}`, details: { ...view.counts, files: view.filesTotal, holdout } }, ws.now());
+      });
+    this.jobs.set(id, { view, controller, done });
+    return view;
+  }
+
+  get(id: number): ImportJobView {
+    const job = this.jobs.get(id);
+    if (!job) throw new AirlockError('NOT_FOUND', `There is no import #${id} in this session.`);
+    return job.view;
+  }
+
+  async cancel(id: number): Promise<ImportJobView> {
+    const job = this.jobs.get(id);
+    if (!job) throw new AirlockError('NOT_FOUND', `There is no import #${id} in this session.`);
+    job.controller.abort();
+    await job.done;
+    return job.view;
+  }
+
+  // Waits for a job to end (the CLI and tests use it; the UI polls instead).
+  async wait(id: number): Promise<ImportJobView> {
+    const job = this.jobs.get(id);
+    if (!job) throw new AirlockError('NOT_FOUND', `There is no import #${id} in this session.`);
+    await job.done;
+    return job.view;
+  }
+
+  // Called before a session ends: stop every running job so nothing writes to a closing store.
+  async cancelAll(): Promise<void> {
+    for (const job of this.jobs.values()) job.controller.abort();
+    await Promise.all([...this.jobs.values()].map((j) => j.done));
+    this.jobs.clear();
+  }
+}

@@ -1,0 +1,103 @@
+// One clinical table into the store, streamed: rows go in batch by batch under a table marked 'importing';
+// only when the whole file has been read are columns, identifying flags and the holdout written and the
+// table marked 'ready'. A refused, cancelled or interrupted import removes everything it wrote.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import type { FileResult, HoldoutSpec } from '../../shared/ingest-schemas';
+import { AirlockError } from '../errors';
+import type { Db } from '../store/database';
+import { deleteTable, findFileByHash, insertSourceFile } from './files-repo';
+import { flagIdentifying } from './table/phi';
+import { holdoutAssignment } from './table/holdout';
+import { readTable } from './table/read';
+
+export const DEFAULT_HOLDOUT: HoldoutSpec = { fraction: 0.2, seed: 'airlock', groupColumn: null };
+
+async function sha256File(path: string, signal: AbortSignal | undefined): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { signal })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export interface HoldoutStats {
+  rows: number;
+  groups: number;
+  holdoutGroups: number;
+}
+
+// Draws the split from the seed (and the grouping column's values, so a patient's rows stay together).
+export function applyHoldout(db: Db, tableId: number, spec: HoldoutSpec): HoldoutStats {
+  const columns = db.prepare('SELECT idx, name FROM table_columns WHERE table_id = ? ORDER BY idx').all(tableId) as { idx: number; name: string }[];
+  let groupKeys: (string | null)[] | undefined;
+  if (spec.groupColumn !== null) {
+    const col = columns.find((c) => c.name === spec.groupColumn);
+    if (!col) throw new AirlockError('INVALID_ARGUMENT', `This table has no column “${spec.groupColumn}” to group the holdout by.`);
+    groupKeys = (db.prepare('SELECT json_extract(cells, ?) AS k FROM table_rows WHERE table_id = ? ORDER BY row_idx').all(`$[${col.idx}]`, tableId) as { k: unknown }[]).map((r) =>
+      r.k === null || r.k === undefined ? null : String(r.k as string | number),
+    );
+  }
+  const rowCount = (db.prepare('SELECT count(*) AS n FROM table_rows WHERE table_id = ?').get(tableId) as { n: number }).n;
+  const split = holdoutAssignment(rowCount, { fraction: spec.fraction, seed: spec.seed, groupKeys });
+  const update = db.prepare('UPDATE table_rows SET holdout = ? WHERE table_id = ? AND row_idx = ?');
+  split.isHoldout.forEach((h, i) => update.run(h ? 1 : 0, tableId, i));
+  const stats = { rows: split.holdoutRows, groups: split.groups, holdoutGroups: split.holdoutGroups };
+  db.prepare('UPDATE tables_ SET holdout = ? WHERE id = ?').run(JSON.stringify({ ...spec, ...stats }), tableId);
+  return stats;
+}
+
+export interface TableImportOptions {
+  holdout: HoldoutSpec;
+  signal?: AbortSignal;
+  onProgress?: (bytesRead: number) => void;
+}
+
+export async function importTableFile(db: Db, importId: number, path: string, bytes: number, options: TableImportOptions, now: Date): Promise<FileResult> {
+  const base = { path, kind: 'table' as const, bytes };
+  const sha = await sha256File(path, options.signal);
+  const existing = findFileByHash(db, sha);
+  if (existing) return { ...base, status: 'duplicate', code: null, message: `Already in the store (imported ${existing.importedAt} as ${existing.name}).` };
+
+  const name = basename(path);
+  const { fileId, tableId } = db.transaction(() => {
+    const fid = insertSourceFile(db, { importId, sha256: sha, kind: 'table', name, bytes, content: null }, now);
+    const tid = Number(db.prepare("INSERT INTO tables_ (file_id, name, status, encoding, delimiter) VALUES (?, ?, 'importing', '', '')").run(fid, name).lastInsertRowid);
+    return { fileId: fid, tableId: tid };
+  })();
+  const insertRow = db.prepare('INSERT INTO table_rows (table_id, row_idx, cells) VALUES (?, ?, ?)');
+  const insertBatch = db.transaction((start: number, rows: (string | null)[][]) => rows.forEach((r, i) => insertRow.run(tableId, start + i, JSON.stringify(r))));
+  let next = 0;
+  try {
+    const summary = await readTable(path, {
+      signal: options.signal,
+      onProgress: (read) => options.onProgress?.(read),
+      onRows: (batch) => {
+        insertBatch(next, batch);
+        next += batch.length;
+      },
+    });
+    if (summary.sha256 !== sha) throw new AirlockError('CONFLICT', 'The file changed while it was being imported. Import it again once it is complete.');
+    let identifying = 0;
+    const stats = db.transaction(() => {
+      const insertColumn = db.prepare('INSERT INTO table_columns (table_id, idx, name, inferred_type, type, profile, phi) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      for (const p of summary.profiles) {
+        const phi = flagIdentifying(p);
+        if (phi.identifying) identifying += 1;
+        insertColumn.run(tableId, p.index, p.name, p.inferredType, p.type, JSON.stringify(p), JSON.stringify(phi));
+      }
+      const h = applyHoldout(db, tableId, options.holdout);
+      db.prepare("UPDATE tables_ SET status = 'ready', encoding = ?, delimiter = ?, row_count = ? WHERE id = ?").run(summary.encoding, summary.delimiter, summary.rowCount, tableId);
+      return h;
+    })();
+    const delim = summary.delimiter === '\t' ? 'tab' : `“${summary.delimiter}”`;
+    return {
+      ...base,
+      status: 'imported',
+      code: null,
+      message: `Imported ${summary.rowCount} rows × ${summary.header.length} columns (${summary.encoding}, ${delim}-separated); ${stats.rows} rows held out; ${identifying} column${identifying === 1 ? '' : 's'} flagged as identifying.`,
+    };
+  } catch (err) {
+    db.transaction(() => deleteTable(db, tableId, fileId))();
+    throw err;
+  }
+}

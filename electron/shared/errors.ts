@@ -1,0 +1,44 @@
+// Error codes and the envelope that carries results and errors across IPC.
+export const ERROR_CODES = [
+  'INVALID_ARGUMENT',
+  'UNKNOWN_CHANNEL',
+  'UNTRUSTED_SENDER',
+  'UNAUTHENTICATED',
+  'SESSION_EXPIRED',
+  'FORBIDDEN',
+  'INVALID_CREDENTIALS',
+  'ACCOUNT_LOCKED',
+  'WEAK_PASSWORD',
+  'USER_EXISTS',
+  'USER_NOT_FOUND',
+  'LAST_ADMIN',
+  'SELF_ACTION',
+  'WORKSPACE_EXISTS',
+  'WORKSPACE_NOT_FOUND',
+  'WORKSPACE_BUSY',
+  'WORKSPACE_CORRUPT',
+  'WORKSPACE_TOO_NEW',
+  'KEYSLOTS_DAMAGED',
+  'NOT_AVAILABLE',
+  'NOT_FOUND',
+  'NOT_DICOM',
+  'DICOM_TRUNCATED',
+  'DICOM_MALFORMED',
+  'DICOM_NO_PIXELS',
+  'DICOM_UNSUPPORTED',
+  'TABLE_MALFORMED',
+  'TABLE_RAGGED',
+  'TABLE_EMPTY',
+  'FILE_UNREADABLE',
+  'IMPORT_CANCELLED',
+  'CONFLICT',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+// What crosses IPC: Electron drops custom error fields, so errors travel as data.
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: WireError };
