@@ -7,6 +7,9 @@ import { join, resolve } from 'node:path';
 import { AirlockService } from '../core/api/service';
 import { AirlockError } from '../core/errors';
 import { auditTable, usersTable, verifyLine } from './format';
+import { resultsTable, runImport } from './ingest-commands';
+
+const SAMPLE = resolve(import.meta.dirname, '../../resources/sample');
 
 const DEMO_USERS = [
   { username: 'sam', displayName: 'Sam Steward', roles: ['steward' as const] },
@@ -37,14 +40,29 @@ export async function runDemo(outDir: string, password: string, log: (line: stri
   log(usersTable(await svc.call('users:list', {})));
   svc.end('logout');
 
-  log('Logging in as the steward, then a mistyped password for the reviewer, then the reviewer.');
+  log('Logging in as the steward and importing the bundled sample: a real MR series and a real clinical table.');
   await svc.call('session:login', { path, username: 'sam', password });
+  const job = await runImport(svc, [join(SAMPLE, 'mr-brain'), join(SAMPLE, 'tables', 'pbc.csv')], { fraction: 0.2, seed: 'demo', groupColumn: 'id' });
+  log(resultsTable(job));
+  done.push(`imported ${job.counts.imported} files (${job.counts.refused} refused) into the encrypted store`);
+  const sources = await svc.call('sources:list', {});
+  for (const t of sources.tables) {
+    const detail = await svc.call('tables:get', { tableId: t.id, previewRows: 0 });
+    log(`Table ${t.name}: ${t.rowCount} rows, ${t.holdout.rows} held out (seed “${t.holdout.seed}”, grouped by ${t.holdout.groupColumn ?? 'row'})`);
+    for (const c of detail.columns) log(`  ${c.name.padEnd(10)} ${c.type.padEnd(12)} missing ${String(c.missing).padStart(4)}${c.phi.identifying ? `  ⚑ ${c.phi.kind ?? 'identifying'} → ${c.phi.suggested}` : ''}`);
+    done.push(`profiled ${t.name}: ${detail.columns.length} columns, ${t.identifyingColumns} flagged as identifying`);
+  }
+  for (const st of sources.studies) for (const se of st.series) {
+    const thumb = await svc.call('dicom:thumbnail', { seriesId: se.id });
+    done.push(`series “${se.description ?? se.seriesUid}”: ${se.instances} slices, thumbnail ${thumb.width}×${thumb.height} rendered in memory`);
+  }
   svc.end('logout');
+  log('Then a mistyped password for the reviewer, then the reviewer.');
   const refused = await svc.dispatch('session:login', { path, username: 'rita', password: `${password}-typo` });
   if (refused.ok) throw new AirlockError('INTERNAL', 'A wrong password was accepted.');
   done.push(`refused a wrong password for rita (“${refused.error.message}”)`);
   await svc.call('session:login', { path, username: 'rita', password });
-  done.push('logged in as sam, then rita');
+  done.push('logged in as rita after the refusal');
 
   const verify = await svc.call('audit:verify', {});
   const entries = await svc.call('audit:list', { limit: 1000 });

@@ -5,6 +5,7 @@ import { APP_VERSION } from '../core/version';
 import { addAuditCommands, addUserCommands, addWorkspaceCommands } from './commands';
 import type { GlobalOptions } from './context';
 import { addDemoCommand } from './demo';
+import { addIngestCommands } from './ingest-commands';
 
 export function buildProgram(): Command {
   const program = new Command('airlock')
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   addWorkspaceCommands(program, globals);
   addUserCommands(program, globals);
   addAuditCommands(program, globals);
+  addIngestCommands(program, globals);
   addDemoCommand(program);
   return program;
 }

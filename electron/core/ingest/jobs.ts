@@ -91,7 +91,7 @@ export class ImportJobs {
       .finally(() => {
         view.finishedAt = ws.now().toISOString();
         if (!ws.isOpen) return;
-        finishImportRow(ws.db, id, view.status === 'running' ? 'failed' : (view.status as 'done' | 'cancelled' | 'failed'), { counts: view.counts, results: view.results }, ws.now());
+        finishImportRow(ws.db, id, view.status === 'running' ? 'failed' : (view.status), { counts: view.counts, results: view.results }, ws.now());
         appendAudit(ws.db, { actor, action: view.status === 'cancelled' ? 'ingest.cancelled' : 'ingest.finished', subject: `import #${id}`, details: { ...view.counts, files: view.filesTotal, holdout } }, ws.now());
       });
     this.jobs.set(id, { view, controller, done });
