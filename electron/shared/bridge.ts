@@ -4,7 +4,8 @@ import type { Channel } from './channels';
 import type { ArgsOf, Envelope, ResultOf } from './contract';
 
 type DomainOf<C extends string> = C extends `${infer D}:${string}` ? D : never;
-type Fn<C extends Channel> = object extends ArgsOf<C>
+// Channels whose arguments are all optional (or none) may be called with no argument.
+type Fn<C extends Channel> = Record<never, never> extends ArgsOf<C>
   ? (args?: ArgsOf<C>) => Promise<Envelope<ResultOf<C>>>
   : (args: ArgsOf<C>) => Promise<Envelope<ResultOf<C>>>;
 

@@ -131,7 +131,7 @@ export const contract = {
   'session:status': channel(
     'public',
     empty,
-    z.object({ session: sessionInfoSchema.nullable(), idleSecondsLeft: z.number().nullable() }),
+    z.object({ session: sessionInfoSchema.nullable(), idleSecondsLeft: z.number().nullable(), idleLockedAfterMinutes: z.number().nullable() }),
     'The current session, if any, and how long until it idles out.',
   ),
   'session:touch': channel('session', empty, ok, 'Marks user activity, postponing the idle lock.'),

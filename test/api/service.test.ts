@@ -46,10 +46,10 @@ describe('the IPC service', () => {
     clock.advance(14 * 60_000);
     expect(await svc.dispatch('session:touch', {})).toMatchObject({ ok: true });
     clock.advance(14 * 60_000);
-    expect(await svc.dispatch('session:status', {})).toMatchObject({ ok: true, value: { session: { username: 'ada' }, idleSecondsLeft: 60 } });
+    expect(await svc.dispatch('session:status', {})).toMatchObject({ ok: true, value: { session: { username: 'ada' }, idleSecondsLeft: 60, idleLockedAfterMinutes: null } });
     clock.advance(2 * 60_000);
     expect(await svc.dispatch('audit:list', {})).toMatchObject({ ok: false, error: { code: 'SESSION_EXPIRED', message: expect.stringContaining('15 minutes') } });
-    expect(await svc.dispatch('session:status', {})).toEqual({ ok: true, value: { session: null, idleSecondsLeft: null } });
+    expect(await svc.dispatch('session:status', {})).toEqual({ ok: true, value: { session: null, idleSecondsLeft: null, idleLockedAfterMinutes: 15 } });
   });
 
   it('records what happened in the audit log, in order, and never a password', async () => {

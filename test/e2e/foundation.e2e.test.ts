@@ -1,6 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAST_KDF, tempDir } from '../helpers';
+import { FAST_KDF } from '../helpers';
 import { chromiumAvailable, launchApp, type App } from './harness';
 
 const run = chromiumAvailable() ? describe : describe.skip;
@@ -8,13 +10,16 @@ const run = chromiumAvailable() ? describe : describe.skip;
 run('the app end to end (real core, real Chromium)', () => {
   let app: App;
   let offsetMs = 0;
-  const workspace = join(tempDir('airlock-e2e-'), 'ward-7');
+  // Not tempDir(): that is emptied after each test, and these tests share one workspace in sequence.
+  const root = mkdtempSync(join(tmpdir(), 'airlock-e2e-'));
+  const workspace = join(root, 'ward-7');
 
   beforeAll(async () => {
     app = await launchApp({ kdf: FAST_KDF, now: () => new Date(Date.now() + offsetMs) });
   });
   afterAll(async () => {
     await app?.close();
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('creates a workspace and lands the first admin in the app', async () => {

@@ -68,7 +68,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   },
   'session:status': (svc) => {
     const s = svc.checkIdle();
-    return { session: s ? svc.info(s) : null, idleSecondsLeft: s ? svc.idleSecondsLeft(s) : null };
+    return { session: s ? svc.info(s) : null, idleSecondsLeft: s ? svc.idleSecondsLeft(s) : null, idleLockedAfterMinutes: s ? null : svc.idleLockedAfterMinutes };
   },
   'session:touch': () => ({ ok: true as const }),
   'session:changePassword': async (_svc, a, session) => {

