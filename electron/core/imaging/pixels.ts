@@ -50,7 +50,7 @@ export async function decodeFrame(bytes: Uint8Array, parsed: ParsedDicom, frameI
   if (ts.codec === null) {
     throw new DicomError('DICOM_UNSUPPORTED', `Transfer syntax ${ts.name} (${ts.uid}) cannot be decoded by Airlock.`);
   }
-  const dataSet = dataSetFor(bytes, parsed);
+  const dataSet = dataSetFor(bytes);
   const el = dataSet.elements.x7fe00010 as Element;
   let raw: Samples;
   let photometric = h.photometric;
