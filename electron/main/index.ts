@@ -37,6 +37,12 @@ if (!app.requestSingleInstanceLock()) {
       const result = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    chooseFiles: async (folders) => {
+      const properties: ('openFile' | 'openDirectory' | 'multiSelections')[] = [folders ? 'openDirectory' : 'openFile', 'multiSelections'];
+      const opts = { title: folders ? 'Choose folders of DICOM files' : 'Choose DICOM files or CSV/TSV tables', properties };
+      const result = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+      return result.canceled ? [] : result.filePaths;
+    },
   });
 
   app.on('before-quit', () => service.end('shutdown'));
