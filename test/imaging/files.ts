@@ -32,6 +32,6 @@ export const PYDICOM_IMAGES = [
 ].map(pydicomFile);
 
 export const FIXTURE_IMAGES = [
-  'mf_native.dcm', 'mf_rle.dcm', 'mf_jpls.dcm', 'mf_jpls_nobot_fragments.dcm', 'mf_jpeg_sv1.dcm', 'rgb_planar1.dcm',
+  'mf_native.dcm', 'mf_rle.dcm', 'mf_jpls.dcm', 'mf_jpls_nobot_fragments.dcm', 'mf_jpeg_sv1.dcm', 'mf_jpeg_p14_sv6.dcm', 'rgb_planar1.dcm',
   'ybr_full.dcm', 'rgb_jpls_ilv_sample.dcm', 'rgb_jpls_ilv_line.dcm', 'rgb_jpls_ilv_none.dcm', 'palette.dcm',
 ].map(fixture);

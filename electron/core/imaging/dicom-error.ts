@@ -1,5 +1,5 @@
-// The one error type the imaging core throws. Codes come from the IPC contract so the renderer can show the
-// sentence and act on the code; the message names what is wrong with the file, not what the parser tripped on.
+// The error for everything wrong with a file (a bad frame index is the caller's InvalidArgumentError). Codes
+// come from the IPC contract; the message names what is wrong with the file, not what the parser tripped on.
 import { AirlockError } from '../errors';
 
 export type DicomErrorCode = 'NOT_DICOM' | 'DICOM_TRUNCATED' | 'DICOM_MALFORMED' | 'DICOM_NO_PIXELS' | 'DICOM_UNSUPPORTED';

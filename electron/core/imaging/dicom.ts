@@ -135,7 +135,8 @@ function describe(ds: DataSet): ParsedDicom {
   const decimals = (tag: string, count?: number): number[] | null => {
     const raw = text(tag);
     if (raw === null) return null;
-    const values = raw.split('\\').map((v) => Number(v.trim()));
+    // Number('') is 0, so an empty component must be caught explicitly.
+    const values = raw.split('\\').map((v) => (v.trim() === '' ? NaN : Number(v.trim())));
     if (values.some((v) => !Number.isFinite(v)) || (count !== undefined && values.length !== count)) {
       warnings.push(`${label(tag)} holds '${raw}', which is not ${count ?? 'a list of'} decimal number${count === 1 ? '' : 's'}; it is ignored.`);
       return null;

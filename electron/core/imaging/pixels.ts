@@ -50,6 +50,10 @@ export async function decodeFrame(bytes: Uint8Array, parsed: ParsedDicom, frameI
   if (ts.codec === null) {
     throw new DicomError('DICOM_UNSUPPORTED', `Transfer syntax ${ts.name} (${ts.uid}) cannot be decoded by Airlock.`);
   }
+  // Subsampled "partial" YBR only exists inside lossy codestreams, whose decoders convert it.
+  if (h.photometric.startsWith('YBR_PARTIAL') && ts.codec !== 'jpeg-baseline') {
+    throw new DicomError('DICOM_UNSUPPORTED', `Photometric Interpretation ${h.photometric} with ${ts.name} cannot be displayed by Airlock.`);
+  }
   const dataSet = dataSetFor(bytes);
   const el = dataSet.elements.x7fe00010 as Element;
   let raw: Samples;
