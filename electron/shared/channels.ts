@@ -31,5 +31,10 @@ export const CHANNELS = [
   'dicom:tags',
   'dicom:render',
   'dicom:thumbnail',
+  'specs:list',
+  'specs:get',
+  'specs:draft',
+  'specs:save',
+  'specs:diff',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];

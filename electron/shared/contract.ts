@@ -15,6 +15,7 @@ import {
   windowRequestSchema,
   columnTypeSchema,
 } from './ingest-schemas';
+import { specSchema, specSummarySchema, specVersionSchema } from './spec-schema';
 
 export { CHANNELS, type Channel } from './channels';
 export { ERROR_CODES, type Envelope, type ErrorCode, type WireError } from './errors';
@@ -232,6 +233,26 @@ export const contract = {
     'Renders a frame with a window/level to PNG.',
   ),
   'dicom:thumbnail': channel(['steward'], z.object({ seriesId: z.number().int() }), renderResultSchema, 'A series thumbnail (its middle slice).'),
+  'specs:list': channel(['steward', 'reviewer'], empty, z.array(specSummarySchema), 'All generation specs, newest first.'),
+  'specs:get': channel(
+    ['steward', 'reviewer'],
+    z.object({ specId: z.number().int(), version: z.number().int().optional() }),
+    z.object({ current: specVersionSchema, versions: z.array(specVersionSchema.omit({ spec: true })) }),
+    'One spec version (the latest by default) and the list of its versions.',
+  ),
+  'specs:draft': channel(['steward'], z.object({ tableId: z.number().int() }), specSchema, 'A starting spec for a table, with identifying columns dropped.'),
+  'specs:save': channel(
+    ['steward'],
+    z.object({ specId: z.number().int().nullable(), spec: specSchema }),
+    specVersionSchema,
+    'Saves a new spec or a new version of one (frozen versions never change).',
+  ),
+  'specs:diff': channel(
+    ['steward', 'reviewer'],
+    z.object({ specId: z.number().int(), from: z.number().int(), to: z.number().int() }),
+    z.array(z.object({ path: z.string(), kind: z.enum(['added', 'removed', 'changed']), from: z.unknown(), to: z.unknown() })),
+    'What changed between two versions of a spec.',
+  ),
 } as const satisfies { [C in Channel]: ChannelSpec };
 
 export type Contract = typeof contract;

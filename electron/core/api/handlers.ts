@@ -10,6 +10,7 @@ import { createWorkspace, probeWorkspace, unlockWorkspace } from '../store/works
 import { APP_NAME, APP_VERSION } from '../version';
 import type { AirlockService, OpenSession } from './service';
 import { sourceHandlers } from './source-handlers';
+import { diffSpecVersions, draftSpec, getSpecVersion, listSpecVersions, listSpecs, saveSpec } from '../train/specs';
 
 type Args<C extends Channel> = z.output<Contract[C]['args']>;
 type Handler<C extends Channel> = (svc: AirlockService, args: Args<C>, session: OpenSession | null) => Promise<ResultOf<C>> | ResultOf<C>;
@@ -43,6 +44,18 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   'dicom:tags': withSession(sourceHandlers['dicom:tags']),
   'dicom:render': withSession(sourceHandlers['dicom:render']),
   'dicom:thumbnail': withSession(sourceHandlers['dicom:thumbnail']),
+  'specs:list': (_svc, _a, session) => listSpecs(must(session).ws.db),
+  'specs:get': (_svc, a, session) => {
+    const db = must(session).ws.db;
+    const current = getSpecVersion(db, a.specId, a.version);
+    return { current, versions: listSpecVersions(db, a.specId).map(({ spec: _s, ...v }) => v) };
+  },
+  'specs:draft': (_svc, a, session) => draftSpec(must(session).ws.db, a.tableId),
+  'specs:save': (svc, a, session) => {
+    const s = must(session);
+    return saveSpec(s.ws.db, s.user.username, a.specId, a.spec, svc.now());
+  },
+  'specs:diff': (_svc, a, session) => diffSpecVersions(must(session).ws.db, a.specId, a.from, a.to),
   'app:info': () => ({ name: APP_NAME, version: APP_VERSION }),
   'workspace:probe': (_svc, { path }) => ({ state: probeWorkspace(path) }),
   'workspace:create': async (svc, a) => {

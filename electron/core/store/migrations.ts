@@ -165,6 +165,37 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'generation specs and their versions',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE specs (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL,
+          table_id INTEGER NOT NULL REFERENCES tables_(id),
+          created_at TEXT NOT NULL,
+          created_by TEXT NOT NULL
+        );
+        -- Every save is a new version; a version a run has used is frozen and can never change.
+        CREATE TABLE spec_versions (
+          id INTEGER PRIMARY KEY,
+          spec_id INTEGER NOT NULL REFERENCES specs(id),
+          version INTEGER NOT NULL,
+          content TEXT NOT NULL,
+          hash TEXT NOT NULL,
+          frozen INTEGER NOT NULL DEFAULT 0 CHECK (frozen IN (0, 1)),
+          created_at TEXT NOT NULL,
+          created_by TEXT NOT NULL,
+          UNIQUE (spec_id, version)
+        );
+        CREATE TRIGGER spec_versions_immutable BEFORE UPDATE OF content, hash, spec_id, version ON spec_versions
+          BEGIN SELECT RAISE(ABORT, 'spec versions are immutable; save a new version'); END;
+        CREATE TRIGGER spec_versions_frozen_stay BEFORE UPDATE OF frozen ON spec_versions WHEN OLD.frozen = 1
+          BEGIN SELECT RAISE(ABORT, 'a frozen spec version stays frozen'); END;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,147 @@
+// Generation specs: validated against the source table, stored as immutable, hashed versions.
+// Every save makes a new version (so the audit trail and the diff show each change); a version a run
+// has used is frozen.
+import canonicalize from 'canonicalize';
+import diff from 'microdiff';
+import { createHash } from 'node:crypto';
+import { specSchema, type Spec, type SpecSummaryView, type SpecVersionView } from '../../shared/spec-schema';
+import { AirlockError } from '../errors';
+import { appendAudit } from '../govern/audit';
+import { getTable } from '../ingest/sources-repo';
+import type { Db } from '../store/database';
+import { parseOrThrow } from '../validate-input';
+
+interface VersionRow {
+  spec_id: number;
+  version: number;
+  content: string;
+  hash: string;
+  frozen: number;
+  created_at: string;
+  created_by: string;
+}
+
+export function specHash(spec: Spec): { content: string; hash: string } {
+  const content = canonicalize(spec);
+  if (content === undefined) throw new AirlockError('INTERNAL', 'The spec cannot be serialised.');
+  return { content, hash: createHash('sha256').update(content, 'utf8').digest('hex') };
+}
+
+// The spec must describe the table it names: every column once, nothing synthesised that cannot be.
+function checkAgainstSource(db: Db, spec: Spec): void {
+  const table = getTable(db, spec.source.tableId, 0);
+  if (table.sha256 !== spec.source.sha256) {
+    throw new AirlockError('INVALID_ARGUMENT', `The spec names table #${table.id} with a different content hash than “${table.name}” has.`);
+  }
+  const byName = new Map(table.columns.map((c) => [c.name, c]));
+  for (const c of spec.columns) {
+    const col = byName.get(c.name);
+    if (!col) throw new AirlockError('INVALID_ARGUMENT', `The source table “${table.name}” has no column “${c.name}”.`);
+    if (c.treatment !== 'drop' && (col.type === 'identifier' || col.type === 'text')) {
+      throw new AirlockError('INVALID_ARGUMENT', `Column “${c.name}” is ${col.type === 'identifier' ? 'an identifier' : 'free text'}; drop it (generators learn distributions, not identities).`);
+    }
+  }
+  const missing = table.columns.filter((c) => !spec.columns.some((s) => s.name === c.name));
+  if (missing.length > 0) throw new AirlockError('INVALID_ARGUMENT', `Give a treatment for every column; missing: ${missing.map((c) => c.name).join(', ')}.`);
+  const target = spec.acceptance.utility.target;
+  if (target !== null && !spec.columns.some((c) => c.name === target && c.treatment !== 'drop')) {
+    throw new AirlockError('INVALID_ARGUMENT', `The utility target “${target}” must be a column that is synthesised or conditioned on.`);
+  }
+}
+
+function toView(r: VersionRow): SpecVersionView {
+  return { specId: r.spec_id, version: r.version, hash: r.hash, frozen: r.frozen === 1, createdAt: r.created_at, createdBy: r.created_by, spec: specSchema.parse(JSON.parse(r.content)) };
+}
+
+export function getSpecVersion(db: Db, specId: number, version?: number): SpecVersionView {
+  const row = (
+    version === undefined
+      ? db.prepare('SELECT * FROM spec_versions WHERE spec_id = ? ORDER BY version DESC LIMIT 1').get(specId)
+      : db.prepare('SELECT * FROM spec_versions WHERE spec_id = ? AND version = ?').get(specId, version)
+  ) as VersionRow | undefined;
+  if (!row) throw new AirlockError('NOT_FOUND', version === undefined ? `There is no spec #${specId}.` : `Spec #${specId} has no version ${version}.`);
+  return toView(row);
+}
+
+export function listSpecVersions(db: Db, specId: number): SpecVersionView[] {
+  return (db.prepare('SELECT * FROM spec_versions WHERE spec_id = ? ORDER BY version').all(specId) as VersionRow[]).map(toView);
+}
+
+export function listSpecs(db: Db): SpecSummaryView[] {
+  const rows = db
+    .prepare(
+      `SELECT s.id, s.name, s.table_id, max(v.version) AS latest, count(v.id) AS versions, max(v.created_at) AS updated
+       FROM specs s JOIN spec_versions v ON v.spec_id = s.id GROUP BY s.id ORDER BY updated DESC`,
+    )
+    .all() as { id: number; name: string; table_id: number; latest: number; versions: number; updated: string }[];
+  return rows.map((r) => ({
+    specId: r.id,
+    name: r.name,
+    latestVersion: r.latest,
+    versions: r.versions,
+    tableId: r.table_id,
+    generator: getSpecVersion(db, r.id, r.latest).spec.generator.kind,
+    updatedAt: r.updated,
+  }));
+}
+
+// Saves a spec: a new spec when specId is null, else its next version (unchanged content saves nothing).
+export function saveSpec(db: Db, actor: string, specId: number | null, input: unknown, now: Date): SpecVersionView {
+  const spec = parseOrThrow(specSchema, input);
+  checkAgainstSource(db, spec);
+  const { content, hash } = specHash(spec);
+  if (specId !== null) {
+    const latest = getSpecVersion(db, specId);
+    if (latest.hash === hash) return latest;
+  }
+  return db.transaction(() => {
+    const ts = now.toISOString();
+    const id = specId ?? Number(db.prepare('INSERT INTO specs (name, table_id, created_at, created_by) VALUES (?, ?, ?, ?)').run(spec.name, spec.source.tableId, ts, actor).lastInsertRowid);
+    const next = ((db.prepare('SELECT max(version) AS v FROM spec_versions WHERE spec_id = ?').get(id) as { v: number | null }).v ?? 0) + 1;
+    db.prepare('INSERT INTO spec_versions (spec_id, version, content, hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)').run(id, next, content, hash, ts, actor);
+    db.prepare('UPDATE specs SET name = ? WHERE id = ?').run(spec.name, id);
+    appendAudit(db, { actor, action: next === 1 ? 'spec.created' : 'spec.versioned', subject: spec.name, details: { specId: id, version: next, hash, generator: spec.generator.kind } }, now);
+    return getSpecVersion(db, id, next);
+  })();
+}
+
+export function freezeSpecVersion(db: Db, specId: number, version: number): void {
+  db.prepare('UPDATE spec_versions SET frozen = 1 WHERE spec_id = ? AND version = ? AND frozen = 0').run(specId, version);
+}
+
+export interface SpecChange {
+  path: string;
+  kind: 'added' | 'removed' | 'changed';
+  from: unknown;
+  to: unknown;
+}
+
+export function diffSpecVersions(db: Db, specId: number, from: number, to: number): SpecChange[] {
+  const a = getSpecVersion(db, specId, from).spec;
+  const b = getSpecVersion(db, specId, to).spec;
+  return diff(a, b).map((d) => ({
+    path: d.path.join('.'),
+    kind: d.type === 'CREATE' ? 'added' : d.type === 'REMOVE' ? 'removed' : 'changed',
+    from: d.type === 'CREATE' ? null : d.oldValue,
+    to: d.type === 'REMOVE' ? null : d.value,
+  }));
+}
+
+// A starting point for a new spec: identifying columns dropped as suggested, the rest synthesised.
+export function draftSpec(db: Db, tableId: number): Spec {
+  const table = getTable(db, tableId, 0);
+  const trainingRows = table.rowCount - table.holdout.rows;
+  return specSchema.parse({
+    name: `${table.name.replace(/\.[^.]+$/, '')} synthetic`,
+    source: { kind: 'table', tableId, sha256: table.sha256 },
+    columns: table.columns.map((c) => ({
+      name: c.name,
+      treatment: c.phi.identifying || c.type === 'identifier' || c.type === 'text' ? 'drop' : 'synthesise',
+    })),
+    generator: { kind: 'copula' },
+    rows: Math.max(1, trainingRows),
+    seed: 1,
+    intendedUse: 'Method development and testing; not for clinical decisions.',
+    prohibitedUses: ['Re-identification of individuals', 'Clinical decision-making about real patients'],
+  });
+}
