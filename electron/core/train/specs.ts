@@ -122,8 +122,8 @@ export function diffSpecVersions(db: Db, specId: number, from: number, to: numbe
   return diff(a, b).map((d) => ({
     path: d.path.join('.'),
     kind: d.type === 'CREATE' ? 'added' : d.type === 'REMOVE' ? 'removed' : 'changed',
-    from: d.type === 'CREATE' ? null : d.oldValue,
-    to: d.type === 'REMOVE' ? null : d.value,
+    from: d.type === 'CREATE' ? null : (d.oldValue as unknown),
+    to: d.type === 'REMOVE' ? null : (d.value as unknown),
   }));
 }
 
