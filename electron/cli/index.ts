@@ -6,6 +6,7 @@ import { addAuditCommands, addUserCommands, addWorkspaceCommands } from './comma
 import type { GlobalOptions } from './context';
 import { addDemoCommand } from './demo';
 import { addIngestCommands } from './ingest-commands';
+import { addSpecCommands } from './spec-commands';
 
 export function buildProgram(): Command {
   const program = new Command('airlock')
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   addUserCommands(program, globals);
   addAuditCommands(program, globals);
   addIngestCommands(program, globals);
+  addSpecCommands(program, globals);
   addDemoCommand(program);
   return program;
 }

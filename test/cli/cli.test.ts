@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unlockWorkspace } from '../../electron/core/store/workspace';
@@ -39,6 +39,27 @@ describe('the airlock CLI', () => {
     const noPass = airlock(['-w', ws, '-u', 'ada', 'audit', 'verify'], { AIRLOCK_PASSWORD: '' });
     expect(noPass).toMatchObject({ code: 1, err: expect.stringContaining('set AIRLOCK_PASSWORD') });
     expect(airlock(['frobnicate']).code).toBe(2);
+  });
+
+  it('ingests files, lists sources, and drafts, saves and shows a spec', () => {
+    const ws = join(tempDir(), 'ws');
+    const env = { AIRLOCK_PASSWORD: 'admin password 123' };
+    expect(airlock(['-w', ws, '-u', 'ada', 'init', '--name', 'Ada'], env).code).toBe(0);
+    expect(airlock(['-w', ws, '-u', 'ada', 'users', 'set-roles', 'ada', 'admin,steward'], env).code).toBe(0);
+    const bad = join(tempDir(), 'bad.csv');
+    writeFileSync(bad, 'a,b\n1\n');
+    const ingest = airlock(['-w', ws, '-u', 'ada', 'ingest', join(process.cwd(), 'resources/sample/tables/pbc.csv'), bad], env);
+    expect(ingest).toMatchObject({ code: 4, out: expect.stringMatching(/Imported 1, already present 0, refused 1/) });
+    expect(ingest.out).toContain('TABLE_RAGGED');
+    const sources = JSON.parse(airlock(['-w', ws, '-u', 'ada', '--json', 'sources'], env).out) as { tables: { id: number; rowCount: number }[] };
+    expect(sources.tables).toEqual([expect.objectContaining({ rowCount: 418 })]);
+    const draft = airlock(['-w', ws, '-u', 'ada', 'spec', 'draft', '--table', String(sources.tables[0]?.id)], env);
+    const file = join(tempDir(), 'spec.json');
+    writeFileSync(file, draft.out);
+    expect(airlock(['-w', ws, '-u', 'ada', 'spec', 'create', file], env)).toMatchObject({ code: 0, out: expect.stringMatching(/Saved spec #1 .* version 1/) });
+    expect(airlock(['-w', ws, '-u', 'ada', 'spec', 'show', '1'], env)).toMatchObject({ code: 0, out: expect.stringContaining('"kind": "copula"') });
+    writeFileSync(file, '{"name": ""}');
+    expect(airlock(['-w', ws, '-u', 'ada', 'spec', 'create', file], env)).toMatchObject({ code: 1, err: expect.stringContaining('[INVALID_ARGUMENT]') });
   });
 
   it('runs the demo into --out and ends with a summary', () => {

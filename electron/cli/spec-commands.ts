@@ -1,0 +1,53 @@
+// `airlock spec …`: draft, create (from a JSON file), show and diff generation specs.
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { AirlockError } from '../core/errors';
+import { print, withSession, type GlobalOptions } from './context';
+
+type Globals = () => GlobalOptions;
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new AirlockError('INVALID_ARGUMENT', `Cannot read the spec file ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+export function addSpecCommands(program: Command, globals: Globals): void {
+  const spec = program.command('spec').description('generation specs: what to synthesise, how, and the acceptance criteria');
+  spec
+    .command('draft')
+    .requiredOption('--table <id>', 'the source table (see `airlock sources`)')
+    .description('print a starting spec as JSON (identifying columns dropped); edit it, then `spec create`')
+    .action(async (o: { table: string }) => {
+      const g = globals();
+      const draft = await withSession(g, (svc) => svc.call('specs:draft', { tableId: Number(o.table) }));
+      process.stdout.write(`${JSON.stringify(draft, null, 2)}\n`);
+    });
+  spec
+    .command('create <file>')
+    .option('--spec <id>', 'save as the next version of this spec instead of a new one')
+    .description('save a spec from a JSON file (a new version when --spec is given)')
+    .action(async (file: string, o: { spec?: string }) => {
+      const g = globals();
+      const saved = await withSession(g, (svc) => svc.call('specs:save', { specId: o.spec ? Number(o.spec) : null, spec: readJson(file) }));
+      print(g, saved, () => `Saved spec #${saved.specId} “${saved.spec.name}” version ${saved.version} (sha256 ${saved.hash}).`);
+    });
+  spec
+    .command('show <id>')
+    .option('--version <n>', 'a specific version (default: the latest)')
+    .action(async (id: string, o: { version?: string }) => {
+      const g = globals();
+      const got = await withSession(g, (svc) => svc.call('specs:get', { specId: Number(id), version: o.version ? Number(o.version) : undefined }));
+      print(g, got, () => {
+        const versions = got.versions.map((v) => `  v${v.version}  ${v.createdAt}  ${v.createdBy}  ${v.frozen ? 'frozen' : 'editable'}  ${v.hash.slice(0, 16)}`).join('\n');
+        return `Spec #${got.current.specId} version ${got.current.version} (sha256 ${got.current.hash})\n${JSON.stringify(got.current.spec, null, 2)}\nVersions:\n${versions}`;
+      });
+    });
+  spec.command('diff <id> <from> <to>').action(async (id: string, from: string, to: string) => {
+    const g = globals();
+    const changes = await withSession(g, (svc) => svc.call('specs:diff', { specId: Number(id), from: Number(from), to: Number(to) }));
+    print(g, changes, () => changes.map((c) => `${c.kind.padEnd(8)} ${c.path}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`).join('\n') || 'No changes.');
+  });
+}
