@@ -196,6 +196,64 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'training runs, checkpoints, fitted models and synthetic datasets',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE runs (
+          id INTEGER PRIMARY KEY,
+          spec_id INTEGER NOT NULL REFERENCES specs(id),
+          spec_version INTEGER NOT NULL,
+          spec_hash TEXT NOT NULL,
+          source_sha256 TEXT NOT NULL,
+          generator TEXT NOT NULL,
+          seed INTEGER NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('running', 'cancelled', 'failed', 'done')),
+          actor TEXT NOT NULL,
+          backend TEXT NOT NULL DEFAULT '{}',
+          hyperparameters TEXT NOT NULL,
+          epochs_done INTEGER NOT NULL DEFAULT 0,
+          losses TEXT NOT NULL DEFAULT '[]',
+          error_code TEXT,
+          error_message TEXT,
+          started_at TEXT NOT NULL,
+          finished_at TEXT,
+          FOREIGN KEY (spec_id, spec_version) REFERENCES spec_versions(spec_id, version)
+        );
+        -- Checkpoints and fitted models sit in the encrypted store like everything else.
+        CREATE TABLE run_checkpoints (
+          run_id INTEGER NOT NULL REFERENCES runs(id),
+          epoch INTEGER NOT NULL,
+          content BLOB NOT NULL,
+          created_at TEXT NOT NULL,
+          PRIMARY KEY (run_id, epoch)
+        );
+        CREATE TABLE run_models (
+          run_id INTEGER PRIMARY KEY REFERENCES runs(id),
+          content BLOB NOT NULL
+        );
+        CREATE TABLE datasets (
+          id INTEGER PRIMARY KEY,
+          run_id INTEGER NOT NULL REFERENCES runs(id),
+          version INTEGER NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('table')),
+          header TEXT NOT NULL,
+          row_count INTEGER NOT NULL,
+          sha256 TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          created_by TEXT NOT NULL,
+          UNIQUE (run_id, version)
+        );
+        CREATE TABLE dataset_rows (
+          dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+          row_idx INTEGER NOT NULL,
+          cells TEXT NOT NULL,
+          PRIMARY KEY (dataset_id, row_idx)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,140 @@
+// Runs, checkpoints, fitted models and synthetic datasets in the store: `db` first, parameters only.
+import canonicalize from 'canonicalize';
+import { createHash } from 'node:crypto';
+import { AirlockError } from '../errors';
+import type { Db } from '../store/database';
+
+export interface RunRow {
+  id: number;
+  spec_id: number;
+  spec_version: number;
+  spec_hash: string;
+  source_sha256: string;
+  generator: string;
+  seed: number;
+  status: 'running' | 'cancelled' | 'failed' | 'done';
+  actor: string;
+  backend: string;
+  hyperparameters: string;
+  epochs_done: number;
+  losses: string;
+  error_code: string | null;
+  error_message: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
+export function insertRun(
+  db: Db,
+  r: { specId: number; version: number; specHash: string; sourceSha256: string; generator: string; seed: number; actor: string; hyperparameters: unknown },
+  now: Date,
+): number {
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO runs (spec_id, spec_version, spec_hash, source_sha256, generator, seed, status, actor, hyperparameters, started_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
+      )
+      .run(r.specId, r.version, r.specHash, r.sourceSha256, r.generator, r.seed, r.actor, JSON.stringify(r.hyperparameters), now.toISOString()).lastInsertRowid,
+  );
+}
+
+export function getRunRow(db: Db, runId: number): RunRow {
+  const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+  if (!row) throw new AirlockError('NOT_FOUND', `There is no training run #${runId}.`);
+  return row;
+}
+
+export function listRunRows(db: Db): RunRow[] {
+  return db.prepare('SELECT * FROM runs ORDER BY id DESC').all() as RunRow[];
+}
+
+export function updateRunProgress(db: Db, runId: number, epochsDone: number, losses: unknown[]): void {
+  db.prepare('UPDATE runs SET epochs_done = ?, losses = ? WHERE id = ?').run(epochsDone, JSON.stringify(losses), runId);
+}
+
+export function setRunBackend(db: Db, runId: number, backend: unknown): void {
+  db.prepare('UPDATE runs SET backend = ? WHERE id = ?').run(JSON.stringify(backend), runId);
+}
+
+export function finishRun(db: Db, runId: number, status: 'done' | 'cancelled' | 'failed', now: Date, error?: { code: string; message: string }): void {
+  db.prepare('UPDATE runs SET status = ?, finished_at = ?, error_code = ?, error_message = ? WHERE id = ?').run(status, now.toISOString(), error?.code ?? null, error?.message ?? null, runId);
+}
+
+export function reopenRun(db: Db, runId: number): void {
+  db.prepare("UPDATE runs SET status = 'running', finished_at = NULL, error_code = NULL, error_message = NULL WHERE id = ?").run(runId);
+}
+
+export function saveCheckpoint(db: Db, runId: number, epoch: number, content: Buffer, now: Date): void {
+  db.prepare('INSERT OR REPLACE INTO run_checkpoints (run_id, epoch, content, created_at) VALUES (?, ?, ?, ?)').run(runId, epoch, content, now.toISOString());
+}
+
+export function latestCheckpoint(db: Db, runId: number): { epoch: number; content: Buffer } | null {
+  const row = db.prepare('SELECT epoch, content FROM run_checkpoints WHERE run_id = ? ORDER BY epoch DESC LIMIT 1').get(runId) as { epoch: number; content: Buffer } | undefined;
+  return row ?? null;
+}
+
+export function saveModel(db: Db, runId: number, content: Buffer): void {
+  db.prepare('INSERT OR REPLACE INTO run_models (run_id, content) VALUES (?, ?)').run(runId, content);
+}
+
+export function loadModel(db: Db, runId: number): Buffer {
+  const row = db.prepare('SELECT content FROM run_models WHERE run_id = ?').get(runId) as { content: Buffer } | undefined;
+  if (!row) throw new AirlockError('NOT_FOUND', `Run #${runId} has no fitted model (it did not finish).`);
+  return row.content;
+}
+
+// The dataset's identity: SHA-256 over the canonical JSON of header and rows, so equal tables hash equal.
+export function datasetHash(header: string[], rows: (string | null)[][]): string {
+  const hash = createHash('sha256');
+  hash.update(canonicalize(header) ?? '[]');
+  for (const r of rows) hash.update(`\n${canonicalize(r) ?? '[]'}`);
+  return hash.digest('hex');
+}
+
+export function insertDataset(db: Db, runId: number, header: string[], rows: (string | null)[][], actor: string, now: Date): { id: number; version: number; sha256: string } {
+  const sha256 = datasetHash(header, rows);
+  const version = ((db.prepare('SELECT max(version) AS v FROM datasets WHERE run_id = ?').get(runId) as { v: number | null }).v ?? 0) + 1;
+  const id = Number(
+    db
+      .prepare("INSERT INTO datasets (run_id, version, kind, header, row_count, sha256, created_at, created_by) VALUES (?, ?, 'table', ?, ?, ?, ?, ?)")
+      .run(runId, version, JSON.stringify(header), rows.length, sha256, now.toISOString(), actor).lastInsertRowid,
+  );
+  const insert = db.prepare('INSERT INTO dataset_rows (dataset_id, row_idx, cells) VALUES (?, ?, ?)');
+  rows.forEach((r, i) => insert.run(id, i, JSON.stringify(r)));
+  return { id, version, sha256 };
+}
+
+export interface DatasetRow {
+  id: number;
+  run_id: number;
+  version: number;
+  header: string;
+  row_count: number;
+  sha256: string;
+  created_at: string;
+  created_by: string;
+}
+
+export function getDatasetRow(db: Db, datasetId: number): DatasetRow {
+  const row = db.prepare('SELECT * FROM datasets WHERE id = ?').get(datasetId) as DatasetRow | undefined;
+  if (!row) throw new AirlockError('NOT_FOUND', `There is no synthetic dataset #${datasetId}.`);
+  return row;
+}
+
+export function runDatasets(db: Db, runId: number): DatasetRow[] {
+  return db.prepare('SELECT * FROM datasets WHERE run_id = ? ORDER BY version').all(runId) as DatasetRow[];
+}
+
+export function datasetRows(db: Db, datasetId: number, limit: number, offset = 0): (string | null)[][] {
+  return (db.prepare('SELECT cells FROM dataset_rows WHERE dataset_id = ? ORDER BY row_idx LIMIT ? OFFSET ?').all(datasetId, limit, offset) as { cells: string }[]).map(
+    (r) => JSON.parse(r.cells) as (string | null)[],
+  );
+}
+
+// Training rows only: the holdout never reaches a generator.
+export function trainingRows(db: Db, tableId: number): (string | null)[][] {
+  return (db.prepare('SELECT cells FROM table_rows WHERE table_id = ? AND holdout = 0 ORDER BY row_idx').all(tableId) as { cells: string }[]).map(
+    (r) => JSON.parse(r.cells) as (string | null)[],
+  );
+}
