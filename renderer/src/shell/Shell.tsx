@@ -7,6 +7,7 @@ import { SuccessAlert } from '../components/SuccessAlert';
 import { AuditPage } from '../pages/audit/AuditPage';
 import { PlaceholderPage } from '../pages/PlaceholderPage';
 import { SettingsPage } from '../pages/SettingsPage';
+import { SourcesPage } from '../pages/sources/SourcesPage';
 import { UsersPage } from '../pages/users/UsersPage';
 import { useIdleLock } from '../useIdleLock';
 import { ChangePasswordModal } from './ChangePasswordModal';
@@ -110,6 +111,8 @@ export function Shell({ session, onLock, onIdleLocked, onSessionRefreshed }: Pro
 function PageContent({ page, session, onSessionRefreshed }: { page: PageDef; session: SessionInfo; onSessionRefreshed: (s: SessionInfo) => void }) {
   if (page.planned) return <PlaceholderPage page={page} planned={page.planned} />;
   switch (page.id) {
+    case 'sources':
+      return <SourcesPage session={session} />;
     case 'users':
       return <UsersPage currentUser={session.username} />;
     case 'settings':

@@ -24,16 +24,7 @@ export interface PageDef {
 }
 
 export const PAGES: readonly PageDef[] = [
-  {
-    id: 'sources',
-    label: 'Sources',
-    icon: <SourcesIcon />,
-    section: 'Pipeline',
-    planned: {
-      tagline: 'Sensitive source data held in the encrypted workspace.',
-      description: 'Import DICOM studies and clinical tables into the locked store. Source data never leaves the encrypted workspace; every import is recorded in the audit trail.',
-    },
-  },
+  { id: 'sources', label: 'Sources', icon: <SourcesIcon />, section: 'Pipeline' },
   {
     id: 'specs',
     label: 'Specs',

@@ -1,0 +1,117 @@
+import { Badge, Center, Group, Loader, Paper, Stack, Tabs, Text, ThemeIcon } from '@mantine/core';
+import { useCallback, useEffect, useState } from 'react';
+import type { ResultOf, SessionInfo } from '../../../../electron/shared/contract';
+import { api, errorMessage } from '../../api';
+import { FormError } from '../../components/FormError';
+import { PageHeader } from '../../components/PageHeader';
+import { LockIcon } from '../../components/icons';
+import { ImagesPanel } from './images/ImagesPanel';
+import { ImportPanel } from './import/ImportPanel';
+import { TablesPanel } from './tables/TablesPanel';
+import './sources.css';
+
+export type SourcesList = ResultOf<'sources:list'>;
+export type SourcesTab = 'import' | 'tables' | 'images';
+
+const DESCRIPTION = 'Clinical tables and DICOM studies held in the encrypted workspace. Source data never leaves it.';
+
+export function SourcesPage({ session }: { session: SessionInfo }) {
+  if (!session.roles.includes('steward')) return <StewardsOnly />;
+  return <StewardSources />;
+}
+
+function StewardsOnly() {
+  return (
+    <Stack gap="lg" data-testid="sources-screen">
+      <PageHeader title="Sources" description={DESCRIPTION} />
+      <Paper withBorder p="xl" radius="md" maw={720} data-testid="sources-forbidden">
+        <Group align="flex-start" wrap="nowrap" gap="lg">
+          <ThemeIcon size={44} radius="md" variant="light" color="gray">
+            <LockIcon size={22} />
+          </ThemeIcon>
+          <Stack gap={4}>
+            <Text fw={600}>Sources are available to data stewards.</Text>
+            <Text size="sm" c="dimmed">
+              Importing and browsing sensitive source data needs the data steward role. Ask an administrator to add it to your account.
+            </Text>
+          </Stack>
+        </Group>
+      </Paper>
+    </Stack>
+  );
+}
+
+function StewardSources() {
+  const [sources, setSources] = useState<SourcesList | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [tab, setTab] = useState<SourcesTab | null>(null);
+  // Clicking Images while a series is open goes back to the list of studies.
+  const [imagesHome, setImagesHome] = useState(0);
+
+  const reload = useCallback(async () => {
+    try {
+      const list = await api.sources.list();
+      setSources(list);
+      setLoadError(null);
+      // The first visit opens where the data is; an empty workspace starts at Import.
+      setTab((current) => current ?? (list.tables.length > 0 ? 'tables' : list.studies.length > 0 ? 'images' : 'import'));
+    } catch (error) {
+      setLoadError(errorMessage(error));
+      setTab((current) => current ?? 'import');
+    }
+  }, []);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const seriesCount = sources?.studies.reduce((n, s) => n + s.series.length, 0) ?? 0;
+  return (
+    <Stack gap="lg" data-testid="sources-screen">
+      <PageHeader title="Sources" description={DESCRIPTION} />
+      <FormError message={loadError} />
+      {tab === null ? (
+        <Center p="xl">
+          <Loader size="sm" aria-label="Loading sources" />
+        </Center>
+      ) : (
+        <Tabs value={tab} onChange={(value) => setTab((value as SourcesTab | null) ?? 'import')} keepMounted>
+          <Tabs.List mb="lg">
+            <Tabs.Tab value="import" data-testid="sources-tab-import">
+              Import
+            </Tabs.Tab>
+            <Tabs.Tab value="tables" data-testid="sources-tab-tables" rightSection={<CountBadge n={sources?.tables.length} />}>
+              Tables
+            </Tabs.Tab>
+            <Tabs.Tab
+              value="images"
+              data-testid="sources-tab-images"
+              rightSection={<CountBadge n={seriesCount} />}
+              onClick={() => tab === 'images' && setImagesHome((n) => n + 1)}
+            >
+              Images
+            </Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="import">
+            <ImportPanel onImported={() => void reload()} onShow={setTab} />
+          </Tabs.Panel>
+          <Tabs.Panel value="tables">
+            <TablesPanel tables={sources?.tables ?? null} onChanged={() => void reload()} onImport={() => setTab('import')} />
+          </Tabs.Panel>
+          <Tabs.Panel value="images">
+            <ImagesPanel studies={sources?.studies ?? null} active={tab === 'images'} home={imagesHome} onImport={() => setTab('import')} />
+          </Tabs.Panel>
+        </Tabs>
+      )}
+    </Stack>
+  );
+}
+
+function CountBadge({ n }: { n: number | undefined }) {
+  if (!n) return null;
+  return (
+    <Badge size="sm" variant="light" color="gray" circle={n < 10}>
+      {n}
+    </Badge>
+  );
+}
