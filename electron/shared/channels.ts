@@ -36,5 +36,12 @@ export const CHANNELS = [
   'specs:draft',
   'specs:save',
   'specs:diff',
+  'runs:start',
+  'runs:list',
+  'runs:get',
+  'runs:cancel',
+  'runs:resume',
+  'runs:sample',
+  'datasets:preview',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];

@@ -16,6 +16,7 @@ import {
   columnTypeSchema,
 } from './ingest-schemas';
 import { specSchema, specSummarySchema, specVersionSchema } from './spec-schema';
+import { datasetPreviewSchema, datasetSummarySchema, runSchema } from './train-schemas';
 
 export { CHANNELS, type Channel } from './channels';
 export { ERROR_CODES, type Envelope, type ErrorCode, type WireError } from './errors';
@@ -252,6 +253,28 @@ export const contract = {
     z.object({ specId: z.number().int(), from: z.number().int(), to: z.number().int() }),
     z.array(z.object({ path: z.string(), kind: z.enum(['added', 'removed', 'changed']), from: z.unknown(), to: z.unknown() })),
     'What changed between two versions of a spec.',
+  ),
+  'runs:start': channel(
+    ['steward'],
+    z.object({ specId: z.number().int(), version: z.number().int().optional() }),
+    runSchema,
+    'Starts training a spec version (the latest by default) off the main thread; the version is frozen.',
+  ),
+  'runs:list': channel(['steward', 'reviewer'], empty, z.array(runSchema), 'All training runs, newest first.'),
+  'runs:get': channel(['steward', 'reviewer'], z.object({ runId: z.number().int() }), runSchema, 'A run with its live progress and losses.'),
+  'runs:cancel': channel(['steward'], z.object({ runId: z.number().int() }), runSchema, 'Cancels a running run; it can be resumed from its last checkpoint.'),
+  'runs:resume': channel(['steward'], z.object({ runId: z.number().int() }), runSchema, 'Resumes a cancelled or interrupted run from its last checkpoint.'),
+  'runs:sample': channel(
+    ['steward'],
+    z.object({ runId: z.number().int(), rows: z.number().int().min(1).max(10_000_000) }),
+    datasetSummarySchema,
+    'Samples a new dataset version from a finished run’s model.',
+  ),
+  'datasets:preview': channel(
+    ['steward', 'reviewer'],
+    z.object({ datasetId: z.number().int(), limit: z.number().int().min(0).max(1000).default(100) }),
+    datasetPreviewSchema,
+    'A synthetic dataset’s header and first rows.',
   ),
 } as const satisfies { [C in Channel]: ChannelSpec };
 

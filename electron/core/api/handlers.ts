@@ -10,6 +10,7 @@ import { createWorkspace, probeWorkspace, unlockWorkspace } from '../store/works
 import { APP_NAME, APP_VERSION } from '../version';
 import type { AirlockService, OpenSession } from './service';
 import { sourceHandlers } from './source-handlers';
+import { datasetRows, getDatasetRow } from '../train/runs-repo';
 import { diffSpecVersions, draftSpec, getSpecVersion, listSpecVersions, listSpecs, saveSpec } from '../train/specs';
 
 type Args<C extends Channel> = z.output<Contract[C]['args']>;
@@ -56,6 +57,38 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     return saveSpec(s.ws.db, s.user.username, a.specId, a.spec, svc.now());
   },
   'specs:diff': (_svc, a, session) => diffSpecVersions(must(session).ws.db, a.specId, a.from, a.to),
+  'runs:start': (_svc, a, session) => {
+    const s = must(session);
+    return s.runs.start(s.user.username, a.specId, a.version);
+  },
+  'runs:list': (_svc, _a, session) => must(session).runs.list(),
+  'runs:get': (_svc, a, session) => must(session).runs.view(a.runId),
+  'runs:cancel': (_svc, a, session) => must(session).runs.cancel(a.runId),
+  'runs:resume': (_svc, a, session) => {
+    const s = must(session);
+    return s.runs.resume(s.user.username, a.runId);
+  },
+  'runs:sample': async (_svc, a, session) => {
+    const s = must(session);
+    const d = await s.runs.sample(s.user.username, a.runId, a.rows);
+    const row = getDatasetRow(s.ws.db, d.id);
+    return { id: row.id, runId: row.run_id, version: row.version, rows: row.row_count, sha256: row.sha256, createdAt: row.created_at, createdBy: row.created_by };
+  },
+  'datasets:preview': (_svc, a, session) => {
+    const db = must(session).ws.db;
+    const row = getDatasetRow(db, a.datasetId);
+    return {
+      id: row.id,
+      runId: row.run_id,
+      version: row.version,
+      rows: row.row_count,
+      sha256: row.sha256,
+      createdAt: row.created_at,
+      createdBy: row.created_by,
+      header: JSON.parse(row.header) as string[],
+      preview: datasetRows(db, row.id, a.limit),
+    };
+  },
   'app:info': () => ({ name: APP_NAME, version: APP_VERSION }),
   'workspace:probe': (_svc, { path }) => ({ state: probeWorkspace(path) }),
   'workspace:create': async (svc, a) => {

@@ -9,6 +9,8 @@ import type { UserRow } from '../govern/users-repo';
 import type { Workspace, WorkspaceOptions } from '../store/workspace';
 import { ImportJobs } from '../ingest/jobs';
 import { PreviewCache } from '../ingest/preview';
+import { TrainingRuns } from '../train/runs';
+import { recoverInterruptedRuns } from '../train/runs-repo';
 import { recoverInterruptedImports } from '../ingest/files-repo';
 import { handlers } from './handlers';
 
@@ -27,6 +29,7 @@ export interface OpenSession {
   lastActivity: number;
   imports: ImportJobs;
   previews: PreviewCache;
+  runs: TrainingRuns;
 }
 
 const ROLE_NAMES: Record<Role, string> = { steward: 'data steward', reviewer: 'reviewer', admin: 'admin' };
@@ -54,7 +57,8 @@ export class AirlockService {
   start(ws: Workspace, user: UserRow): SessionInfo {
     this.end();
     recoverInterruptedImports(ws.db, this.now());
-    this.session = { ws, user, lastActivity: this.now().getTime(), imports: new ImportJobs(), previews: new PreviewCache() };
+    recoverInterruptedRuns(ws.db, this.now());
+    this.session = { ws, user, lastActivity: this.now().getTime(), imports: new ImportJobs(), previews: new PreviewCache(), runs: new TrainingRuns(ws) };
     this.idleLockedAfter = null;
     return this.info(this.session);
   }
@@ -78,7 +82,7 @@ export class AirlockService {
     this.session = null;
     appendAudit(s.ws.db, { actor: s.user.username, action: reason === 'logout' ? 'logout' : 'session.locked', subject: s.user.username, details: { reason } }, this.now());
     const previous = this.closing;
-    this.closing = Promise.all([previous, s.imports.cancelAll()]).then(
+    this.closing = Promise.all([previous, s.imports.cancelAll(), s.runs.cancelAll()]).then(
       () => s.ws.close(),
       () => s.ws.close(),
     );

@@ -138,3 +138,11 @@ export function trainingRows(db: Db, tableId: number): (string | null)[][] {
     (r) => JSON.parse(r.cells) as (string | null)[],
   );
 }
+
+// A run still 'running' when a workspace opens was cut off (crash, power loss, app closed): it failed, and
+// can be resumed from its last checkpoint.
+export function recoverInterruptedRuns(db: Db, now: Date): void {
+  db.prepare(
+    "UPDATE runs SET status = 'failed', finished_at = ?, error_code = 'INTERRUPTED', error_message = 'Airlock closed while this run was training. Resume it from its last checkpoint, or start it again.' WHERE status = 'running'",
+  ).run(now.toISOString());
+}

@@ -1,0 +1,159 @@
+// The TensorFlow.js backend ladder, climbed once per process (each training worker is its own process for this
+// purpose): CUDA through @tensorflow/tfjs-node-gpu → libtensorflow through @tensorflow/tfjs-node → WASM (XNNPACK,
+// SIMD, one thread) → the plain JavaScript CPU backend. The two native packages are optional dependencies that
+// are usually absent on an offline workstation, so each rung is a dynamic import inside try/catch and every rung
+// skipped is recorded with its reason; the result is stored with every run.
+//
+// AIRLOCK_TF_BACKEND=node-gpu|node|wasm|cpu forces one rung (tests, benchmarks). A forced rung that cannot load
+// is an error, not a silent fall-through: a benchmark must measure what it says it measures.
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmTrainingKernels } from './wasm-kernels';
+
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type ForcedBackend = 'node-gpu' | 'node' | 'wasm' | 'cpu';
+export const FORCED_BACKENDS: readonly ForcedBackend[] = ['node-gpu', 'node', 'wasm', 'cpu'];
+
+export interface BackendFallback {
+  /** The rung that was skipped. */
+  name: BackendName;
+  /** Why, in a sentence: "not installed", or the load error. */
+  reason: string;
+}
+
+export interface BackendInfo {
+  name: BackendName;
+  tfjsVersion: string;
+  /** Version of the package that provides the backend (tfjs-node, tfjs-backend-wasm, tfjs-backend-cpu). */
+  backendVersion: string;
+  simd?: boolean;
+  threads?: number;
+  /** Kernels Airlock registered to make the backend trainable (WASM only). */
+  addedKernels?: string[];
+  fallbacks: BackendFallback[];
+}
+
+const require = createRequire(import.meta.url);
+
+const RUNGS: readonly { forced: ForcedBackend; name: BackendName }[] = [
+  { forced: 'node-gpu', name: 'tensorflow-gpu' },
+  { forced: 'node', name: 'tensorflow' },
+  { forced: 'wasm', name: 'wasm' },
+  { forced: 'cpu', name: 'cpu' },
+];
+
+let chosen: Promise<BackendInfo> | undefined;
+
+/** Choose the backend once; later calls return the same answer. */
+export function selectBackend(): Promise<BackendInfo> {
+  chosen ??= climb(parseForced(process.env.AIRLOCK_TF_BACKEND));
+  return chosen;
+}
+
+export function parseForced(value: string | undefined): ForcedBackend | undefined {
+  if (value === undefined || value === '') return undefined;
+  if ((FORCED_BACKENDS as readonly string[]).includes(value)) return value as ForcedBackend;
+  throw new Error(`AIRLOCK_TF_BACKEND must be one of ${FORCED_BACKENDS.join(', ')} (it is "${value}").`);
+}
+
+async function climb(forced: ForcedBackend | undefined): Promise<BackendInfo> {
+  const fallbacks: BackendFallback[] = [];
+  for (const rung of RUNGS) {
+    if (forced !== undefined && rung.forced !== forced) continue;
+    try {
+      const info = await load(rung.forced);
+      return { ...info, fallbacks };
+    } catch (err) {
+      const reason = describeLoadError(err);
+      if (forced !== undefined) {
+        throw new Error(`The ${rung.name} backend forced by AIRLOCK_TF_BACKEND=${forced} could not be loaded: ${reason}`, { cause: err });
+      }
+      fallbacks.push({ name: rung.name, reason });
+    }
+  }
+  // Unreachable in practice: the CPU backend ships inside @tensorflow/tfjs.
+  throw new Error(`No TensorFlow.js backend could be loaded (${fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ')}).`);
+}
+
+type Loaded = Omit<BackendInfo, 'fallbacks'>;
+
+async function load(rung: ForcedBackend): Promise<Loaded> {
+  switch (rung) {
+    case 'node-gpu':
+      return loadNative('@tensorflow/tfjs-node-gpu', true);
+    case 'node':
+      return loadNative('@tensorflow/tfjs-node', false);
+    case 'wasm':
+      return loadWasm();
+    case 'cpu':
+      return loadCpu();
+  }
+}
+
+async function importOptional(specifier: string): Promise<unknown> {
+  // A variable specifier keeps TypeScript and the bundler from resolving a package that is usually absent.
+  return (await import(/* @vite-ignore */ specifier)) as unknown;
+}
+
+async function loadNative(pkg: string, gpu: boolean): Promise<Loaded> {
+  await importOptional(pkg);
+  if (!(await tf.setBackend('tensorflow'))) throw new Error('the tensorflow backend failed to initialise');
+  await tf.ready();
+  if (gpu) {
+    const backend = tf.backend() as unknown as { isUsingGpuDevice?: boolean };
+    if (backend.isUsingGpuDevice !== true) {
+      throw new Error('the package loaded but TensorFlow sees no CUDA device');
+    }
+  }
+  return { name: gpu ? 'tensorflow-gpu' : 'tensorflow', tfjsVersion: tf.version_core, backendVersion: packageVersion(pkg) };
+}
+
+/** The folder holding tfjs-backend-wasm's .wasm binaries, as setWasmPaths wants it (trailing separator). */
+export function wasmDistDir(): string {
+  return join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + sep;
+}
+
+async function loadWasm(): Promise<Loaded> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  wasm.setWasmPaths(wasmDistDir());
+  // One thread: Node has no pthread worker pool for the WASM build, and a fixed reduction order keeps runs
+  // bitwise reproducible.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  if (!(await tf.setBackend('wasm'))) throw new Error('the WASM backend failed to initialise');
+  await tf.ready();
+  const addedKernels = registerWasmTrainingKernels();
+  return {
+    name: 'wasm',
+    tfjsVersion: tf.version_core,
+    backendVersion: wasm.version_wasm,
+    simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
+    threads: wasm.getThreadsCount(),
+    addedKernels,
+  };
+}
+
+async function loadCpu(): Promise<Loaded> {
+  if (!(await tf.setBackend('cpu'))) throw new Error('the CPU backend failed to initialise');
+  await tf.ready();
+  return { name: 'cpu', tfjsVersion: tf.version_core, backendVersion: packageVersion('@tensorflow/tfjs-backend-cpu') };
+}
+
+function packageVersion(pkg: string): string {
+  try {
+    const meta = require(`${pkg}/package.json`) as { version?: unknown };
+    return typeof meta.version === 'string' ? meta.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** "not installed" for a missing package; otherwise the first line of the load error. */
+export function describeLoadError(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (package|module)|Failed to load url|Does the file exist/i.test(message)) {
+    return 'not installed';
+  }
+  return (message.split('\n')[0] ?? message).slice(0, 300);
+}

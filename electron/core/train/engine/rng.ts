@@ -1,0 +1,110 @@
+// The engine's one source of randomness: sfc32 (Chris Doty-Humphrey's Small Fast Counting generator, 128-bit
+// state, passes PractRand to 2^40+ bytes), seeded through splitmix32. Everything random in training — weight
+// initialisation, shuffling, reparameterisation noise, dropout masks, Gumbel noise, conditional sampling — draws
+// from it in JavaScript, so a run is a pure function of (seed, data, config, backend) and the whole random state
+// is four 32-bit words that a checkpoint can carry.
+
+export type RngState = [number, number, number, number];
+
+export class Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  private constructor(state: RngState) {
+    [this.a, this.b, this.c, this.d] = state.map((x) => x >>> 0) as RngState;
+  }
+
+  static fromSeed(seed: number): Rng {
+    let s = seed >>> 0;
+    const splitmix32 = (): number => {
+      s = (s + 0x9e3779b9) >>> 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    const rng = new Rng([splitmix32(), splitmix32(), splitmix32(), splitmix32()]);
+    for (let i = 0; i < 12; i++) rng.nextUint32();
+    return rng;
+  }
+
+  static fromState(state: readonly number[]): Rng {
+    if (state.length !== 4 || state.some((x) => !Number.isInteger(x) || x < 0 || x > 0xffffffff)) {
+      throw new Error('A random-generator state is four unsigned 32-bit integers.');
+    }
+    return new Rng(state as RngState);
+  }
+
+  state(): RngState {
+    return [this.a, this.b, this.c, this.d];
+  }
+
+  nextUint32(): number {
+    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
+    this.d = (this.d + 1) >>> 0;
+    this.a = (this.b ^ (this.b >>> 9)) >>> 0;
+    this.b = (this.c + (this.c << 3)) >>> 0;
+    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
+    this.c = (this.c + t) >>> 0;
+    return t;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  uniform(): number {
+    const hi = this.nextUint32() >>> 5; // 27 bits
+    const lo = this.nextUint32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Uniform in (0, 1): safe under log. */
+  uniformOpen(): number {
+    let u = this.uniform();
+    while (u === 0) u = this.uniform();
+    return u;
+  }
+
+  /** An integer in [0, n), unbiased. */
+  int(n: number): number {
+    if (!(n >= 1) || n > 0x100000000) throw new Error(`int(n) needs 1 ≤ n ≤ 2^32 (got ${n}).`);
+    const limit = 0x100000000 - (0x100000000 % n);
+    let x = this.nextUint32();
+    while (x >= limit) x = this.nextUint32();
+    return x % n;
+  }
+
+  /** Fill with N(mean, std²) draws (Box–Muller, both outputs used). */
+  fillNormal(out: Float32Array, mean = 0, std = 1): Float32Array {
+    for (let i = 0; i < out.length; i += 2) {
+      const r = Math.sqrt(-2 * Math.log(this.uniformOpen()));
+      const theta = 2 * Math.PI * this.uniform();
+      out[i] = mean + std * r * Math.cos(theta);
+      if (i + 1 < out.length) out[i + 1] = mean + std * r * Math.sin(theta);
+    }
+    return out;
+  }
+
+  normal(n: number, mean = 0, std = 1): Float32Array {
+    return this.fillNormal(new Float32Array(n), mean, std);
+  }
+
+  /** Fill with U(low, high). */
+  fillUniform(out: Float32Array, low = 0, high = 1): Float32Array {
+    for (let i = 0; i < out.length; i++) out[i] = low + (high - low) * this.uniform();
+    return out;
+  }
+
+  /** A uniformly random permutation of 0..n-1 (Fisher–Yates). */
+  permutation(n: number): Int32Array {
+    const p = new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = p[i] as number;
+      p[i] = p[j] as number;
+      p[j] = t;
+    }
+    return p;
+  }
+}

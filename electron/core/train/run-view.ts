@@ -1,0 +1,55 @@
+// What the UI and CLI see of a run: the stored record, overlaid with the live progress of a running one.
+import type { BackendView, RunView } from '../../shared/train-schemas';
+import type { Db } from '../store/database';
+import type { BackendInfo } from './engine/backend';
+import type { EpochLosses, Progress } from './engine/protocol';
+import { latestCheckpoint, runDatasets, type RunRow } from './runs-repo';
+import { getSpecVersion } from './specs';
+
+export interface LiveState {
+  stage: string | null;
+  progress: Progress | null;
+  backend: BackendInfo | null;
+  lossHistory: EpochLosses[];
+  cancelRequested: boolean;
+}
+
+function backendView(b: unknown): BackendView | null {
+  if (!b || typeof b !== 'object' || !('name' in b)) return null;
+  const info = b as Partial<BackendInfo>;
+  return { name: String(info.name), tfjsVersion: info.tfjsVersion ?? null, backendVersion: info.backendVersion ?? null, fallbacks: (info.fallbacks ?? []).map((f) => ({ name: f.name, reason: f.reason })) };
+}
+
+export function buildRunView(db: Db, row: RunRow, live: LiveState | null): RunView {
+  const spec = getSpecVersion(db, row.spec_id, row.spec_version).spec;
+  const hyper = JSON.parse(row.hyperparameters) as Record<string, unknown>;
+  const epochs = typeof hyper.epochs === 'number' ? hyper.epochs : 1;
+  const stored = JSON.parse(row.losses) as EpochLosses[];
+  const history = live && live.lossHistory.length >= stored.length ? live.lossHistory : stored;
+  const losses = live?.progress ? [...history.filter((h) => h.epoch < (live.progress?.epoch ?? 0)), { epoch: live.progress.epoch, losses: live.progress.losses }] : history;
+  const running = row.status === 'running' && live !== null;
+  return {
+    id: row.id,
+    specId: row.spec_id,
+    specVersion: row.spec_version,
+    specName: spec.name,
+    specHash: row.spec_hash,
+    sourceSha256: row.source_sha256,
+    generator: row.generator,
+    seed: row.seed,
+    status: row.status,
+    actor: row.actor,
+    backend: backendView(live?.backend ?? (JSON.parse(row.backend) as unknown)),
+    hyperparameters: hyper,
+    epochsDone: running ? Math.max(row.epochs_done, (live.progress?.epoch ?? 1) - 1) : row.status === 'done' ? epochs : row.epochs_done,
+    epochs: row.generator === 'copula' ? 1 : epochs,
+    stage: running ? live.stage : null,
+    losses,
+    etaSeconds: running ? (live.progress?.etaSeconds ?? null) : null,
+    error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    canResume: !running && row.status !== 'done' && latestCheckpoint(db, row.id) !== null,
+    datasets: runDatasets(db, row.id).map((d) => ({ id: d.id, runId: d.run_id, version: d.version, rows: d.row_count, sha256: d.sha256, createdAt: d.created_at, createdBy: d.created_by })),
+  };
+}

@@ -1,0 +1,193 @@
+// Training runs: a spec version in, a versioned synthetic table out, with everything needed to reproduce it
+// recorded (spec hash, source hash, seed, backend, hyperparameters, losses per epoch, output hash). All heavy
+// work happens in worker threads; this side only moves messages and writes the store.
+import type { RunView } from '../../shared/train-schemas';
+import { AirlockError } from '../errors';
+import { appendAudit } from '../govern/audit';
+import { getTable } from '../ingest/sources-repo';
+import type { Workspace } from '../store/workspace';
+import type { Checkpoint } from './engine/protocol';
+import { startTraining, type TrainingHandle } from './engine/runner';
+import { generate } from './generate/client';
+import type { Cells } from './generate/protocol';
+import { pack, unpack } from './pack';
+import { buildRunView, type LiveState } from './run-view';
+import * as repo from './runs-repo';
+import { freezeSpecVersion, getSpecVersion } from './specs';
+import type { TableSchema } from './tabular/schema';
+import type { TransformerJSON } from './tabular/transformer';
+import type { Spec } from '../../shared/spec-schema';
+
+export type StoredModel =
+  | { kind: 'copula'; header: string[]; model: unknown }
+  | { kind: 'tvae' | 'ctgan'; header: string[]; config: unknown; batchSize: number; transformer: TransformerJSON; weights: { name: string; shape: number[]; dtype: 'float32' | 'int32'; data: ArrayBuffer }[] };
+
+interface Live extends LiveState {
+  cancel: (() => Promise<void>) | null;
+  done: Promise<void>;
+}
+
+// The columns a generator sees: every column not dropped, in source order, with its (possibly overridden) type.
+function modelInput(ws: Workspace, spec: Spec): { header: string[]; rows: Cells; schema: TableSchema } {
+  const table = getTable(ws.db, spec.source.tableId, 0);
+  const keep = table.columns.filter((c) => spec.columns.find((s) => s.name === c.name)?.treatment !== 'drop');
+  const rows = repo.trainingRows(ws.db, table.id).map((r) => keep.map((c) => r[c.index] ?? null));
+  const schema: TableSchema = { columns: keep.map((c) => ({ name: c.name, type: c.type, role: spec.columns.find((s) => s.name === c.name)?.treatment === 'condition' ? 'condition' : 'synthesise' })) };
+  return { header: keep.map((c) => c.name), rows, schema };
+}
+
+export class TrainingRuns {
+  private live = new Map<number, Live>();
+
+  constructor(private readonly ws: Workspace) {}
+
+  view(runId: number): RunView {
+    return buildRunView(this.ws.db, repo.getRunRow(this.ws.db, runId), this.live.get(runId) ?? null);
+  }
+
+  list(): RunView[] {
+    return repo.listRunRows(this.ws.db).map((r) => buildRunView(this.ws.db, r, this.live.get(r.id) ?? null));
+  }
+
+  start(actor: string, specId: number, version?: number): RunView {
+    const v = getSpecVersion(this.ws.db, specId, version);
+    const runId = this.ws.db.transaction(() => {
+      freezeSpecVersion(this.ws.db, v.specId, v.version);
+      const id = repo.insertRun(
+        this.ws.db,
+        { specId: v.specId, version: v.version, specHash: v.hash, sourceSha256: v.spec.source.sha256, generator: v.spec.generator.kind, seed: v.spec.seed, actor, hyperparameters: v.spec.generator },
+        this.ws.now(),
+      );
+      appendAudit(this.ws.db, { actor, action: 'run.started', subject: `run #${id}`, details: { specId: v.specId, version: v.version, specHash: v.hash, generator: v.spec.generator.kind, seed: v.spec.seed } }, this.ws.now());
+      return id;
+    })();
+    this.launch(runId, actor, v.spec, null);
+    return this.view(runId);
+  }
+
+  resume(actor: string, runId: number): RunView {
+    const row = repo.getRunRow(this.ws.db, runId);
+    if (row.status === 'running' && this.live.has(runId)) throw new AirlockError('CONFLICT', `Run #${runId} is already running.`);
+    if (row.status === 'done') throw new AirlockError('CONFLICT', `Run #${runId} has finished; start a new run instead.`);
+    const checkpoint = repo.latestCheckpoint(this.ws.db, runId);
+    if (!checkpoint) throw new AirlockError('NOT_FOUND', `Run #${runId} has no checkpoint to resume from; start a new run instead.`);
+    const spec = getSpecVersion(this.ws.db, row.spec_id, row.spec_version).spec;
+    this.ws.db.transaction(() => {
+      repo.reopenRun(this.ws.db, runId);
+      appendAudit(this.ws.db, { actor, action: 'run.resumed', subject: `run #${runId}`, details: { fromEpoch: checkpoint.epoch } }, this.ws.now());
+    })();
+    this.launch(runId, actor, spec, unpack<Checkpoint>(checkpoint.content));
+    return this.view(runId);
+  }
+
+  async cancel(runId: number): Promise<RunView> {
+    const live = this.live.get(runId);
+    if (!live) throw new AirlockError('CONFLICT', `Run #${runId} is not running.`);
+    live.cancelRequested = true;
+    await live.cancel?.();
+    await live.done;
+    return this.view(runId);
+  }
+
+  async wait(runId: number): Promise<RunView> {
+    await this.live.get(runId)?.done;
+    return this.view(runId);
+  }
+
+  async cancelAll(): Promise<void> {
+    await Promise.all([...this.live.keys()].map((id) => this.cancel(id).catch(() => undefined)));
+  }
+
+  private launch(runId: number, actor: string, spec: Spec, resume: Checkpoint | null): void {
+    const live: Live = { stage: 'starting', progress: null, backend: null, lossHistory: resume?.lossHistory ?? [], cancel: null, cancelRequested: false, done: Promise.resolve() };
+    this.live.set(runId, live);
+    live.done = this.execute(runId, actor, spec, resume, live)
+      .catch((err: unknown) => {
+        const cancelled = live.cancelRequested || (err instanceof AirlockError && err.code === 'RUN_CANCELLED');
+        const code = err instanceof AirlockError ? err.code : 'INTERNAL';
+        const message = err instanceof Error ? err.message : String(err);
+        if (!this.ws.isOpen) return;
+        this.ws.db.transaction(() => {
+          repo.finishRun(this.ws.db, runId, cancelled ? 'cancelled' : 'failed', this.ws.now(), cancelled ? undefined : { code, message });
+          appendAudit(this.ws.db, { actor, action: cancelled ? 'run.cancelled' : 'run.failed', subject: `run #${runId}`, details: cancelled ? { epochsDone: live.lossHistory.length } : { code, message } }, this.ws.now());
+        })();
+      })
+      .finally(() => this.live.delete(runId));
+  }
+
+  private async execute(runId: number, actor: string, spec: Spec, resume: Checkpoint | null, live: Live): Promise<void> {
+    const input = modelInput(this.ws, spec);
+    if (input.rows.length === 0) throw new AirlockError('INVALID_ARGUMENT', 'The source table has no training rows (everything is in the holdout).');
+    let cells: Cells;
+    let model: StoredModel;
+    const g = spec.generator;
+    if (g.kind === 'copula') {
+      const job = generate({ type: 'copula-fit-sample', ...input, seed: spec.seed, n: spec.rows }, 'copula', (s) => (live.stage = s));
+      live.cancel = () => job.cancel();
+      const out = await job.done;
+      cells = out.cells;
+      model = { kind: 'copula', header: input.header, model: out.model };
+    } else {
+      const enc = generate({ type: 'encode', ...input, seed: spec.seed }, 'encoded', (s) => (live.stage = s));
+      live.cancel = () => enc.cancel();
+      const encoded = await enc.done;
+      if (live.cancelRequested) throw new AirlockError('RUN_CANCELLED', 'Cancelled.');
+      live.stage = 'training';
+      const { kind: _k, epochs, batchSize, checkpointEvery, ...config } = g;
+      const handle: TrainingHandle = startTraining(
+        { kind: g.kind, config: config as never, data: { buffer: encoded.buffer, rows: encoded.rows, width: encoded.width, spans: encoded.spans }, seed: spec.seed, epochs, batchSize: Math.min(batchSize, encoded.rows), checkpointEvery, ...(resume ? { resume } : {}) },
+        {
+          onBackend: (info) => {
+            live.backend = info;
+            repo.setRunBackend(this.ws.db, runId, info);
+          },
+          onProgress: (p) => (live.progress = p),
+          onCheckpoint: (c) => {
+            live.lossHistory = c.lossHistory;
+            repo.saveCheckpoint(this.ws.db, runId, c.epoch, pack(c), this.ws.now());
+            repo.updateRunProgress(this.ws.db, runId, c.epoch, c.lossHistory);
+          },
+        },
+      );
+      live.cancel = () => handle.cancel();
+      const result = await handle.done;
+      if (result.status === 'cancelled') throw new AirlockError('RUN_CANCELLED', 'Cancelled.');
+      if (result.status === 'failed') throw new AirlockError(result.code, result.message);
+      live.lossHistory = result.lossHistory;
+      repo.updateRunProgress(this.ws.db, runId, result.lossHistory.length, result.lossHistory);
+      const sampler = generate(
+        { type: 'nn-sample', kind: g.kind, config, weights: result.weights, transformer: encoded.transformer, seed: spec.seed, n: spec.rows, batchSize: Math.min(batchSize, encoded.rows) },
+        'cells',
+        (s) => (live.stage = s),
+      );
+      live.cancel = () => sampler.cancel();
+      cells = (await sampler.done).cells;
+      model = { kind: g.kind, header: input.header, config, batchSize: Math.min(batchSize, encoded.rows), transformer: encoded.transformer, weights: result.weights };
+    }
+    this.ws.db.transaction(() => {
+      const dataset = repo.insertDataset(this.ws.db, runId, input.header, cells, actor, this.ws.now());
+      repo.saveModel(this.ws.db, runId, pack(model));
+      repo.finishRun(this.ws.db, runId, 'done', this.ws.now());
+      appendAudit(this.ws.db, { actor, action: 'run.finished', subject: `run #${runId}`, details: { datasetId: dataset.id, rows: cells.length, outputSha256: dataset.sha256, backend: live.backend?.name ?? 'none (copula, plain JavaScript)' } }, this.ws.now());
+    })();
+  }
+
+  // More rows from a finished run's stored model, as a new dataset version.
+  async sample(actor: string, runId: number, n: number) {
+    const row = repo.getRunRow(this.ws.db, runId);
+    if (row.status !== 'done') throw new AirlockError('CONFLICT', `Run #${runId} has not finished, so it has no model to sample from.`);
+    const model = unpack<StoredModel>(repo.loadModel(this.ws.db, runId));
+    const version = repo.runDatasets(this.ws.db, runId).length + 1;
+    const seed = row.seed + version - 1;
+    const job =
+      model.kind === 'copula'
+        ? generate({ type: 'copula-sample', model: model.model as never, seed, n }, 'cells')
+        : generate({ type: 'nn-sample', kind: model.kind, config: model.config, weights: model.weights, transformer: model.transformer, seed, n, batchSize: model.batchSize }, 'cells');
+    const cells = (await job.done).cells;
+    return this.ws.db.transaction(() => {
+      const d = repo.insertDataset(this.ws.db, runId, model.header, cells, actor, this.ws.now());
+      appendAudit(this.ws.db, { actor, action: 'dataset.sampled', subject: `run #${runId}`, details: { datasetId: d.id, version: d.version, rows: n, seed, outputSha256: d.sha256 } }, this.ws.now());
+      return d;
+    })();
+  }
+}

@@ -1,0 +1,53 @@
+// Schemas for training runs and the synthetic datasets they produce.
+import { z } from 'zod';
+
+export const backendSchema = z.object({
+  name: z.string(),
+  tfjsVersion: z.string().nullable(),
+  backendVersion: z.string().nullable(),
+  fallbacks: z.array(z.object({ name: z.string(), reason: z.string() })),
+});
+export type BackendView = z.infer<typeof backendSchema>;
+
+export const datasetSummarySchema = z.object({
+  id: z.number().int(),
+  runId: z.number().int(),
+  version: z.number().int(),
+  rows: z.number().int(),
+  sha256: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+});
+export type DatasetSummaryView = z.infer<typeof datasetSummarySchema>;
+
+export const runSchema = z.object({
+  id: z.number().int(),
+  specId: z.number().int(),
+  specVersion: z.number().int(),
+  specName: z.string(),
+  specHash: z.string(),
+  sourceSha256: z.string(),
+  generator: z.string(),
+  seed: z.number().int(),
+  status: z.enum(['running', 'cancelled', 'failed', 'done']),
+  actor: z.string(),
+  backend: backendSchema.nullable(),
+  hyperparameters: z.record(z.string(), z.unknown()),
+  epochsDone: z.number().int(),
+  epochs: z.number().int(),
+  stage: z.string().nullable(),
+  losses: z.array(z.object({ epoch: z.number().int(), losses: z.record(z.string(), z.number()) })),
+  etaSeconds: z.number().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  canResume: z.boolean(),
+  datasets: z.array(datasetSummarySchema),
+});
+export type RunView = z.infer<typeof runSchema>;
+
+export const datasetPreviewSchema = datasetSummarySchema.extend({
+  header: z.array(z.string()),
+  preview: z.array(z.array(z.string().nullable())),
+});
+export type DatasetPreviewView = z.infer<typeof datasetPreviewSchema>;
