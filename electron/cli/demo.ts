@@ -8,6 +8,7 @@ import { AirlockService } from '../core/api/service';
 import { AirlockError } from '../core/errors';
 import { auditTable, usersTable, verifyLine } from './format';
 import { resultsTable, runImport } from './ingest-commands';
+import { runSummary, trainAndWait } from './train-commands';
 
 const SAMPLE = resolve(import.meta.dirname, '../../resources/sample');
 
@@ -51,6 +52,20 @@ export async function runDemo(outDir: string, password: string, log: (line: stri
     log(`Table ${t.name}: ${t.rowCount} rows, ${t.holdout.rows} held out (seed “${t.holdout.seed}”, grouped by ${t.holdout.groupColumn ?? 'row'})`);
     for (const c of detail.columns) log(`  ${c.name.padEnd(10)} ${c.type.padEnd(12)} missing ${String(c.missing).padStart(4)}${c.phi.identifying ? `  ⚑ ${c.phi.kind ?? 'identifying'} → ${c.phi.suggested}` : ''}`);
     done.push(`profiled ${t.name}: ${detail.columns.length} columns, ${t.identifyingColumns} flagged as identifying`);
+  }
+  for (const t of sources.tables) {
+    const draft = await svc.call('specs:draft', { tableId: t.id });
+    const copulaSpec = await svc.call('specs:save', { specId: null, spec: { ...draft, name: 'PBC copula baseline', acceptance: { ...draft.acceptance, utility: { target: 'status', minScoreRatio: 0.8 } } } });
+    done.push(`wrote spec #${copulaSpec.specId} “${copulaSpec.spec.name}” v${copulaSpec.version} (sha256 ${copulaSpec.hash.slice(0, 12)}…)`);
+    const run = await trainAndWait(svc, copulaSpec.specId, undefined);
+    log(runSummary(run));
+    const dataset = run.datasets[0];
+    if (dataset) {
+      const preview = await svc.call('datasets:preview', { datasetId: dataset.id, limit: 5 });
+      log(`  ${preview.header.join(' | ')}`);
+      for (const r of preview.preview) log(`  ${r.map((c) => c ?? '·').join(' | ')}`);
+    }
+    done.push(`trained run #${run.id} (${run.generator}): ${run.status}, ${dataset?.rows ?? 0} synthetic rows kept in the store, sha256 ${dataset?.sha256.slice(0, 12) ?? '-'}…`);
   }
   for (const st of sources.studies) for (const se of st.series) {
     const thumb = await svc.call('dicom:thumbnail', { seriesId: se.id });

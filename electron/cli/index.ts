@@ -7,6 +7,7 @@ import type { GlobalOptions } from './context';
 import { addDemoCommand } from './demo';
 import { addIngestCommands } from './ingest-commands';
 import { addSpecCommands } from './spec-commands';
+import { addTrainCommands } from './train-commands';
 
 export function buildProgram(): Command {
   const program = new Command('airlock')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   addAuditCommands(program, globals);
   addIngestCommands(program, globals);
   addSpecCommands(program, globals);
+  addTrainCommands(program, globals);
   addDemoCommand(program);
   return program;
 }
