@@ -20,7 +20,7 @@ import type { Spec } from '../../shared/spec-schema';
 
 export type StoredModel =
   | { kind: 'copula'; header: string[]; model: unknown }
-  | { kind: 'tvae' | 'ctgan'; header: string[]; config: unknown; batchSize: number; transformer: TransformerJSON; weights: { name: string; shape: number[]; dtype: 'float32' | 'int32'; data: ArrayBuffer }[] };
+  | { kind: 'tvae' | 'ctgan'; header: string[]; config: unknown; batchSize: number; transformer: TransformerJSON; weights: { name: string; shape: number[]; dtype: 'float32' | 'int32'; data: ArrayBuffer }[]; encoded?: ArrayBuffer };
 
 interface Live extends LiveState {
   cancel: (() => Promise<void>) | null;
@@ -34,6 +34,14 @@ function modelInput(ws: Workspace, spec: Spec): { header: string[]; rows: Cells;
   const rows = repo.trainingRows(ws.db, table.id).map((r) => keep.map((c) => r[c.index] ?? null));
   const schema: TableSchema = { columns: keep.map((c) => ({ name: c.name, type: c.type, role: spec.columns.find((s) => s.name === c.name)?.treatment === 'condition' ? 'condition' : 'synthesise' })) };
   return { header: keep.map((c) => c.name), rows, schema };
+}
+
+// The spec's generator settings in the engine's terms (TVAE's hidden layers serve encoder and decoder alike).
+function engineConfig(g: Exclude<Spec['generator'], { kind: 'copula' }>): Record<string, unknown> {
+  if (g.kind === 'tvae') {
+    return { embeddingDim: g.embeddingDim, compressDims: g.hiddenDims, decompressDims: g.hiddenDims, learningRate: g.learningRate, l2scale: g.l2scale, lossFactor: g.lossFactor };
+  }
+  return { embeddingDim: g.embeddingDim, generatorDims: g.generatorDims, discriminatorDims: g.discriminatorDims, generatorLr: g.generatorLr, discriminatorLr: g.discriminatorLr, discriminatorSteps: g.discriminatorSteps, pac: g.pac };
 }
 
 export class TrainingRuns {
@@ -133,7 +141,10 @@ export class TrainingRuns {
       const encoded = await enc.done;
       if (live.cancelRequested) throw new AirlockError('RUN_CANCELLED', 'Cancelled.');
       live.stage = 'training';
-      const { kind: _k, epochs, batchSize, checkpointEvery, ...config } = g;
+      // The training worker takes the buffer (transferred); CTGAN keeps a copy for its conditional sampling.
+      const encodedCopy = g.kind === 'ctgan' ? encoded.buffer.slice(0) : undefined;
+      const { epochs, batchSize, checkpointEvery } = g;
+      const config = engineConfig(g);
       const handle: TrainingHandle = startTraining(
         { kind: g.kind, config: config as never, data: { buffer: encoded.buffer, rows: encoded.rows, width: encoded.width, spans: encoded.spans }, seed: spec.seed, epochs, batchSize: Math.min(batchSize, encoded.rows), checkpointEvery, ...(resume ? { resume } : {}) },
         {
@@ -156,13 +167,13 @@ export class TrainingRuns {
       live.lossHistory = result.lossHistory;
       repo.updateRunProgress(this.ws.db, runId, result.lossHistory.length, result.lossHistory);
       const sampler = generate(
-        { type: 'nn-sample', kind: g.kind, config, weights: result.weights, transformer: encoded.transformer, seed: spec.seed, n: spec.rows, batchSize: Math.min(batchSize, encoded.rows) },
+        { type: 'nn-sample', kind: g.kind, config, weights: result.weights, transformer: encoded.transformer, seed: spec.seed, n: spec.rows, batchSize: Math.min(batchSize, encoded.rows), ...(encodedCopy ? { encoded: encodedCopy.slice(0) } : {}) },
         'cells',
         (s) => (live.stage = s),
       );
       live.cancel = () => sampler.cancel();
       cells = (await sampler.done).cells;
-      model = { kind: g.kind, header: input.header, config, batchSize: Math.min(batchSize, encoded.rows), transformer: encoded.transformer, weights: result.weights };
+      model = { kind: g.kind, header: input.header, config, batchSize: Math.min(batchSize, encoded.rows), transformer: encoded.transformer, weights: result.weights, ...(encodedCopy ? { encoded: encodedCopy } : {}) };
     }
     this.ws.db.transaction(() => {
       const dataset = repo.insertDataset(this.ws.db, runId, input.header, cells, actor, this.ws.now());
@@ -182,7 +193,7 @@ export class TrainingRuns {
     const job =
       model.kind === 'copula'
         ? generate({ type: 'copula-sample', model: model.model as never, seed, n }, 'cells')
-        : generate({ type: 'nn-sample', kind: model.kind, config: model.config, weights: model.weights, transformer: model.transformer, seed, n, batchSize: model.batchSize }, 'cells');
+        : generate({ type: 'nn-sample', kind: model.kind, config: model.config, weights: model.weights, transformer: model.transformer, seed, n, batchSize: model.batchSize, ...(model.encoded ? { encoded: model.encoded } : {}) }, 'cells');
     const cells = (await job.done).cells;
     return this.ws.db.transaction(() => {
       const d = repo.insertDataset(this.ws.db, runId, model.header, cells, actor, this.ws.now());

@@ -11,7 +11,7 @@ export type GenerateRequest =
   | { type: 'copula-fit-sample'; header: string[]; rows: Cells; schema: TableSchema; seed: number; n: number }
   | { type: 'copula-sample'; model: CopulaModel; seed: number; n: number }
   | { type: 'encode'; header: string[]; rows: Cells; schema: TableSchema; seed: number }
-  | { type: 'nn-sample'; kind: 'tvae' | 'ctgan'; config: unknown; weights: SerializedTensor[]; transformer: TransformerJSON; seed: number; n: number; batchSize: number };
+  | { type: 'nn-sample'; kind: 'tvae' | 'ctgan'; config: unknown; weights: SerializedTensor[]; transformer: TransformerJSON; seed: number; n: number; batchSize: number; encoded?: ArrayBuffer };
 
 export type GenerateReply =
   | { type: 'stage'; stage: string }
