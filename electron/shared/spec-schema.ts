@@ -34,7 +34,7 @@ export const generatorSchema = z.discriminatedUnion('kind', [
     discriminatorSteps: z.number().int().min(1).max(10).default(1),
     pac: z.number().int().min(1).max(20).default(10),
     checkpointEvery: z.number().int().min(1).default(10),
-  }),
+  }).refine((g) => g.batchSize % g.pac === 0, { message: 'CTGAN packs rows in groups of “pac”: make the batch size a multiple of it.', path: ['batchSize'] }),
 ]);
 export type GeneratorConfig = z.infer<typeof generatorSchema>;
 

@@ -143,10 +143,13 @@ export class TrainingRuns {
       live.stage = 'training';
       // The training worker takes the buffer (transferred); CTGAN keeps a copy for its conditional sampling.
       const encodedCopy = g.kind === 'ctgan' ? encoded.buffer.slice(0) : undefined;
-      const { epochs, batchSize, checkpointEvery } = g;
+      const { epochs, checkpointEvery } = g;
+      // A batch never exceeds the data; CTGAN's stays a multiple of its pac.
+      const pac = g.kind === 'ctgan' ? g.pac : 1;
+      const batchSize = Math.max(pac, Math.floor(Math.min(g.batchSize, encoded.rows) / pac) * pac);
       const config = engineConfig(g);
       const handle: TrainingHandle = startTraining(
-        { kind: g.kind, config: config as never, data: { buffer: encoded.buffer, rows: encoded.rows, width: encoded.width, spans: encoded.spans }, seed: spec.seed, epochs, batchSize: Math.min(batchSize, encoded.rows), checkpointEvery, ...(resume ? { resume } : {}) },
+        { kind: g.kind, config: config as never, data: { buffer: encoded.buffer, rows: encoded.rows, width: encoded.width, spans: encoded.spans }, seed: spec.seed, epochs, batchSize, checkpointEvery, ...(resume ? { resume } : {}) },
         {
           onBackend: (info) => {
             live.backend = info;
@@ -167,13 +170,13 @@ export class TrainingRuns {
       live.lossHistory = result.lossHistory;
       repo.updateRunProgress(this.ws.db, runId, result.lossHistory.length, result.lossHistory);
       const sampler = generate(
-        { type: 'nn-sample', kind: g.kind, config, weights: result.weights, transformer: encoded.transformer, seed: spec.seed, n: spec.rows, batchSize: Math.min(batchSize, encoded.rows), ...(encodedCopy ? { encoded: encodedCopy.slice(0) } : {}) },
+        { type: 'nn-sample', kind: g.kind, config, weights: result.weights, transformer: encoded.transformer, seed: spec.seed, n: spec.rows, batchSize, ...(encodedCopy ? { encoded: encodedCopy.slice(0) } : {}) },
         'cells',
         (s) => (live.stage = s),
       );
       live.cancel = () => sampler.cancel();
       cells = (await sampler.done).cells;
-      model = { kind: g.kind, header: input.header, config, batchSize: Math.min(batchSize, encoded.rows), transformer: encoded.transformer, weights: result.weights, ...(encodedCopy ? { encoded: encodedCopy } : {}) };
+      model = { kind: g.kind, header: input.header, config, batchSize, transformer: encoded.transformer, weights: result.weights, ...(encodedCopy ? { encoded: encodedCopy } : {}) };
     }
     this.ws.db.transaction(() => {
       const dataset = repo.insertDataset(this.ws.db, runId, input.header, cells, actor, this.ws.now());

@@ -8,6 +8,8 @@ import { AuditPage } from '../pages/audit/AuditPage';
 import { PlaceholderPage } from '../pages/PlaceholderPage';
 import { SettingsPage } from '../pages/SettingsPage';
 import { SourcesPage } from '../pages/sources/SourcesPage';
+import { SpecsPage } from '../pages/specs/SpecsPage';
+import { TrainingPage } from '../pages/training/TrainingPage';
 import { UsersPage } from '../pages/users/UsersPage';
 import { useIdleLock } from '../useIdleLock';
 import { ChangePasswordModal } from './ChangePasswordModal';
@@ -28,6 +30,8 @@ export function Shell({ session, onLock, onIdleLocked, onSessionRefreshed }: Pro
   const [notice, setNotice] = useState<string | null>(null);
   const [version, setVersion] = useState<string | null>(null);
   const [visit, setVisit] = useState(0);
+  // The run to open when Training is reached from a spec's "Start training".
+  const [openRunId, setOpenRunId] = useState<number | null>(null);
   useIdleLock(onIdleLocked, onSessionRefreshed);
 
   // A session restored after a reload never passed through the lock screen; remember its folder for the next unlock.
@@ -46,8 +50,9 @@ export function Shell({ session, onLock, onIdleLocked, onSessionRefreshed }: Pro
   const page = visible.find((p) => p.id === pageId) ?? visible.find((p) => p.id === 'audit');
 
   // Clicking a nav link remounts its page (key={visit}), so it doubles as a refresh.
-  const navigate = (id: PageId) => {
+  const navigate = (id: PageId, runId: number | null = null) => {
     setNotice(null);
+    setOpenRunId(runId);
     setPageId(id);
     setVisit((v) => v + 1);
   };
@@ -93,7 +98,16 @@ export function Shell({ session, onLock, onIdleLocked, onSessionRefreshed }: Pro
       <AppShell.Main>
         <Stack gap="lg" maw={1280}>
           <SuccessAlert message={notice} onClose={() => setNotice(null)} />
-          {page && <PageContent key={visit} page={page} session={session} onSessionRefreshed={onSessionRefreshed} />}
+          {page && (
+            <PageContent
+              key={visit}
+              page={page}
+              session={session}
+              onSessionRefreshed={onSessionRefreshed}
+              openRunId={openRunId}
+              onOpenRun={(runId) => navigate('training', runId)}
+            />
+          )}
         </Stack>
       </AppShell.Main>
       <ChangePasswordModal
@@ -108,11 +122,23 @@ export function Shell({ session, onLock, onIdleLocked, onSessionRefreshed }: Pro
   );
 }
 
-function PageContent({ page, session, onSessionRefreshed }: { page: PageDef; session: SessionInfo; onSessionRefreshed: (s: SessionInfo) => void }) {
+interface ContentProps {
+  page: PageDef;
+  session: SessionInfo;
+  onSessionRefreshed: (s: SessionInfo) => void;
+  openRunId: number | null;
+  onOpenRun: (runId: number) => void;
+}
+
+function PageContent({ page, session, onSessionRefreshed, openRunId, onOpenRun }: ContentProps) {
   if (page.planned) return <PlaceholderPage page={page} planned={page.planned} />;
   switch (page.id) {
     case 'sources':
       return <SourcesPage session={session} />;
+    case 'specs':
+      return <SpecsPage session={session} onOpenRun={onOpenRun} />;
+    case 'training':
+      return <TrainingPage session={session} initialRunId={openRunId} />;
     case 'users':
       return <UsersPage currentUser={session.username} />;
     case 'settings':

@@ -25,26 +25,8 @@ export interface PageDef {
 
 export const PAGES: readonly PageDef[] = [
   { id: 'sources', label: 'Sources', icon: <SourcesIcon />, section: 'Pipeline' },
-  {
-    id: 'specs',
-    label: 'Specs',
-    icon: <SpecsIcon />,
-    section: 'Pipeline',
-    planned: {
-      tagline: 'What to generate, and how it will be judged.',
-      description: 'Write generation specs: which sources feed a synthetic dataset, what it should contain, and the acceptance criteria it must meet before anyone may approve it.',
-    },
-  },
-  {
-    id: 'training',
-    label: 'Training',
-    icon: <TrainingIcon />,
-    section: 'Pipeline',
-    planned: {
-      tagline: 'Generative models trained on this workstation.',
-      description: 'Start training runs for a spec on this workstation and follow their progress live, with logs kept as evidence.',
-    },
-  },
+  { id: 'specs', label: 'Specs', icon: <SpecsIcon />, section: 'Pipeline' },
+  { id: 'training', label: 'Training', icon: <TrainingIcon />, section: 'Pipeline' },
   {
     id: 'validation',
     label: 'Validation',

@@ -62,7 +62,9 @@ async function climb(forced: ForcedBackend | undefined): Promise<BackendInfo> {
   for (const rung of RUNGS) {
     if (forced !== undefined && rung.forced !== forced) continue;
     try {
-      const info = await load(rung.forced);
+      const { skipped, ...info } = await load(rung.forced);
+      if (skipped && forced === 'node-gpu') throw new Error(skipped.reason);
+      if (skipped) fallbacks.push(skipped);
       return { ...info, fallbacks };
     } catch (err) {
       const reason = describeLoadError(err);
@@ -76,7 +78,8 @@ async function climb(forced: ForcedBackend | undefined): Promise<BackendInfo> {
   throw new Error(`No TensorFlow.js backend could be loaded (${fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ')}).`);
 }
 
-type Loaded = Omit<BackendInfo, 'fallbacks'>;
+/** `skipped`: a rung passed over on the way (tfjs-node-gpu loaded but no CUDA device: it runs as 'tensorflow'). */
+type Loaded = Omit<BackendInfo, 'fallbacks'> & { skipped?: BackendFallback };
 
 async function load(rung: ForcedBackend): Promise<Loaded> {
   switch (rung) {
@@ -100,13 +103,13 @@ async function loadNative(pkg: string, gpu: boolean): Promise<Loaded> {
   await importOptional(pkg);
   if (!(await tf.setBackend('tensorflow'))) throw new Error('the tensorflow backend failed to initialise');
   await tf.ready();
-  if (gpu) {
-    const backend = tf.backend() as unknown as { isUsingGpuDevice?: boolean };
-    if (backend.isUsingGpuDevice !== true) {
-      throw new Error('the package loaded but TensorFlow sees no CUDA device');
-    }
-  }
-  return { name: gpu ? 'tensorflow-gpu' : 'tensorflow', tfjsVersion: tf.version_core, backendVersion: packageVersion(pkg) };
+  const loaded = { tfjsVersion: tf.version_core, backendVersion: packageVersion(pkg) };
+  if (!gpu) return { name: 'tensorflow', ...loaded };
+  const backend = tf.backend() as unknown as { isUsingGpuDevice?: boolean };
+  if (backend.isUsingGpuDevice === true) return { name: 'tensorflow-gpu', ...loaded };
+  // The GPU build's libtensorflow is loaded (it cannot be swapped for the CPU build in this process) and runs
+  // on the CPU: that is the 'tensorflow' rung.
+  return { name: 'tensorflow', ...loaded, skipped: { name: 'tensorflow-gpu', reason: 'the package loaded but TensorFlow sees no CUDA device' } };
 }
 
 /** The folder holding tfjs-backend-wasm's .wasm binaries, as setWasmPaths wants it (trailing separator). */
