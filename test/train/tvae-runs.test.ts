@@ -39,6 +39,25 @@ describe('training runs (TVAE in a worker on the backend ladder)', () => {
     svc.end();
   });
 
+  it('trains a CTGAN (PacGAN, WGAN-GP, conditional vector) to a table with the source schema', async () => {
+    const { svc, draft } = await setup();
+    const generator: Spec['generator'] = { kind: 'ctgan', epochs: 2, batchSize: 100, embeddingDim: 16, generatorDims: [32, 32], discriminatorDims: [32, 32], generatorLr: 2e-4, discriminatorLr: 2e-4, discriminatorSteps: 1, pac: 10, checkpointEvery: 1 };
+    const saved = await svc.call('specs:save', { specId: null, spec: { ...draft, generator, rows: 120 } });
+    const started = await svc.call('runs:start', { specId: saved.specId });
+    const run = await svc.current?.runs.wait(started.id);
+    expect(run?.error).toBeNull();
+    expect(run).toMatchObject({ status: 'done', generator: 'ctgan', epochsDone: 2 });
+    expect(Object.keys(run?.losses[0]?.losses ?? {}).sort()).toEqual(['critic', 'generator', 'penalty']);
+    const preview = await svc.call('datasets:preview', { datasetId: run?.datasets[0]?.id ?? -1, limit: 120 });
+    expect(preview.rows).toBe(120);
+    for (const r of preview.preview) {
+      expect(['pos', 'neg']).toContain(r[8]);
+      if (r[7] !== null) expect(Number(r[7])).toBeGreaterThanOrEqual(21);
+    }
+    await expect(svc.call('specs:save', { specId: null, spec: { ...draft, generator: { ...generator, batchSize: 105 } } })).rejects.toMatchObject({ message: expect.stringContaining('multiple') });
+    svc.end();
+  });
+
   it('cancels within seconds and resumes from the last checkpoint to the same table as an uninterrupted run', async () => {
     const { svc, draft } = await setup();
     const saved = await svc.call('specs:save', { specId: null, spec: { ...draft, generator: tvae(6), rows: 100 } });
