@@ -66,6 +66,14 @@ export async function runDemo(outDir: string, password: string, log: (line: stri
       for (const r of preview.preview) log(`  ${r.map((c) => c ?? '·').join(' | ')}`);
     }
     done.push(`trained run #${run.id} (${run.generator}): ${run.status}, ${dataset?.rows ?? 0} synthetic rows kept in the store, sha256 ${dataset?.sha256.slice(0, 12) ?? '-'}…`);
+    // A short TVAE run: a few epochs show the engine (worker, backend ladder, losses), not a finished model.
+    const tvaeSpec = await svc.call('specs:save', {
+      specId: copulaSpec.specId,
+      spec: { ...copulaSpec.spec, name: 'PBC TVAE (short demo run)', generator: { kind: 'tvae', epochs: 5, batchSize: 200, embeddingDim: 32, hiddenDims: [64, 64], learningRate: 1e-3, l2scale: 1e-5, lossFactor: 2, checkpointEvery: 1 } },
+    });
+    const tvaeRun = await trainAndWait(svc, tvaeSpec.specId, tvaeSpec.version);
+    log(runSummary(tvaeRun));
+    done.push(`spec #${tvaeSpec.specId} v${tvaeSpec.version} (TVAE): run #${tvaeRun.id} ${tvaeRun.status} on ${tvaeRun.backend?.name ?? '?'}, ${tvaeRun.losses.length} epochs of losses, ${tvaeRun.datasets[0]?.rows ?? 0} rows`);
   }
   for (const st of sources.studies) for (const se of st.series) {
     const thumb = await svc.call('dicom:thumbnail', { seriesId: se.id });
