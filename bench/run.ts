@@ -2,6 +2,8 @@
 //   1. Ingest of a generated 512×512 CT series: Airlock (parse, decode check, hash, encrypted store)
 //      vs pydicom (read, decode, hash) — files/s, MB/s, peak RSS, each in its own process.
 //   2. Rendering a 512×512 slice: cold (parse + decode + window + PNG) and warm (window + PNG).
+//   3. Generators: fit/sample rows/s for copula, TVAE, CTGAN; TVAE beside PyTorch CPU (bench/generators.ts).
+// `npm run bench -- generators` runs only part 3.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +11,7 @@ import { join } from 'node:path';
 import { parseDicom } from '../electron/core/imaging/dicom';
 import { decodeFrame } from '../electron/core/imaging/pixels';
 import { CT_PRESETS, renderPng } from '../electron/core/imaging/render';
+import { benchGenerators } from './generators';
 
 const SLICES = Number(process.env.BENCH_SLICES ?? 300);
 const PYTHON = '/usr/bin/python3';
@@ -48,6 +51,8 @@ async function timeMany(n: number, fn: () => Promise<unknown>): Promise<number[]
 }
 
 async function main(): Promise<void> {
+  const only = process.argv[2];
+  if (only === 'generators') return benchGenerators();
   const folder = join(tmpdir(), `airlock-bench-ct-${SLICES}`);
   if (!existsSync(folder) || readdirSync(folder).length !== SLICES) {
     console.log(`Generating ${SLICES} CT slices (512×512 int16) in ${folder} with pydicom…`);
@@ -76,6 +81,7 @@ async function main(): Promise<void> {
   fmt('warm (frame cached): window + PNG', warm);
   fmt('thumbnail 128 px from cached frame', thumb);
   console.log('   target: a window/level change (warm) well under 50 ms feels instant at 20+ updates per second.');
+  await benchGenerators();
 }
 
 await main();
