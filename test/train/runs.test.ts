@@ -69,6 +69,28 @@ describe('training runs (Gaussian copula)', () => {
     svc.end();
   });
 
+  it('keeps condition columns at their real distribution and draws the rest given them', async () => {
+    const { svc, table, draft } = await setup();
+    const columns = draft.columns.map((c) => (c.name === 'sex' || c.name === 'stage' ? { ...c, treatment: 'condition' as const } : c));
+    const saved = await svc.call('specs:save', { specId: null, spec: { ...draft, columns, rows: 3000 } });
+    const run = await runToEnd(svc, saved.specId);
+    expect(run.status).toBe('done');
+    const preview = await svc.call('datasets:preview', { datasetId: run.datasets[0]?.id ?? -1, limit: 1000 });
+    const db = svc.current?.ws.db;
+    if (!db) throw new Error('no session');
+    const training = (db.prepare('SELECT cells FROM table_rows WHERE table_id = ? AND holdout = 0').all(table.id) as { cells: string }[]).map((r) => JSON.parse(r.cells) as (string | null)[]);
+    const detail = await svc.call('tables:get', { tableId: table.id, previewRows: 0 });
+    const sexIdx = detail.columns.find((c) => c.name === 'sex')?.index ?? -1;
+    const realMale = training.filter((r) => r[sexIdx] === 'm').length / training.length;
+    const synthMale = preview.preview.filter((r) => r[preview.header.indexOf('sex')] === 'm').length / preview.preview.length;
+    expect(Math.abs(realMale - synthMale)).toBeLessThan(0.04);
+    // Only stage values that occur in the real rows appear (conditions are real values, not generated).
+    const realStages = new Set(training.map((r) => r[detail.columns.find((c) => c.name === 'stage')?.index ?? -1]));
+    for (const r of preview.preview) expect(realStages.has(r[preview.header.indexOf('stage')] ?? null)).toBe(true);
+    await expect(svc.call('specs:save', { specId: null, spec: { ...draft, columns, generator: { kind: 'tvae', epochs: 1, batchSize: 100, embeddingDim: 8, hiddenDims: [8], learningRate: 1e-3, l2scale: 1e-5, lossFactor: 2, checkpointEvery: 1 } } })).rejects.toMatchObject({ message: expect.stringContaining('Gaussian copula') });
+    svc.end();
+  });
+
   it('marks a run cut off by a crash as interrupted when the workspace next opens', async () => {
     const { svc, draft } = await setup();
     const saved = await svc.call('specs:save', { specId: null, spec: draft });

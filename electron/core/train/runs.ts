@@ -19,7 +19,7 @@ import type { TransformerJSON } from './tabular/transformer';
 import type { Spec } from '../../shared/spec-schema';
 
 export type StoredModel =
-  | { kind: 'copula'; header: string[]; model: unknown }
+  | { kind: 'copula'; header: string[]; model: unknown; conditions: unknown }
   | { kind: 'tvae' | 'ctgan'; header: string[]; config: unknown; batchSize: number; transformer: TransformerJSON; weights: { name: string; shape: number[]; dtype: 'float32' | 'int32'; data: ArrayBuffer }[]; encoded?: ArrayBuffer };
 
 interface Live extends LiveState {
@@ -134,7 +134,7 @@ export class TrainingRuns {
       live.cancel = () => job.cancel();
       const out = await job.done;
       cells = out.cells;
-      model = { kind: 'copula', header: input.header, model: out.model };
+      model = { kind: 'copula', header: input.header, model: out.model, conditions: out.conditions };
     } else {
       const enc = generate({ type: 'encode', ...input, seed: spec.seed }, 'encoded', (s) => (live.stage = s));
       live.cancel = () => enc.cancel();
@@ -195,7 +195,7 @@ export class TrainingRuns {
     const seed = row.seed + version - 1;
     const job =
       model.kind === 'copula'
-        ? generate({ type: 'copula-sample', model: model.model as never, seed, n }, 'cells')
+        ? generate({ type: 'copula-sample', model: model.model as never, conditions: (model.conditions ?? null) as never, seed, n }, 'cells')
         : generate({ type: 'nn-sample', kind: model.kind, config: model.config, weights: model.weights, transformer: model.transformer, seed, n, batchSize: model.batchSize, ...(model.encoded ? { encoded: model.encoded } : {}) }, 'cells');
     const cells = (await job.done).cells;
     return this.ws.db.transaction(() => {

@@ -41,6 +41,9 @@ function checkAgainstSource(db: Db, spec: Spec): void {
       throw new AirlockError('INVALID_ARGUMENT', `Column “${c.name}” is ${col.type === 'identifier' ? 'an identifier' : 'free text'}; drop it (generators learn distributions, not identities).`);
     }
   }
+  if (spec.generator.kind !== 'copula' && spec.columns.some((c) => c.treatment === 'condition')) {
+    throw new AirlockError('INVALID_ARGUMENT', 'Condition columns are supported with the Gaussian copula; for TVAE or CTGAN, synthesise or drop them.');
+  }
   const missing = table.columns.filter((c) => !spec.columns.some((s) => s.name === c.name));
   if (missing.length > 0) throw new AirlockError('INVALID_ARGUMENT', `Give a treatment for every column; missing: ${missing.map((c) => c.name).join(', ')}.`);
   const target = spec.acceptance.utility.target;

@@ -1,6 +1,7 @@
 // Messages to and from the generator worker, which does everything heavy that is not gradient training:
 // fitting and sampling the copula, fitting the data transformer and encoding, and sampling a trained network.
 import type { CopulaModel } from '../tabular/copula';
+import type { ConditionSource } from '../tabular/conditioned';
 import type { TableSchema } from '../tabular/schema';
 import type { OutputSpan, TransformerJSON } from '../tabular/transformer';
 import type { SerializedTensor } from '../engine/tensors';
@@ -9,13 +10,13 @@ export type Cells = (string | null)[][];
 
 export type GenerateRequest =
   | { type: 'copula-fit-sample'; header: string[]; rows: Cells; schema: TableSchema; seed: number; n: number }
-  | { type: 'copula-sample'; model: CopulaModel; seed: number; n: number }
+  | { type: 'copula-sample'; model: CopulaModel; conditions: ConditionSource | null; seed: number; n: number }
   | { type: 'encode'; header: string[]; rows: Cells; schema: TableSchema; seed: number }
   | { type: 'nn-sample'; kind: 'tvae' | 'ctgan'; config: unknown; weights: SerializedTensor[]; transformer: TransformerJSON; seed: number; n: number; batchSize: number; encoded?: ArrayBuffer };
 
 export type GenerateReply =
   | { type: 'stage'; stage: string }
-  | { type: 'copula'; model: CopulaModel; cells: Cells }
+  | { type: 'copula'; model: CopulaModel; conditions: ConditionSource | null; cells: Cells }
   | { type: 'cells'; cells: Cells; backend?: unknown }
   | { type: 'encoded'; buffer: ArrayBuffer; rows: number; width: number; spans: OutputSpan[]; transformer: TransformerJSON }
   | { type: 'failed'; code: string; message: string };

@@ -3,7 +3,8 @@
 import { parentPort } from 'node:worker_threads';
 import { AirlockError } from '../../errors';
 import { createRng } from '../rng';
-import { fitCopula, sampleCopula } from '../tabular/copula';
+import { fitCopula } from '../tabular/copula';
+import { conditionSource, sampleConditioned } from '../tabular/conditioned';
 import { prepareColumns } from '../tabular/schema';
 import { Transformer } from '../tabular/transformer';
 import type { GenerateReply, GenerateRequest } from './protocol';
@@ -21,11 +22,12 @@ async function handle(req: GenerateRequest): Promise<void> {
       reply({ type: 'stage', stage: 'fitting the copula' });
       const model = fitCopula(columns, createRng(`${req.seed}:fit`));
       reply({ type: 'stage', stage: `sampling ${req.n} rows` });
-      reply({ type: 'copula', model, cells: sampleCopula(model, req.n, createRng(`${req.seed}:sample`)) });
+      const conditions = conditionSource(req.header, req.rows, req.schema.columns.filter((c) => c.role === 'condition').map((c) => c.name));
+      reply({ type: 'copula', model, conditions, cells: sampleConditioned(model, req.n, createRng(`${req.seed}:sample`), conditions) });
       return;
     }
     case 'copula-sample':
-      reply({ type: 'cells', cells: sampleCopula(req.model, req.n, createRng(`${req.seed}:sample`)) });
+      reply({ type: 'cells', cells: sampleConditioned(req.model, req.n, createRng(`${req.seed}:sample`), req.conditions) });
       return;
     case 'encode': {
       reply({ type: 'stage', stage: 'fitting the data transformer' });
