@@ -1,0 +1,82 @@
+// Image training data: every frame of the chosen series, windowed (the spec's window or the file's own),
+// resampled with sharp to the spec's square size, and scaled to [−1, 1]. Frames of holdout patients never
+// reach a generator; an optional label comes from a DICOM attribute of the series.
+import sharp from 'sharp';
+import { AirlockError } from '../errors';
+import { parseDicom } from '../imaging/dicom';
+import { decodeFrame } from '../imaging/pixels';
+import { defaultWindow, windowToGrey, type Window } from '../imaging/render';
+import { readFileContent } from '../ingest/files-repo';
+import type { Db } from '../store/database';
+
+export interface ImageDataSpec {
+  seriesIds: number[];
+  size: 32 | 64 | 128;
+  window: Window | null;
+  // Series attribute whose values become class labels ('modality', 'description' or 'bodyPart'), or none.
+  labelBy: 'modality' | 'description' | 'bodyPart' | null;
+}
+
+export interface ImageData {
+  images: Float32Array;
+  count: number;
+  size: number;
+  labels: Int32Array | null;
+  classes: string[];
+  heldOutFrames: number;
+}
+
+interface FrameRow {
+  instance_id: number;
+  file_id: number;
+  frames: number;
+  holdout: number;
+  modality: string | null;
+  description: string | null;
+  body_part: string | null;
+}
+
+export async function loadImageData(db: Db, spec: ImageDataSpec): Promise<ImageData> {
+  const rows: FrameRow[] = [];
+  const stmt = db.prepare(
+    `SELECT i.id AS instance_id, i.file_id, i.frames, p.holdout, se.modality, se.description, se.body_part
+     FROM dicom_instances i JOIN dicom_series se ON se.id = i.series_id JOIN dicom_studies st ON st.id = se.study_id
+     JOIN dicom_patients p ON p.id = st.patient_id WHERE se.id = ? ORDER BY i.slice_position, i.instance_number, i.id`,
+  );
+  for (const id of spec.seriesIds) {
+    const found = stmt.all(id) as FrameRow[];
+    if (found.length === 0) throw new AirlockError('NOT_FOUND', `There is no series #${id} with images in this workspace.`);
+    rows.push(...found);
+  }
+  const training = rows.filter((r) => r.holdout === 0);
+  const heldOutFrames = rows.filter((r) => r.holdout === 1).reduce((n, r) => n + r.frames, 0);
+  if (training.length === 0) {
+    throw new AirlockError('INVALID_ARGUMENT', 'Every chosen series belongs to a holdout patient, so there is nothing to train on. Add series from other patients.');
+  }
+  const labelOf = (r: FrameRow) => (spec.labelBy === 'modality' ? r.modality : spec.labelBy === 'description' ? r.description : spec.labelBy === 'bodyPart' ? r.body_part : null) ?? 'unknown';
+  const classes = spec.labelBy ? [...new Set(training.map(labelOf))].sort() : [];
+  const total = training.reduce((n, r) => n + r.frames, 0);
+  const px = spec.size * spec.size;
+  const images = new Float32Array(total * px);
+  const labels = spec.labelBy ? new Int32Array(total) : null;
+  let k = 0;
+  for (const r of training) {
+    const bytes = readFileContent(db, r.file_id);
+    if (!bytes) throw new AirlockError('NOT_FOUND', 'A stored image file is missing.');
+    const parsed = parseDicom(bytes);
+    for (let f = 0; f < r.frames; f++) {
+      const frame = await decodeFrame(bytes, parsed, f);
+      if (frame.modality === null) throw new AirlockError('INVALID_ARGUMENT', 'Image generators train on greyscale images; this series is colour.');
+      const grey = windowToGrey(frame, spec.window ?? defaultWindow(parsed, frame));
+      // 'fill' keeps every pixel of the field of view; anatomy is not cropped away for a square output.
+      const resized = await sharp(grey, { raw: { width: frame.width, height: frame.height, channels: 1 } })
+        .resize(spec.size, spec.size, { fit: 'fill', kernel: 'lanczos3' })
+        .raw()
+        .toBuffer();
+      for (let i = 0; i < px; i++) images[k * px + i] = (resized[i] ?? 0) / 127.5 - 1;
+      if (labels) labels[k] = classes.indexOf(labelOf(r));
+      k += 1;
+    }
+  }
+  return { images, count: total, size: spec.size, labels, classes, heldOutFrames };
+}

@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AirlockService } from '../../electron/core/api/service';
+import { loadImageData } from '../../electron/core/train/image-data';
+import { ADMIN, FAST_KDF, tempDir } from '../helpers';
+
+const MR = join(process.cwd(), 'resources/sample/mr-brain');
+const CT = '/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm';
+
+async function setup(holdoutFraction: number) {
+  const svc = new AirlockService({ kdf: FAST_KDF });
+  await svc.call('workspace:create', { path: tempDir(), ...ADMIN });
+  await svc.call('users:setRoles', { username: 'ada', roles: ['admin', 'steward'] });
+  const db = svc.current?.ws.db;
+  if (!db) throw new Error('no session');
+  db.prepare("INSERT INTO settings (key, value) VALUES ('dicomHoldout', ?)").run(JSON.stringify({ fraction: holdoutFraction, seed: 'test' }));
+  const job = await svc.call('ingest:start', { paths: [MR, CT] });
+  await svc.current?.imports.wait(job.id);
+  const studies = (await svc.call('sources:list', {})).studies;
+  const series = (m: string) => studies.flatMap((s) => s.series).find((s) => s.modality === m)?.id ?? -1;
+  return { svc, db, mr: series('MR'), ct: series('CT') };
+}
+
+describe('image training data', () => {
+  it('windows, resamples and scales every frame of the chosen series, with labels from an attribute', async () => {
+    const { svc, db, mr, ct } = await setup(0);
+    const data = await loadImageData(db, { seriesIds: [mr, ct], size: 32, window: null, labelBy: 'modality' });
+    expect(data).toMatchObject({ count: 21, size: 32, classes: ['CT', 'MR'], heldOutFrames: 0 });
+    expect(data.images.length).toBe(21 * 32 * 32);
+    expect(Math.min(...data.images)).toBeGreaterThanOrEqual(-1);
+    expect(Math.max(...data.images)).toBeLessThanOrEqual(1);
+    expect([...(data.labels ?? [])].filter((l) => l === 1)).toHaveLength(20);
+    const middle = data.images.subarray(10 * 1024, 11 * 1024);
+    expect(new Set(middle).size).toBeGreaterThan(50);
+    const narrow = await loadImageData(db, { seriesIds: [ct], size: 64, window: { center: 40, width: 80 }, labelBy: null });
+    const wide = await loadImageData(db, { seriesIds: [ct], size: 64, window: { center: 40, width: 2000 }, labelBy: null });
+    expect(narrow.count).toBe(1);
+    expect(narrow.labels).toBeNull();
+    expect(narrow.images).not.toEqual(wide.images);
+    svc.end();
+  });
+
+  it('never trains on holdout patients, and says so when nothing is left', async () => {
+    const { svc, db, mr } = await setup(1);
+    await expect(loadImageData(db, { seriesIds: [mr], size: 32, window: null, labelBy: null })).rejects.toMatchObject({ message: expect.stringContaining('holdout patient') });
+    svc.end();
+  });
+});
