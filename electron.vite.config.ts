@@ -8,7 +8,13 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(__dirname, 'electron/main/index.ts') },
+        // The training and generator workers are entries of their own: the core finds them beside the
+        // main bundle as worker.js and generate-worker.js (see engine/runner.ts and generate/client.ts).
+        input: {
+          index: resolve(__dirname, 'electron/main/index.ts'),
+          worker: resolve(__dirname, 'electron/core/train/engine/worker.ts'),
+          'generate-worker': resolve(__dirname, 'electron/core/train/generate/worker.ts'),
+        },
         external: ['better-sqlite3-multiple-ciphers', 'sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
       },
     },

@@ -34,7 +34,7 @@ export interface BackendInfo {
   fallbacks: BackendFallback[];
 }
 
-const require = createRequire(import.meta.url);
+const nodeRequire = createRequire(import.meta.url);
 
 const RUNGS: readonly { forced: ForcedBackend; name: BackendName }[] = [
   { forced: 'node-gpu', name: 'tensorflow-gpu' },
@@ -114,7 +114,7 @@ async function loadNative(pkg: string, gpu: boolean): Promise<Loaded> {
 
 /** The folder holding tfjs-backend-wasm's .wasm binaries, as setWasmPaths wants it (trailing separator). */
 export function wasmDistDir(): string {
-  return join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + sep;
+  return join(dirname(nodeRequire.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + sep;
 }
 
 async function loadWasm(): Promise<Loaded> {
@@ -144,7 +144,7 @@ async function loadCpu(): Promise<Loaded> {
 
 function packageVersion(pkg: string): string {
   try {
-    const meta = require(`${pkg}/package.json`) as { version?: unknown };
+    const meta = nodeRequire(`${pkg}/package.json`) as { version?: unknown };
     return typeof meta.version === 'string' ? meta.version : 'unknown';
   } catch {
     return 'unknown';

@@ -55,7 +55,7 @@ export interface TrainingHandle {
   done: Promise<TrainingResult>;
 }
 
-const require = createRequire(import.meta.url);
+const nodeRequire = createRequire(import.meta.url);
 
 /** worker.ts beside this file when running from source (dev, tests, CLI via tsx), worker.js when built. */
 function defaultWorkerUrl(): URL {
@@ -70,7 +70,7 @@ function defaultWorkerUrl(): URL {
 export function spawnWorker(url: URL, options: { env?: NodeJS.ProcessEnv; execArgv?: string[]; resourceLimits?: ResourceLimits } = {}): Worker {
   const common = { env: options.env ?? process.env, execArgv: options.execArgv ?? [], ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}) };
   if (!url.pathname.endsWith('.ts')) return new Worker(url, common);
-  const tsxApi = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const tsxApi = pathToFileURL(join(dirname(nodeRequire.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
   return new Worker(bootstrap, { ...common, eval: true });
 }
