@@ -173,7 +173,9 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE TABLE specs (
           id INTEGER PRIMARY KEY,
           name TEXT NOT NULL,
-          table_id INTEGER NOT NULL REFERENCES tables_(id),
+          kind TEXT NOT NULL DEFAULT 'table' CHECK (kind IN ('table', 'image')),
+          -- The source table of a table spec; image specs name their series inside the spec document.
+          table_id INTEGER REFERENCES tables_(id),
           created_at TEXT NOT NULL,
           created_by TEXT NOT NULL
         );
@@ -237,13 +239,20 @@ export const MIGRATIONS: readonly Migration[] = [
           id INTEGER PRIMARY KEY,
           run_id INTEGER NOT NULL REFERENCES runs(id),
           version INTEGER NOT NULL,
-          kind TEXT NOT NULL CHECK (kind IN ('table')),
+          kind TEXT NOT NULL CHECK (kind IN ('table', 'images')),
           header TEXT NOT NULL,
           row_count INTEGER NOT NULL,
           sha256 TEXT NOT NULL,
           created_at TEXT NOT NULL,
           created_by TEXT NOT NULL,
           UNIQUE (run_id, version)
+        );
+        -- Synthetic images, one Part 10 Secondary Capture file each (never a source's attributes).
+        CREATE TABLE dataset_images (
+          dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+          idx INTEGER NOT NULL,
+          dicom BLOB NOT NULL,
+          PRIMARY KEY (dataset_id, idx)
         );
         CREATE TABLE dataset_rows (
           dataset_id INTEGER NOT NULL REFERENCES datasets(id),

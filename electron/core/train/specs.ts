@@ -74,7 +74,7 @@ export function listSpecs(db: Db): SpecSummaryView[] {
   const rows = db
     .prepare(
       `SELECT s.id, s.name, s.table_id, max(v.version) AS latest, count(v.id) AS versions, max(v.created_at) AS updated
-       FROM specs s JOIN spec_versions v ON v.spec_id = s.id GROUP BY s.id ORDER BY updated DESC`,
+       FROM specs s JOIN spec_versions v ON v.spec_id = s.id WHERE s.kind = 'table' GROUP BY s.id ORDER BY updated DESC`,
     )
     .all() as { id: number; name: string; table_id: number; latest: number; versions: number; updated: string }[];
   return rows.map((r) => ({

@@ -1,0 +1,166 @@
+// Convolution building blocks for the image generators, and the reason they are not tf.conv2dTranspose.
+//
+// tfjs-backend-wasm 4.22 runs Conv2D through XNNPACK but Conv2DBackpropInput — which is both the forward pass
+// of tf.conv2dTranspose and the input gradient of tf.conv2d — as a plain C++ loop, 8–12× slower per
+// multiply-add at DCGAN sizes (a 1.07 GMAC layer: ~700 ms against ~75 ms). So on wasm both 4×4 stride-2 layers
+// here are custom-gradient ops that only ever call Conv2D and the engine's Conv2DBackpropFilter:
+//
+//   down(x, W)  = conv2d(x, W, stride 2, pad 1)             ∂x = up(∂y, W)           ∂W = BackpropFilter(x, ∂y)
+//   up(x, W)    = conv2dTranspose(x, W, stride 2, pad 1)    ∂x = down(∂y, W)         ∂W = BackpropFilter(∂y, x)
+//
+// and up() itself is computed sub-pixel: output pixel (2m + a, 2n + b) depends on a 2 × 2 window of the input
+// padded by one, through the taps W[3 − a − 2t, 3 − b − 2u]. One stride-1 2 × 2 Conv2D with 4 × C_out output
+// channels (one block per phase (a, b)) computes every phase; phase (a, b) is the slice starting at (a, b), and
+// the four are interleaved into the 2× output. Other backends use tfjs's own ops (same mathematics).
+// Padding 1 on 4 × 4 stride-2 layers is PyTorch's Conv2d/ConvTranspose2d(4, 2, 1), which is tfjs 'same' here.
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../../engine/rng';
+
+/** Whether to route the stride-2 layers through the XNNPACK-only formulation (wasm) or tfjs's own ops. */
+export type ConvPath = 'subpixel' | 'builtin';
+
+export function defaultConvPath(): ConvPath {
+  return tf.getBackend() === 'wasm' ? 'subpixel' : 'builtin';
+}
+
+function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number]): tf.Tensor4D {
+  return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape }) as tf.Tensor4D;
+}
+
+const subFilterIndex = new Map<string, Int32Array>();
+
+/**
+ * The sub-pixel filter [2 (t), 2 (u), C_in, (a, b, C_out)] of W[4, 4, C_out, C_in]:
+ * sub[t, u, c, a, b, o] = W[3 − a − 2t, 3 − b − 2u, o, c]. Permuted in JavaScript: on wasm a rank-6 Transpose
+ * plus a Reverse, or a Gather, of a 2-million-weight filter each take longer than the convolution itself.
+ */
+function subFilter(w: tf.Tensor4D): tf.Tensor4D {
+  const [, , cout, cin] = w.shape;
+  const key = `${cout}:${cin}`;
+  let idx = subFilterIndex.get(key);
+  if (!idx) {
+    idx = new Int32Array(16 * cin * cout);
+    let j = 0;
+    for (let t = 0; t < 2; t++)
+      for (let u = 0; u < 2; u++)
+        for (let c = 0; c < cin; c++)
+          for (let a = 0; a < 2; a++)
+            for (let b = 0; b < 2; b++)
+              for (let o = 0; o < cout; o++) idx[j++] = (((3 - a - 2 * t) * 4 + (3 - b - 2 * u)) * cout + o) * cin + c;
+    subFilterIndex.set(key, idx);
+  }
+  const src = w.dataSync();
+  const out = new Float32Array(idx.length);
+  for (let j = 0; j < idx.length; j++) out[j] = src[idx[j] as number] as number;
+  return tf.tensor4d(out, [2, 2, cin, 4 * cout]);
+}
+
+/** conv2dTranspose(x, W[4, 4, C_out, C_in], stride 2, pad 1) by sub-pixel Conv2D. */
+function upForward(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
+  const [n, h, wd] = x.shape;
+  const cout = w.shape[2];
+  const y = tf.conv2d(tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]), subFilter(w), 1, 'valid');
+  // Interleave in one JavaScript pass: out[2m + a, 2q + b, o] = y[m + a, q + b, (2a + b)·C_out + o]. (wasm's
+  // Slice copies channel blocks pixel by pixel: four slices and two stacks cost a third of the convolution.)
+  const src = y.dataSync();
+  y.dispose();
+  const out = new Float32Array(n * 4 * h * wd * cout);
+  const yw = wd + 1;
+  let dst = 0;
+  for (let i = 0; i < n; i++)
+    for (let m = 0; m < h; m++)
+      for (let a = 0; a < 2; a++)
+        for (let q = 0; q < wd; q++)
+          for (let b = 0; b < 2; b++) {
+            const from = ((i * (h + 1) + m + a) * yw + q + b) * 4 * cout + (2 * a + b) * cout;
+            if (cout >= 16) out.set(src.subarray(from, from + cout), dst);
+            else for (let o = 0; o < cout; o++) out[dst + o] = src[from + o] as number;
+            dst += cout;
+          }
+  return tf.tensor4d(out, [n, 2 * h, 2 * wd, cout]);
+}
+
+const downSubpixel = tf.customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x, w]);
+  return {
+    value: tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const g = dy as tf.Tensor4D;
+      return [upForward(g, sw), filterGrad(sx, g, sw.shape)];
+    },
+  };
+});
+
+const upSubpixel = tf.customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x, w]);
+  return {
+    value: upForward(x as tf.Tensor4D, w as tf.Tensor4D),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const g = dy as tf.Tensor4D;
+      return [tf.conv2d(g, sw, 2, 'same'), filterGrad(g, sx, sw.shape)];
+    },
+  };
+});
+
+/** 4 × 4, stride 2, pad 1 convolution: [N, H, W, C_in] → [N, H/2, W/2, C_out]; W is [4, 4, C_in, C_out]. */
+export function down(x: tf.Tensor4D, w: tf.Tensor4D, path: ConvPath = defaultConvPath()): tf.Tensor4D {
+  return path === 'subpixel' ? (downSubpixel(x, w) as tf.Tensor4D) : tf.conv2d(x, w, 2, 'same');
+}
+
+/** 4 × 4, stride 2, pad 1 transposed convolution: [N, H, W, C_in] → [N, 2H, 2W, C_out]; W is [4, 4, C_out, C_in]. */
+export function up(x: tf.Tensor4D, w: tf.Tensor4D, path: ConvPath = defaultConvPath()): tf.Tensor4D {
+  const [n, h, wd] = x.shape;
+  if (path === 'subpixel') return upSubpixel(x, w) as tf.Tensor4D;
+  return tf.conv2dTranspose(x, w, [n, 2 * h, 2 * wd, w.shape[2]], 2, 'same');
+}
+
+export const BN_EPS = 1e-5;
+
+export interface BatchStats {
+  mean: tf.Tensor1D;
+  variance: tf.Tensor1D;
+  /** Values per channel the statistics were taken over (for the unbiased running variance). */
+  count: number;
+}
+
+/** BatchNorm over every axis but the channels, with the batch's statistics (biased variance, as PyTorch). */
+export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D): { y: tf.Tensor; stats: BatchStats } {
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  const { mean, variance } = tf.moments(x, axes);
+  const y = batchNormApply(x, gamma, beta, mean as tf.Tensor1D, variance as tf.Tensor1D);
+  return { y, stats: { mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D, count: x.size / (x.shape.at(-1) as number) } };
+}
+
+/** (x − mean) / √(variance + ε) · γ + β as one scale and one shift over the big tensor. */
+export function batchNormApply(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, mean: tf.Tensor1D, variance: tf.Tensor1D): tf.Tensor {
+  const scale = gamma.mul(variance.add(BN_EPS).rsqrt());
+  return x.mul(scale).add(beta.sub(mean.mul(scale)));
+}
+
+/** PyTorch's running averages: new = (1 − m)·old + m·batch, the variance unbiased. Call outside a gradient tape. */
+export function updateRunning(runMean: tf.Variable, runVar: tf.Variable, stats: BatchStats, momentum: number): void {
+  tf.tidy(() => {
+    const unbias = stats.count > 1 ? stats.count / (stats.count - 1) : 1;
+    runMean.assign(runMean.mul(1 - momentum).add(stats.mean.mul(momentum)));
+    runVar.assign(runVar.mul(1 - momentum).add(stats.variance.mul(momentum * unbias)));
+  });
+}
+
+/** [n, classes] one-hot as extra constant channels of an [n, H, W, C] image batch. */
+export function withClassChannels(x: tf.Tensor4D, cond: tf.Tensor2D | null): tf.Tensor4D {
+  if (!cond) return x;
+  const [n, h, w] = x.shape;
+  return tf.concat([x, cond.reshape([n, 1, 1, cond.shape[1]]).tile([1, h, w, 1]) as tf.Tensor4D], 3);
+}
+
+/** Seeded initial values: N(mean, std²) (DCGAN's init) or PyTorch's default U(±1/√fan_in). */
+export function normalInit(rng: Rng, n: number, mean: number, std: number): Float32Array {
+  return rng.normal(n, mean, std);
+}
+
+export function torchUniform(rng: Rng, n: number, fanIn: number): Float32Array {
+  const bound = 1 / Math.sqrt(fanIn);
+  return rng.fillUniform(new Float32Array(n), -bound, bound);
+}
