@@ -29,9 +29,9 @@ export function syntheticPatientId(runId: number, specHash: string): string {
 
 // Cut text to a byte budget without splitting a UTF-8 character, and make it fit a single-line VR.
 function clip(text: string, maxBytes: number): string {
-  let out = text.replace(/[\p{Cc}\\]/gu, ' ').trim();
-  while (Buffer.byteLength(out, 'utf8') > maxBytes) out = out.slice(0, -1);
-  return out.trimEnd();
+  const chars = [...text.replace(/[\p{Cc}\\]/gu, ' ').trim()]; // code points, so a pair is never split
+  while (Buffer.byteLength(chars.join(''), 'utf8') > maxBytes) chars.pop();
+  return chars.join('').trimEnd();
 }
 
 function dicomDateTime(now: Date): { date: string; time: string } {

@@ -60,8 +60,10 @@ export function withChunks(png: Uint8Array, chunks: readonly Uint8Array[]): Uint
 
 async function encodeOne(image: SyntheticImage, bits: 8 | 16): Promise<Uint8Array> {
   const { width, height, pixels } = image;
-  // sharp takes the raw sample format from the typed array's class: a Uint16Array is read as 'ushort'.
-  const out = await sharp(pixels, { raw: { width, height, channels: 1 } })
+  // sharp takes the raw sample format from the typed array's exact class (a Uint16Array is 'ushort', anything
+  // it does not recognise, a subclass included, 'uchar'), so 16-bit samples go in as a plain Uint16Array.
+  const input = bits === 16 && pixels.constructor !== Uint16Array ? Uint16Array.from(pixels) : pixels;
+  const out = await sharp(input, { raw: { width, height, channels: 1 } })
     .toColourspace(bits === 16 ? 'grey16' : 'b-w')
     .png({ compressionLevel: 9, palette: false })
     .toBuffer();
