@@ -4,7 +4,6 @@ import type { Db } from '../store/database';
 import type { BackendInfo } from './engine/backend';
 import type { EpochLosses, Progress } from './engine/protocol';
 import { latestCheckpoint, runDatasets, type RunRow } from './runs-repo';
-import { getSpecVersion } from './specs';
 
 export interface LiveState {
   stage: string | null;
@@ -21,7 +20,9 @@ function backendView(b: unknown): BackendView | null {
 }
 
 export function buildRunView(db: Db, row: RunRow, live: LiveState | null): RunView {
-  const spec = getSpecVersion(db, row.spec_id, row.spec_version).spec;
+  // Table and image specs alike: only the name is needed here.
+  const content = db.prepare('SELECT content FROM spec_versions WHERE spec_id = ? AND version = ?').get(row.spec_id, row.spec_version) as { content: string } | undefined;
+  const specName = content ? String((JSON.parse(content.content) as { name?: unknown }).name ?? '') : '';
   const hyper = JSON.parse(row.hyperparameters) as Record<string, unknown>;
   const epochs = typeof hyper.epochs === 'number' ? hyper.epochs : 1;
   const stored = JSON.parse(row.losses) as EpochLosses[];
@@ -32,7 +33,7 @@ export function buildRunView(db: Db, row: RunRow, live: LiveState | null): RunVi
     id: row.id,
     specId: row.spec_id,
     specVersion: row.spec_version,
-    specName: spec.name,
+    specName,
     specHash: row.spec_hash,
     sourceSha256: row.source_sha256,
     generator: row.generator,

@@ -4,6 +4,7 @@
 import canonicalize from 'canonicalize';
 import diff from 'microdiff';
 import { createHash } from 'node:crypto';
+import { imageSpecSchema, type ImageSpec } from '../../shared/image-spec-schema';
 import { specSchema, type Spec, type SpecSummaryView, type SpecVersionView } from '../../shared/spec-schema';
 import { AirlockError } from '../errors';
 import { appendAudit } from '../govern/audit';
@@ -21,7 +22,7 @@ interface VersionRow {
   created_by: string;
 }
 
-export function specHash(spec: Spec): { content: string; hash: string } {
+export function specHash(spec: Spec | ImageSpec): { content: string; hash: string } {
   const content = canonicalize(spec);
   if (content === undefined) throw new AirlockError('INTERNAL', 'The spec cannot be serialised.');
   return { content, hash: createHash('sha256').update(content, 'utf8').digest('hex') };
@@ -147,4 +148,53 @@ export function draftSpec(db: Db, tableId: number): Spec {
     intendedUse: 'Method development and testing; not for clinical decisions.',
     prohibitedUses: ['Re-identification of individuals', 'Clinical decision-making about real patients'],
   });
+}
+
+export function specKind(db: Db, specId: number): 'table' | 'image' {
+  const row = db.prepare('SELECT kind FROM specs WHERE id = ?').get(specId) as { kind: 'table' | 'image' } | undefined;
+  if (!row) throw new AirlockError('NOT_FOUND', `There is no spec #${specId}.`);
+  return row.kind;
+}
+
+export interface ImageSpecVersion {
+  specId: number;
+  version: number;
+  hash: string;
+  frozen: boolean;
+  createdAt: string;
+  createdBy: string;
+  spec: ImageSpec;
+}
+
+export function getImageSpecVersion(db: Db, specId: number, version?: number): ImageSpecVersion {
+  if (specKind(db, specId) !== 'image') throw new AirlockError('INVALID_ARGUMENT', `Spec #${specId} is a table spec.`);
+  const row = (
+    version === undefined
+      ? db.prepare('SELECT * FROM spec_versions WHERE spec_id = ? ORDER BY version DESC LIMIT 1').get(specId)
+      : db.prepare('SELECT * FROM spec_versions WHERE spec_id = ? AND version = ?').get(specId, version)
+  ) as VersionRow | undefined;
+  if (!row) throw new AirlockError('NOT_FOUND', `Spec #${specId} has no version ${version ?? ''}.`);
+  return { specId: row.spec_id, version: row.version, hash: row.hash, frozen: row.frozen === 1, createdAt: row.created_at, createdBy: row.created_by, spec: imageSpecSchema.parse(JSON.parse(row.content)) };
+}
+
+// Saves an image spec (new, or the next version of one); its series must exist in the store.
+export function saveImageSpec(db: Db, actor: string, specId: number | null, input: unknown, now: Date): ImageSpecVersion {
+  const spec = parseOrThrow(imageSpecSchema, input);
+  for (const id of spec.source.seriesIds) {
+    if (!db.prepare('SELECT 1 FROM dicom_series WHERE id = ?').get(id)) throw new AirlockError('INVALID_ARGUMENT', `There is no series #${id} in this workspace.`);
+  }
+  const { content, hash } = specHash(spec);
+  if (specId !== null) {
+    const latest = getImageSpecVersion(db, specId);
+    if (latest.hash === hash) return latest;
+  }
+  return db.transaction(() => {
+    const ts = now.toISOString();
+    const id = specId ?? Number(db.prepare("INSERT INTO specs (name, kind, table_id, created_at, created_by) VALUES (?, 'image', NULL, ?, ?)").run(spec.name, ts, actor).lastInsertRowid);
+    const next = ((db.prepare('SELECT max(version) AS v FROM spec_versions WHERE spec_id = ?').get(id) as { v: number | null }).v ?? 0) + 1;
+    db.prepare('INSERT INTO spec_versions (spec_id, version, content, hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)').run(id, next, content, hash, ts, actor);
+    db.prepare('UPDATE specs SET name = ? WHERE id = ?').run(spec.name, id);
+    appendAudit(db, { actor, action: next === 1 ? 'spec.created' : 'spec.versioned', subject: spec.name, details: { specId: id, version: next, hash, generator: spec.generator.kind, kind: 'image' } }, now);
+    return getImageSpecVersion(db, id, next);
+  })();
 }

@@ -80,40 +80,58 @@ function upForward(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
   return tf.tensor4d(out, [n, 2 * h, 2 * wd, cout]);
 }
 
-const downSubpixel = tf.customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([x, w]);
-  return {
-    value: tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const g = dy as tf.Tensor4D;
-      return [upForward(g, sw), filterGrad(sx, g, sw.shape)];
-    },
-  };
-});
+/**
+ * Which gradients a layer must give. tfjs prunes the tape to what the loss needs, but a custom-gradient op
+ * returns all of its input gradients at once, so the caller says: 'input' where the filter is held fixed (the
+ * discriminator during the generator's step), 'filter' where the input is data (a first layer).
+ */
+export type GradNeed = 'both' | 'input' | 'filter';
 
-const upSubpixel = tf.customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([x, w]);
-  return {
-    value: upForward(x as tf.Tensor4D, w as tf.Tensor4D),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const g = dy as tf.Tensor4D;
-      return [tf.conv2d(g, sw, 2, 'same'), filterGrad(g, sx, sw.shape)];
-    },
-  };
-});
+type Conv = (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
+type ConvGrad = (dy: tf.Tensor4D, x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
+
+function customConv(forward: Conv, dx: ConvGrad, dw: ConvGrad, x: tf.Tensor4D, w: tf.Tensor4D, need: GradNeed): tf.Tensor4D {
+  type Args = (tf.Tensor | tf.GradSaveFunc)[];
+  if (need === 'input') {
+    return tf.customGrad((...args: Args) => {
+      const [a, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
+      save([a]);
+      return { value: forward(a, w), gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => [dx(dy, saved[0] as tf.Tensor4D, w)] };
+    })(x);
+  }
+  if (need === 'filter') {
+    return tf.customGrad((...args: Args) => {
+      const [b, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
+      save([b]);
+      return { value: forward(x, b), gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => [dw(dy, x, saved[0] as tf.Tensor4D)] };
+    })(w);
+  }
+  return tf.customGrad((...args: Args) => {
+    const [a, b, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    save([a, b]);
+    return {
+      value: forward(a, b),
+      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+        const [sa, sb] = saved as [tf.Tensor4D, tf.Tensor4D];
+        return [dx(dy, sa, sb), dw(dy, sa, sb)];
+      },
+    };
+  })(x, w);
+}
+
+const conv2dS2: Conv = (x, w) => tf.conv2d(x, w, 2, 'same');
 
 /** 4 × 4, stride 2, pad 1 convolution: [N, H, W, C_in] → [N, H/2, W/2, C_out]; W is [4, 4, C_in, C_out]. */
-export function down(x: tf.Tensor4D, w: tf.Tensor4D, path: ConvPath = defaultConvPath()): tf.Tensor4D {
-  return path === 'subpixel' ? (downSubpixel(x, w) as tf.Tensor4D) : tf.conv2d(x, w, 2, 'same');
+export function down(x: tf.Tensor4D, w: tf.Tensor4D, need: GradNeed = 'both', path: ConvPath = defaultConvPath()): tf.Tensor4D {
+  if (path === 'builtin') return conv2dS2(x, w);
+  return customConv(conv2dS2, (dy, _x, f) => upForward(dy, f), (dy, a) => filterGrad(a, dy, w.shape), x, w, need);
 }
 
 /** 4 × 4, stride 2, pad 1 transposed convolution: [N, H, W, C_in] → [N, 2H, 2W, C_out]; W is [4, 4, C_out, C_in]. */
-export function up(x: tf.Tensor4D, w: tf.Tensor4D, path: ConvPath = defaultConvPath()): tf.Tensor4D {
+export function up(x: tf.Tensor4D, w: tf.Tensor4D, need: GradNeed = 'both', path: ConvPath = defaultConvPath()): tf.Tensor4D {
   const [n, h, wd] = x.shape;
-  if (path === 'subpixel') return upSubpixel(x, w) as tf.Tensor4D;
-  return tf.conv2dTranspose(x, w, [n, 2 * h, 2 * wd, w.shape[2]], 2, 'same');
+  if (path === 'builtin') return tf.conv2dTranspose(x, w, [n, 2 * h, 2 * wd, w.shape[2]], 2, 'same');
+  return customConv(upForward, (dy, _x, f) => conv2dS2(dy, f), (dy, a) => filterGrad(dy, a, w.shape), x, w, need);
 }
 
 export const BN_EPS = 1e-5;

@@ -1,0 +1,44 @@
+// An image generation spec: which DICOM series to learn from, at what size and window, with which
+// convolutional generator, how many synthetic images, the seed, and the uses that go on the dataset card.
+import { z } from 'zod';
+
+const seed = z.number().int('The seed is a whole number.').min(0).max(2 ** 31 - 1);
+
+export const imageGeneratorSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('dcgan'),
+    epochs: z.number().int().min(1).max(10_000).default(50),
+    batchSize: z.number().int().min(2).max(1024).default(32),
+    ngf: z.number().int().min(4).max(256).default(64),
+    ndf: z.number().int().min(4).max(256).default(64),
+    latentDim: z.number().int().min(2).max(512).default(100),
+    learningRate: z.number().positive().max(1).default(2e-4),
+    checkpointEvery: z.number().int().min(1).default(5),
+  }),
+  z.object({
+    kind: z.literal('cvae'),
+    epochs: z.number().int().min(1).max(10_000).default(50),
+    batchSize: z.number().int().min(2).max(1024).default(32),
+    latentDim: z.number().int().min(2).max(512).default(64),
+    filters: z.number().int().min(4).max(256).default(32),
+    learningRate: z.number().positive().max(1).default(1e-3),
+    checkpointEvery: z.number().int().min(1).default(5),
+  }),
+]);
+export type ImageGeneratorConfig = z.infer<typeof imageGeneratorSchema>;
+
+export const imageSpecSchema = z.object({
+  name: z.string().trim().min(1, 'Give the spec a name.').max(120),
+  source: z.object({ kind: z.literal('dicom'), seriesIds: z.array(z.number().int()).min(1, 'Choose at least one series.') }),
+  image: z.object({
+    size: z.union([z.literal(32), z.literal(64), z.literal(128)]),
+    window: z.object({ center: z.number(), width: z.number().positive() }).nullable(),
+    labelBy: z.enum(['modality', 'description', 'bodyPart']).nullable(),
+  }),
+  generator: imageGeneratorSchema,
+  images: z.number().int().min(1, 'Generate at least one image.').max(10_000),
+  seed,
+  intendedUse: z.string().trim().min(1, 'Say what the synthetic images are for; it goes on the dataset card.').max(4000),
+  prohibitedUses: z.array(z.string().trim().min(1).max(500)).default([]),
+});
+export type ImageSpec = z.infer<typeof imageSpecSchema>;
