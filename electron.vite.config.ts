@@ -14,6 +14,7 @@ export default defineConfig({
           index: resolve(__dirname, 'electron/main/index.ts'),
           worker: resolve(__dirname, 'electron/core/train/engine/worker.ts'),
           'generate-worker': resolve(__dirname, 'electron/core/train/generate/worker.ts'),
+          'image-worker': resolve(__dirname, 'electron/core/train/image/worker.ts'),
         },
         external: ['better-sqlite3-multiple-ciphers', 'sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
       },

@@ -43,5 +43,7 @@ export const CHANNELS = [
   'runs:resume',
   'runs:sample',
   'datasets:preview',
+  'imageSpecs:save',
+  'datasets:image',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];

@@ -17,6 +17,7 @@ import {
 } from './ingest-schemas';
 import { specSchema, specSummarySchema, specVersionSchema } from './spec-schema';
 import { datasetPreviewSchema, datasetSummarySchema, runSchema } from './train-schemas';
+import { imageSpecSchema } from './image-spec-schema';
 
 export { CHANNELS, type Channel } from './channels';
 export { ERROR_CODES, type Envelope, type ErrorCode, type WireError } from './errors';
@@ -275,6 +276,18 @@ export const contract = {
     z.object({ datasetId: z.number().int(), limit: z.number().int().min(0).max(1000).default(100) }),
     datasetPreviewSchema,
     'A synthetic dataset’s header and first rows.',
+  ),
+  'imageSpecs:save': channel(
+    ['steward'],
+    z.object({ specId: z.number().int().nullable(), spec: imageSpecSchema }),
+    z.object({ specId: z.number().int(), version: z.number().int(), hash: z.string(), frozen: z.boolean(), createdAt: z.string(), createdBy: z.string(), spec: imageSpecSchema }),
+    'Saves a new image spec or a new version of one.',
+  ),
+  'datasets:image': channel(
+    ['steward', 'reviewer'],
+    z.object({ datasetId: z.number().int(), index: z.number().int().min(0), window: windowRequestSchema, maxSize: z.number().int().min(16).max(4096).optional() }),
+    renderResultSchema,
+    'Renders one synthetic image of an image dataset, like a source image.',
   ),
 } as const satisfies { [C in Channel]: ChannelSpec };
 

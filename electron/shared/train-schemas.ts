@@ -42,6 +42,7 @@ export const runSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   canResume: z.boolean(),
+  previewGrid: z.string().nullable(),
   datasets: z.array(datasetSummarySchema),
 });
 export type RunView = z.infer<typeof runSchema>;

@@ -10,7 +10,8 @@ import { createWorkspace, probeWorkspace, unlockWorkspace } from '../store/works
 import { APP_NAME, APP_VERSION } from '../version';
 import type { AirlockService, OpenSession } from './service';
 import { sourceHandlers } from './source-handlers';
-import { datasetRows, getDatasetRow } from '../train/runs-repo';
+import { datasetImage, datasetRows, getDatasetRow } from '../train/runs-repo';
+import { saveImageSpec } from '../train/specs';
 import { diffSpecVersions, draftSpec, getSpecVersion, listSpecVersions, listSpecs, saveSpec } from '../train/specs';
 
 type Args<C extends Channel> = z.output<Contract[C]['args']>;
@@ -73,6 +74,14 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     const d = await s.runs.sample(s.user.username, a.runId, a.rows);
     const row = getDatasetRow(s.ws.db, d.id);
     return { id: row.id, runId: row.run_id, version: row.version, rows: row.row_count, sha256: row.sha256, createdAt: row.created_at, createdBy: row.created_by };
+  },
+  'imageSpecs:save': (svc, a, session) => {
+    const s = must(session);
+    return saveImageSpec(s.ws.db, s.user.username, a.specId, a.spec, svc.now());
+  },
+  'datasets:image': (_svc, a, session) => {
+    const s = must(session);
+    return s.previews.renderBytes(`dataset:${a.datasetId}:${a.index}`, datasetImage(s.ws.db, a.datasetId, a.index), a.window, a.maxSize);
   },
   'datasets:preview': (_svc, a, session) => {
     const db = must(session).ws.db;

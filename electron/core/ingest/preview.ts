@@ -34,8 +34,24 @@ export class PreviewCache {
     return { parsed, frame, frames };
   }
 
+  // A DICOM held as bytes elsewhere in the store (a synthetic image), rendered the same way as a source frame.
+  async renderBytes(key: string, bytes: Uint8Array, request: WindowRequest, maxSize?: number): Promise<RenderResult> {
+    let hit = this.frames.get(key);
+    if (!hit) {
+      const parsed = parseDicom(bytes);
+      hit = { parsed, frame: await decodeFrame(bytes, parsed, 0) };
+      this.frames.set(key, hit);
+      while (this.frames.size > CACHE_FRAMES) this.frames.delete(this.frames.keys().next().value as string);
+    }
+    return this.draw(hit.parsed, hit.frame, 1, request, maxSize);
+  }
+
   async render(db: Db, instanceId: number, index: number, request: WindowRequest, maxSize?: number): Promise<RenderResult> {
     const { parsed, frame, frames } = await this.frame(db, instanceId, index);
+    return this.draw(parsed, frame, frames, request, maxSize);
+  }
+
+  private async draw(parsed: ParsedDicom, frame: DecodedFrame, frames: number, request: WindowRequest, maxSize?: number): Promise<RenderResult> {
     const window =
       frame.samples === 3
         ? null

@@ -11,6 +11,8 @@ export interface LiveState {
   backend: BackendInfo | null;
   lossHistory: EpochLosses[];
   cancelRequested: boolean;
+  // The latest sample grid of an image run, as a PNG data URL.
+  grid?: string | null;
 }
 
 function backendView(b: unknown): BackendView | null {
@@ -50,6 +52,7 @@ export function buildRunView(db: Db, row: RunRow, live: LiveState | null): RunVi
     error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    previewGrid: live?.grid ?? null,
     canResume: !running && row.status !== 'done' && latestCheckpoint(db, row.id) !== null,
     datasets: runDatasets(db, row.id).map((d) => ({ id: d.id, runId: d.run_id, version: d.version, rows: d.row_count, sha256: d.sha256, createdAt: d.created_at, createdBy: d.created_by })),
   };

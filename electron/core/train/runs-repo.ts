@@ -146,3 +146,26 @@ export function recoverInterruptedRuns(db: Db, now: Date): void {
     "UPDATE runs SET status = 'failed', finished_at = ?, error_code = 'INTERRUPTED', error_message = 'Airlock closed while this run was training. Resume it from its last checkpoint, or start it again.' WHERE status = 'running'",
   ).run(now.toISOString());
 }
+
+// Synthetic images as a dataset version: one DICOM file each; the hash is over the pixels (the files carry
+// fresh UIDs and times, so only the pixels say whether two runs made the same images).
+export function insertImageDataset(db: Db, runId: number, size: number, pixels: Uint8Array[], dicoms: Uint8Array[], actor: string, now: Date): { id: number; version: number; sha256: string } {
+  const hash = createHash('sha256');
+  for (const p of pixels) hash.update(p);
+  const sha256 = hash.digest('hex');
+  const version = ((db.prepare('SELECT max(version) AS v FROM datasets WHERE run_id = ?').get(runId) as { v: number | null }).v ?? 0) + 1;
+  const id = Number(
+    db
+      .prepare("INSERT INTO datasets (run_id, version, kind, header, row_count, sha256, created_at, created_by) VALUES (?, ?, 'images', ?, ?, ?, ?, ?)")
+      .run(runId, version, JSON.stringify({ size }), dicoms.length, sha256, now.toISOString(), actor).lastInsertRowid,
+  );
+  const insert = db.prepare('INSERT INTO dataset_images (dataset_id, idx, dicom) VALUES (?, ?, ?)');
+  dicoms.forEach((d, i) => insert.run(id, i, Buffer.from(d.buffer, d.byteOffset, d.byteLength)));
+  return { id, version, sha256 };
+}
+
+export function datasetImage(db: Db, datasetId: number, index: number): Buffer {
+  const row = db.prepare('SELECT dicom FROM dataset_images WHERE dataset_id = ? AND idx = ?').get(datasetId, index) as { dicom: Buffer } | undefined;
+  if (!row) throw new AirlockError('NOT_FOUND', `Dataset #${datasetId} has no image ${index + 1}.`);
+  return row.dicom;
+}

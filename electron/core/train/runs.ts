@@ -11,9 +11,11 @@ import { startTraining, type TrainingHandle } from './engine/runner';
 import { generate } from './generate/client';
 import type { Cells } from './generate/protocol';
 import { pack, unpack } from './pack';
-import { buildRunView, type LiveState } from './run-view';
+import { buildRunView } from './run-view';
 import * as repo from './runs-repo';
-import { freezeSpecVersion, getSpecVersion } from './specs';
+import { freezeSpecVersion, getImageSpecVersion, getSpecVersion, specKind } from './specs';
+import { executeImageRun, sourceHashOf, type ImageLive } from './image/execute';
+import type { ImageCheckpoint } from './image/protocol';
 import type { TableSchema } from './tabular/schema';
 import type { TransformerJSON } from './tabular/transformer';
 import type { Spec } from '../../shared/spec-schema';
@@ -22,7 +24,7 @@ export type StoredModel =
   | { kind: 'copula'; header: string[]; model: unknown; conditions: unknown }
   | { kind: 'tvae' | 'ctgan'; header: string[]; config: unknown; batchSize: number; transformer: TransformerJSON; weights: { name: string; shape: number[]; dtype: 'float32' | 'int32'; data: ArrayBuffer }[]; encoded?: ArrayBuffer };
 
-interface Live extends LiveState {
+interface Live extends ImageLive {
   cancel: (() => Promise<void>) | null;
   done: Promise<void>;
 }
@@ -58,6 +60,7 @@ export class TrainingRuns {
   }
 
   start(actor: string, specId: number, version?: number): RunView {
+    if (specKind(this.ws.db, specId) === 'image') return this.startImage(actor, specId, version);
     const v = getSpecVersion(this.ws.db, specId, version);
     const runId = this.ws.db.transaction(() => {
       freezeSpecVersion(this.ws.db, v.specId, v.version);
@@ -69,7 +72,20 @@ export class TrainingRuns {
       appendAudit(this.ws.db, { actor, action: 'run.started', subject: `run #${id}`, details: { specId: v.specId, version: v.version, specHash: v.hash, generator: v.spec.generator.kind, seed: v.spec.seed } }, this.ws.now());
       return id;
     })();
-    this.launch(runId, actor, v.spec, null);
+    this.launch(runId, actor, (live) => this.execute(runId, actor, v.spec, null, live));
+    return this.view(runId);
+  }
+
+  private startImage(actor: string, specId: number, version?: number): RunView {
+    const v = getImageSpecVersion(this.ws.db, specId, version);
+    const runId = this.ws.db.transaction(() => {
+      freezeSpecVersion(this.ws.db, v.specId, v.version);
+      const sourceSha256 = sourceHashOf(this.ws, v.spec.source.seriesIds);
+      const id = repo.insertRun(this.ws.db, { specId: v.specId, version: v.version, specHash: v.hash, sourceSha256, generator: v.spec.generator.kind, seed: v.spec.seed, actor, hyperparameters: v.spec.generator }, this.ws.now());
+      appendAudit(this.ws.db, { actor, action: 'run.started', subject: `run #${id}`, details: { specId: v.specId, version: v.version, specHash: v.hash, generator: v.spec.generator.kind, seed: v.spec.seed, kind: 'image' } }, this.ws.now());
+      return id;
+    })();
+    this.launch(runId, actor, (live) => executeImageRun(this.ws, runId, actor, v.spec, v.hash, null, live, (c) => (live.cancel = c)));
     return this.view(runId);
   }
 
@@ -79,12 +95,20 @@ export class TrainingRuns {
     if (row.status === 'done') throw new AirlockError('CONFLICT', `Run #${runId} has finished; start a new run instead.`);
     const checkpoint = repo.latestCheckpoint(this.ws.db, runId);
     if (!checkpoint) throw new AirlockError('NOT_FOUND', `Run #${runId} has no checkpoint to resume from; start a new run instead.`);
-    const spec = getSpecVersion(this.ws.db, row.spec_id, row.spec_version).spec;
+    const image = specKind(this.ws.db, row.spec_id) === 'image';
     this.ws.db.transaction(() => {
       repo.reopenRun(this.ws.db, runId);
       appendAudit(this.ws.db, { actor, action: 'run.resumed', subject: `run #${runId}`, details: { fromEpoch: checkpoint.epoch } }, this.ws.now());
     })();
-    this.launch(runId, actor, spec, unpack<Checkpoint>(checkpoint.content));
+    if (image) {
+      const v = getImageSpecVersion(this.ws.db, row.spec_id, row.spec_version);
+      const resumeFrom = unpack<ImageCheckpoint>(checkpoint.content);
+      this.launch(runId, actor, (live) => executeImageRun(this.ws, runId, actor, v.spec, v.hash, resumeFrom, live, (c) => (live.cancel = c)));
+    } else {
+      const spec = getSpecVersion(this.ws.db, row.spec_id, row.spec_version).spec;
+      const resumeFrom = unpack<Checkpoint>(checkpoint.content);
+      this.launch(runId, actor, (live) => this.execute(runId, actor, spec, resumeFrom, live));
+    }
     return this.view(runId);
   }
 
@@ -106,10 +130,11 @@ export class TrainingRuns {
     await Promise.all([...this.live.keys()].map((id) => this.cancel(id).catch(() => undefined)));
   }
 
-  private launch(runId: number, actor: string, spec: Spec, resume: Checkpoint | null): void {
-    const live: Live = { stage: 'starting', progress: null, backend: null, lossHistory: resume?.lossHistory ?? [], cancel: null, cancelRequested: false, done: Promise.resolve() };
+  private launch(runId: number, actor: string, work: (live: Live) => Promise<void>): void {
+    const stored = repo.getRunRow(this.ws.db, runId);
+    const live: Live = { stage: 'starting', progress: null, backend: null, lossHistory: JSON.parse(stored.losses) as Live['lossHistory'], cancel: null, cancelRequested: false, grid: null, done: Promise.resolve() };
     this.live.set(runId, live);
-    live.done = this.execute(runId, actor, spec, resume, live)
+    live.done = work(live)
       .catch((err: unknown) => {
         const cancelled = live.cancelRequested || (err instanceof AirlockError && err.code === 'RUN_CANCELLED');
         const code = err instanceof AirlockError ? err.code : 'INTERNAL';

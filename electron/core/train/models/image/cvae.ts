@@ -74,7 +74,7 @@ export class CvaeModel implements ImageSampler {
 
   encode(x: tf.Tensor4D, cond: tf.Tensor2D | null): { mu: tf.Tensor2D; logvar: tf.Tensor2D } {
     let h = withClassChannels(x, cond);
-    for (const l of this.downs) h = tf.leakyRelu(down(h, l.w).add(l.b), 0.2);
+    for (const [j, l] of this.downs.entries()) h = tf.leakyRelu(down(h, l.w, j === 0 ? 'filter' : 'both').add(l.b), 0.2);
     const flat = h.reshape<tf.Tensor2D>([x.shape[0], -1]);
     const head = (l: Dense) => tf.matMul(flat, l.w).add<tf.Tensor2D>(l.b);
     return { mu: head(this.mu), logvar: head(this.logvar) };

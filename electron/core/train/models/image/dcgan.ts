@@ -104,19 +104,22 @@ export class DcganModel implements ImageSampler {
       return out.y;
     };
     const input = cond ? tf.concat([z, cond], 1) : z;
-    let h = norm(tf.matMul(input, this.fc).reshape([n, 4, 4, this.g[0] as number]), this.bn0).relu() as tf.Tensor4D;
+    let h = norm(tf.matMul(input, this.fc).reshape([n, 4, 4, this.g[0] as number]), this.bn0).relu<tf.Tensor4D>();
     for (const l of this.ups) {
       const y = up(h, l.w);
-      h = (l.bn ? norm(y, l.bn).relu() : y.tanh()) as tf.Tensor4D;
+      h = l.bn ? norm(y, l.bn).relu<tf.Tensor4D>() : y.tanh();
     }
     return h;
   }
 
-  /** Logits [n, 1]; BatchNorm on this batch's statistics. */
-  discriminate(x: tf.Tensor4D, cond: tf.Tensor2D | null): tf.Tensor2D {
+  /**
+   * Logits [n, 1]; BatchNorm on this batch's statistics. `role` says which gradients will be asked for: the
+   * discriminator's weights ('train': the image is data), or only the image's (the generator's step).
+   */
+  discriminate(x: tf.Tensor4D, cond: tf.Tensor2D | null, role: 'train' | 'generator' = 'train'): tf.Tensor2D {
     let h = withClassChannels(x, cond);
-    for (const l of this.downs) {
-      const y = down(h, l.w);
+    for (const [j, l] of this.downs.entries()) {
+      const y = down(h, l.w, role === 'generator' ? 'input' : j === 0 ? 'filter' : 'both');
       h = tf.leakyRelu(l.bn ? batchNormTrain(y, l.bn.gamma, l.bn.beta).y : y, 0.2) as tf.Tensor4D;
     }
     return tf.matMul(h.reshape([x.shape[0], -1]), this.head.w).add(this.head.b);
@@ -129,7 +132,7 @@ export class DcganModel implements ImageSampler {
 
   /** BCE(D(G(z)), 1). */
   generatorLoss(z: tf.Tensor2D, cond: tf.Tensor2D | null, stats?: BatchStats[]): tf.Scalar {
-    return tf.softplus(this.discriminate(this.generate(z, cond, stats ?? []), cond).neg()).mean();
+    return tf.softplus(this.discriminate(this.generate(z, cond, stats ?? []), cond, 'generator').neg()).mean();
   }
 
   /** Fold a generator pass's batch statistics into the running averages (in layer order). */

@@ -8,10 +8,9 @@
 //   down(x, W)  = conv2d(x, W, stride 2, pad 1)             ∂x = up(∂y, W)           ∂W = BackpropFilter(x, ∂y)
 //   up(x, W)    = conv2dTranspose(x, W, stride 2, pad 1)    ∂x = down(∂y, W)         ∂W = BackpropFilter(∂y, x)
 //
-// and up() itself is computed sub-pixel: output pixel (2m + a, 2n + b) depends on a 2 × 2 window of the input
-// padded by one, through the taps W[3 − a − 2t, 3 − b − 2u]. One stride-1 2 × 2 Conv2D with 4 × C_out output
-// channels (one block per phase (a, b)) computes every phase; phase (a, b) is the slice starting at (a, b), and
-// the four are interleaved into the 2× output. Other backends use tfjs's own ops (same mathematics).
+// and up() itself is computed sub-pixel: output pixel (2m + a, 2q + b) depends on a 2 × 2 window of the input,
+// through the taps W[3 − a − 2t, 3 − b − 2u], so each of the four phases (a, b) is a stride-1 2 × 2 Conv2D.
+// Other backends use tfjs's own ops (same mathematics; the tests hold the two paths to each other).
 // Padding 1 on 4 × 4 stride-2 layers is PyTorch's Conv2d/ConvTranspose2d(4, 2, 1), which is tfjs 'same' here.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../engine/rng';
@@ -24,55 +23,67 @@ export function defaultConvPath(): ConvPath {
 }
 
 function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number]): tf.Tensor4D {
-  return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape }) as tf.Tensor4D;
+  return tf.engine().runKernel<tf.Rank.R4>('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape });
 }
 
-const subFilterIndex = new Map<string, Int32Array>();
+const phaseIndex = new Map<string, Int32Array>();
 
 /**
- * The sub-pixel filter [2 (t), 2 (u), C_in, (a, b, C_out)] of W[4, 4, C_out, C_in]:
- * sub[t, u, c, a, b, o] = W[3 − a − 2t, 3 − b − 2u, o, c]. Permuted in JavaScript: on wasm a rank-6 Transpose
+ * The four phase filters [2 (t), 2 (u), C_in, C_out] of W[4, 4, C_out, C_in], phase (a, b) first:
+ * sub[a, b][t, u, c, o] = W[3 − a − 2t, 3 − b − 2u, o, c]. Permuted in JavaScript: on wasm a rank-6 Transpose
  * plus a Reverse, or a Gather, of a 2-million-weight filter each take longer than the convolution itself.
  */
-function subFilter(w: tf.Tensor4D): tf.Tensor4D {
+function phaseFilters(w: tf.Tensor4D): tf.Tensor4D[] {
   const [, , cout, cin] = w.shape;
   const key = `${cout}:${cin}`;
-  let idx = subFilterIndex.get(key);
+  let idx = phaseIndex.get(key);
   if (!idx) {
     idx = new Int32Array(16 * cin * cout);
     let j = 0;
-    for (let t = 0; t < 2; t++)
-      for (let u = 0; u < 2; u++)
-        for (let c = 0; c < cin; c++)
-          for (let a = 0; a < 2; a++)
-            for (let b = 0; b < 2; b++)
+    for (let a = 0; a < 2; a++)
+      for (let b = 0; b < 2; b++)
+        for (let t = 0; t < 2; t++)
+          for (let u = 0; u < 2; u++)
+            for (let c = 0; c < cin; c++)
               for (let o = 0; o < cout; o++) idx[j++] = (((3 - a - 2 * t) * 4 + (3 - b - 2 * u)) * cout + o) * cin + c;
-    subFilterIndex.set(key, idx);
+    phaseIndex.set(key, idx);
   }
   const src = w.dataSync();
-  const out = new Float32Array(idx.length);
-  for (let j = 0; j < idx.length; j++) out[j] = src[idx[j] as number] as number;
-  return tf.tensor4d(out, [2, 2, cin, 4 * cout]);
+  const all = new Float32Array(idx.length);
+  for (let j = 0; j < idx.length; j++) all[j] = src[idx[j] as number] as number;
+  const per = 4 * cin * cout;
+  return [0, 1, 2, 3].map((p) => tf.tensor4d(all.subarray(p * per, (p + 1) * per), [2, 2, cin, cout]));
 }
 
-/** conv2dTranspose(x, W[4, 4, C_out, C_in], stride 2, pad 1) by sub-pixel Conv2D. */
+/**
+ * conv2dTranspose(x, W[4, 4, C_out, C_in], stride 2, pad 1), sub-pixel: phase (a, b) — the output pixels
+ * (2m + a, 2q + b) — is a 2 × 2 stride-1 Conv2D of x padded by (1 − a, a) rows and (1 − b, b) columns. Four
+ * exact-size convolutions beat one with 4·C_out channels on the (H+1) × (W+1) grid, whose phases then need
+ * offset slices. The phases are interleaved in one JavaScript pass (wasm's Slice and Concat copy channel blocks
+ * pixel by pixel, a third of the convolution's time).
+ */
 function upForward(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
   const [n, h, wd] = x.shape;
   const cout = w.shape[2];
-  const y = tf.conv2d(tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]), subFilter(w), 1, 'valid');
-  // Interleave in one JavaScript pass: out[2m + a, 2q + b, o] = y[m + a, q + b, (2a + b)·C_out + o]. (wasm's
-  // Slice copies channel blocks pixel by pixel: four slices and two stacks cost a third of the convolution.)
-  const src = y.dataSync();
-  y.dispose();
+  const filters = phaseFilters(w);
+  const phases = filters.map((f, p) => {
+    const a = p >> 1;
+    const b = p & 1;
+    const y = tf.conv2d(tf.pad(x, [[0, 0], [1 - a, a], [1 - b, b], [0, 0]]), f, 1, 'valid');
+    const v = y.dataSync();
+    y.dispose();
+    f.dispose();
+    return v;
+  });
   const out = new Float32Array(n * 4 * h * wd * cout);
-  const yw = wd + 1;
   let dst = 0;
   for (let i = 0; i < n; i++)
     for (let m = 0; m < h; m++)
       for (let a = 0; a < 2; a++)
         for (let q = 0; q < wd; q++)
           for (let b = 0; b < 2; b++) {
-            const from = ((i * (h + 1) + m + a) * yw + q + b) * 4 * cout + (2 * a + b) * cout;
+            const src = phases[2 * a + b] as Float32Array;
+            const from = ((i * h + m) * wd + q) * cout;
             if (cout >= 16) out.set(src.subarray(from, from + cout), dst);
             else for (let o = 0; o < cout; o++) out[dst + o] = src[from + o] as number;
             dst += cout;
@@ -95,15 +106,15 @@ function customConv(forward: Conv, dx: ConvGrad, dw: ConvGrad, x: tf.Tensor4D, w
   if (need === 'input') {
     return tf.customGrad((...args: Args) => {
       const [a, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
-      save([a]);
-      return { value: forward(a, w), gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => [dx(dy, saved[0] as tf.Tensor4D, w)] };
+      save([a, w]); // saved, not captured: the forward pass's tensors are disposed before the backward pass
+      return { value: forward(a, w), gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => [dx(dy, saved[0] as tf.Tensor4D, saved[1] as tf.Tensor4D)] };
     })(x);
   }
   if (need === 'filter') {
     return tf.customGrad((...args: Args) => {
       const [b, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
-      save([b]);
-      return { value: forward(x, b), gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => [dw(dy, x, saved[0] as tf.Tensor4D)] };
+      save([x, b]);
+      return { value: forward(x, b), gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => [dw(dy, saved[0] as tf.Tensor4D, saved[1] as tf.Tensor4D)] };
     })(w);
   }
   return tf.customGrad((...args: Args) => {
@@ -170,7 +181,7 @@ export function updateRunning(runMean: tf.Variable, runVar: tf.Variable, stats: 
 export function withClassChannels(x: tf.Tensor4D, cond: tf.Tensor2D | null): tf.Tensor4D {
   if (!cond) return x;
   const [n, h, w] = x.shape;
-  return tf.concat([x, cond.reshape([n, 1, 1, cond.shape[1]]).tile([1, h, w, 1]) as tf.Tensor4D], 3);
+  return tf.concat([x, cond.reshape<tf.Tensor4D>([n, 1, 1, cond.shape[1]]).tile([1, h, w, 1])], 3);
 }
 
 /** Seeded initial values: N(mean, std²) (DCGAN's init) or PyTorch's default U(±1/√fan_in). */

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AirlockService } from '../../electron/core/api/service';
+import { parseDicom } from '../../electron/core/imaging/dicom';
+import { decodeFrame } from '../../electron/core/imaging/pixels';
+import { ADMIN, FAST_KDF, tempDir } from '../helpers';
+
+const MR = join(process.cwd(), 'resources/sample/mr-brain');
+const haveDciodvfy = spawnSync('which', ['dciodvfy']).status === 0;
+
+describe('image runs (DCGAN on the MR series, synthetic DICOM out)', () => {
+  it('trains a tiny DCGAN, streams sample grids, and stores synthetic DICOM that dciodvfy accepts, pixels intact', async () => {
+    if (!haveDciodvfy && process.env.CI) throw new Error('dciodvfy (dicom3tools) is required in CI');
+    const svc = new AirlockService({ kdf: FAST_KDF });
+    await svc.call('workspace:create', { path: tempDir(), ...ADMIN });
+    await svc.call('users:setRoles', { username: 'ada', roles: ['admin', 'steward'] });
+    const db = svc.current?.ws.db;
+    if (!db) throw new Error('no session');
+    // The sample has one patient; with no holdout it can be trained on.
+    db.prepare("INSERT INTO settings (key, value) VALUES ('dicomHoldout', ?)").run(JSON.stringify({ fraction: 0, seed: 'test' }));
+    const job = await svc.call('ingest:start', { paths: [MR] });
+    await svc.current?.imports.wait(job.id);
+    const seriesId = (await svc.call('sources:list', {})).studies[0]?.series[0]?.id ?? -1;
+    const saved = await svc.call('imageSpecs:save', {
+      specId: null,
+      spec: {
+        name: 'MR brain DCGAN (test)',
+        source: { kind: 'dicom', seriesIds: [seriesId] },
+        image: { size: 32, window: null, labelBy: null },
+        generator: { kind: 'dcgan', epochs: 2, batchSize: 8, ngf: 8, ndf: 8, latentDim: 16, learningRate: 2e-4, checkpointEvery: 1 },
+        images: 4,
+        seed: 3,
+        intendedUse: 'Testing the image pipeline.',
+        prohibitedUses: [],
+      },
+    });
+    const run = await svc.call('runs:start', { specId: saved.specId });
+    let grid: string | null = null;
+    await expect
+      .poll(async () => {
+        const r = await svc.call('runs:get', { runId: run.id });
+        grid ??= r.previewGrid;
+        return r.status;
+      }, { timeout: 60_000, interval: 100 })
+      .toBe('done');
+    expect(grid).toMatch(/^data:image\/png;base64,/);
+    const done = await svc.call('runs:get', { runId: run.id });
+    expect(done).toMatchObject({ generator: 'dcgan', epochsDone: 2, error: null });
+    expect(done.backend?.name).toBe('wasm');
+    const dataset = done.datasets[0];
+    expect(dataset?.rows).toBe(4);
+    const rows = db.prepare('SELECT idx, dicom FROM dataset_images WHERE dataset_id = ? ORDER BY idx').all(dataset?.id ?? -1) as { idx: number; dicom: Buffer }[];
+    expect(rows).toHaveLength(4);
+    const hash = createHash('sha256');
+    for (const r of rows) {
+      const parsed = parseDicom(r.dicom);
+      expect(parsed).toMatchObject({ rows: 32, columns: 32, burnedInAnnotation: 'NO' });
+      expect(parsed.patientName).not.toContain('123565');
+      const frame = await decodeFrame(r.dicom, parsed, 0);
+      hash.update(Uint8Array.from(frame.stored));
+    }
+    expect(hash.digest('hex')).toBe(dataset?.sha256);
+    if (haveDciodvfy) {
+      const file = join(tempDir(), 'synthetic.dcm');
+      writeFileSync(file, rows[0]?.dicom ?? Buffer.alloc(0));
+      const out = spawnSync('dciodvfy', [file], { encoding: 'utf8' });
+      const text = `${out.stdout}${out.stderr}`;
+      expect(text.split('\n').filter((l) => l.startsWith('Error')), text).toEqual([]);
+    }
+    const rendered = await svc.call('datasets:image', { datasetId: dataset?.id ?? -1, index: 0, window: { kind: 'file' } });
+    expect(rendered).toMatchObject({ width: 32, height: 32 });
+    svc.end();
+  });
+});
