@@ -24,7 +24,8 @@ function backendView(b: unknown): BackendView | null {
 export function buildRunView(db: Db, row: RunRow, live: LiveState | null): RunView {
   // Table and image specs alike: only the name is needed here.
   const content = db.prepare('SELECT content FROM spec_versions WHERE spec_id = ? AND version = ?').get(row.spec_id, row.spec_version) as { content: string } | undefined;
-  const specName = content ? String((JSON.parse(content.content) as { name?: unknown }).name ?? '') : '';
+  const name = content ? (JSON.parse(content.content) as { name?: unknown }).name : undefined;
+  const specName = typeof name === 'string' ? name : '';
   const hyper = JSON.parse(row.hyperparameters) as Record<string, unknown>;
   const epochs = typeof hyper.epochs === 'number' ? hyper.epochs : 1;
   const stored = JSON.parse(row.losses) as EpochLosses[];

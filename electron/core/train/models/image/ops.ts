@@ -23,7 +23,7 @@ export function defaultConvPath(): ConvPath {
 }
 
 function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number]): tf.Tensor4D {
-  return tf.engine().runKernel<tf.Rank.R4>('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape });
+  return tf.engine().runKernel<tf.Tensor4D>('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape });
 }
 
 const phaseIndex = new Map<string, Int32Array>();
