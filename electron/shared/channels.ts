@@ -45,5 +45,6 @@ export const CHANNELS = [
   'datasets:preview',
   'imageSpecs:save',
   'datasets:image',
+  'imageSpecs:list',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];

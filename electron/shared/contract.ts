@@ -283,6 +283,12 @@ export const contract = {
     z.object({ specId: z.number().int(), version: z.number().int(), hash: z.string(), frozen: z.boolean(), createdAt: z.string(), createdBy: z.string(), spec: imageSpecSchema }),
     'Saves a new image spec or a new version of one.',
   ),
+  'imageSpecs:list': channel(
+    ['steward', 'reviewer'],
+    empty,
+    z.array(z.object({ specId: z.number().int(), name: z.string(), latestVersion: z.number().int(), generator: z.string(), seriesIds: z.array(z.number().int()), updatedAt: z.string() })),
+    'Image generation specs, newest first.',
+  ),
   'datasets:image': channel(
     ['steward', 'reviewer'],
     z.object({ datasetId: z.number().int(), index: z.number().int().min(0), window: windowRequestSchema, maxSize: z.number().int().min(16).max(4096).optional() }),

@@ -11,7 +11,7 @@ import { APP_NAME, APP_VERSION } from '../version';
 import type { AirlockService, OpenSession } from './service';
 import { sourceHandlers } from './source-handlers';
 import { datasetImage, datasetRows, getDatasetRow } from '../train/runs-repo';
-import { saveImageSpec } from '../train/specs';
+import { listImageSpecs, saveImageSpec } from '../train/specs';
 import { diffSpecVersions, draftSpec, getSpecVersion, listSpecVersions, listSpecs, saveSpec } from '../train/specs';
 
 type Args<C extends Channel> = z.output<Contract[C]['args']>;
@@ -79,6 +79,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     const s = must(session);
     return saveImageSpec(s.ws.db, s.user.username, a.specId, a.spec, svc.now());
   },
+  'imageSpecs:list': (_svc, _a, session) => listImageSpecs(must(session).ws.db),
   'datasets:image': (_svc, a, session) => {
     const s = must(session);
     return s.previews.renderBytes(`dataset:${a.datasetId}:${a.index}`, datasetImage(s.ws.db, a.datasetId, a.index), a.window, a.maxSize);

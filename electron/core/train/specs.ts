@@ -198,3 +198,11 @@ export function saveImageSpec(db: Db, actor: string, specId: number | null, inpu
     return getImageSpecVersion(db, id, next);
   })();
 }
+
+export function listImageSpecs(db: Db): { specId: number; name: string; latestVersion: number; generator: string; seriesIds: number[]; updatedAt: string }[] {
+  const ids = db.prepare("SELECT s.id FROM specs s JOIN spec_versions v ON v.spec_id = s.id WHERE s.kind = 'image' GROUP BY s.id ORDER BY max(v.created_at) DESC").all() as { id: number }[];
+  return ids.map(({ id }) => {
+    const v = getImageSpecVersion(db, id);
+    return { specId: id, name: v.spec.name, latestVersion: v.version, generator: v.spec.generator.kind, seriesIds: v.spec.source.seriesIds, updatedAt: v.createdAt };
+  });
+}
