@@ -31,8 +31,12 @@ export function addSpecCommands(program: Command, globals: Globals): void {
     .description('save a spec from a JSON file (a new version when --spec is given)')
     .action(async (file: string, o: { spec?: string }) => {
       const g = globals();
-      const saved = await withSession(g, (svc) => svc.call('specs:save', { specId: o.spec ? Number(o.spec) : null, spec: readJson(file) }));
-      print(g, saved, () => `Saved spec #${saved.specId} “${saved.spec.name}” version ${saved.version} (sha256 ${saved.hash}).`);
+      const spec = readJson(file);
+      const specId = o.spec ? Number(o.spec) : null;
+      // An image spec names DICOM series as its source; a table spec names a table.
+      const isImage = typeof spec === 'object' && spec !== null && (spec as { source?: { kind?: unknown } }).source?.kind === 'dicom';
+      const saved = await withSession(g, (svc) => (isImage ? svc.call('imageSpecs:save', { specId, spec }) : svc.call('specs:save', { specId, spec })));
+      print(g, saved, () => `Saved ${isImage ? 'image ' : ''}spec #${saved.specId} “${saved.spec.name}” version ${saved.version} (sha256 ${saved.hash}).`);
     });
   spec
     .command('show <id>')
