@@ -2,11 +2,12 @@ import { Badge, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import type { SpecSummaryView } from '../../../../electron/shared/spec-schema';
 import { formatDateTime, formatTime } from '../../format';
 import { GENERATOR_OPTIONS } from './specFields';
+import { IMAGE_GENERATOR_LABEL } from './image/imageFields';
 
-export const GENERATOR_COLOR: Record<string, string> = { copula: 'blue', tvae: 'grape', ctgan: 'orange' };
+export const GENERATOR_COLOR: Record<string, string> = { copula: 'blue', tvae: 'grape', ctgan: 'orange', dcgan: 'pink', cvae: 'cyan' };
 
 export function GeneratorBadge({ kind }: { kind: string }) {
-  const label = GENERATOR_OPTIONS.find((o) => o.value === kind)?.label ?? kind;
+  const label = GENERATOR_OPTIONS.find((o) => o.value === kind)?.label ?? IMAGE_GENERATOR_LABEL[kind] ?? kind;
   return (
     <Badge variant="light" color={GENERATOR_COLOR[kind] ?? 'gray'} size="sm" tt="none" miw="max-content">
       {label}

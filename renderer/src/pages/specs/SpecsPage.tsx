@@ -8,6 +8,8 @@ import { PageHeader } from '../../components/PageHeader';
 import { SuccessAlert } from '../../components/SuccessAlert';
 import { LockIcon, SpecsIcon } from '../../components/icons';
 import { NewSpecModal } from './NewSpecModal';
+import { ImageSpecEditor } from './image/ImageSpecEditor';
+import { ImageSpecList } from './image/ImageSpecList';
 import { SpecEditor, type EditorSource } from './SpecEditor';
 import { SpecList } from './SpecList';
 
@@ -26,6 +28,7 @@ export function SpecsPage({ session, onOpenRun }: Props) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [editing, setEditing] = useState<EditorSource | null>(null);
   const [picking, setPicking] = useState(false);
+  const [editingImage, setEditingImage] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
 
   const reload = useCallback(async () => {
@@ -49,6 +52,21 @@ export function SpecsPage({ session, onOpenRun }: Props) {
   }, [canRead, canEdit, reload]);
 
   if (!canRead) return <ReadersOnly />;
+
+  if (editingImage)
+    return (
+      <Stack gap="md" data-testid="specs-screen">
+        <SuccessAlert message={notice} onClose={() => setNotice(null)} />
+        <ImageSpecEditor
+          onBack={() => {
+            setEditingImage(false);
+            setNotice(null);
+          }}
+          onSaved={setNotice}
+          onStartRun={onOpenRun}
+        />
+      </Stack>
+    );
 
   if (editing)
     return (
@@ -78,9 +96,22 @@ export function SpecsPage({ session, onOpenRun }: Props) {
         description={DESCRIPTION}
         actions={
           canEdit && (
-            <Button data-testid="spec-new" leftSection={<SpecsIcon size={16} />} onClick={() => setPicking(true)}>
-              New spec
-            </Button>
+            <>
+              <Button data-testid="spec-new" leftSection={<SpecsIcon size={16} />} onClick={() => setPicking(true)}>
+                New spec
+              </Button>
+              <Button
+                data-testid="spec-new-image"
+                variant="light"
+                leftSection={<SpecsIcon size={16} />}
+                onClick={() => {
+                  setNotice(null);
+                  setEditingImage(true);
+                }}
+              >
+                New image spec
+              </Button>
+            </>
           )
         }
       />
@@ -100,6 +131,7 @@ export function SpecsPage({ session, onOpenRun }: Props) {
           <SpecList specs={specs} tableNames={tableNames} onOpen={(specId) => setEditing({ kind: 'saved', specId })} />
         )}
       </Paper>
+      <ImageSpecList canEdit={canEdit} onOpenRun={onOpenRun} />
       {picking && (
         <NewSpecModal
           onClose={() => setPicking(false)}

@@ -6,6 +6,8 @@ import { FormError } from '../../components/FormError';
 import { formatDateTime, formatDateTimeShort } from '../../format';
 import { HashValue } from './HashValue';
 import { SampleModal } from './SampleModal';
+import { SyntheticGallery } from './SyntheticGallery';
+import { isImageGenerator } from '../specs/image/imageFields';
 
 const PREVIEW_ROWS = 100;
 
@@ -21,6 +23,7 @@ export function DatasetsPanel({ run, canSample, selected, onSelect, onSampled }:
   const [sampling, setSampling] = useState(false);
   const datasets = [...run.datasets].sort((a, b) => b.version - a.version);
   const current = datasets.find((d) => d.id === selected) ?? datasets[0] ?? null;
+  const images = isImageGenerator(run.generator);
 
   return (
     <Paper withBorder radius="md" style={{ overflow: 'hidden' }}>
@@ -28,10 +31,10 @@ export function DatasetsPanel({ run, canSample, selected, onSelect, onSampled }:
         <div>
           <Title order={4}>Synthetic datasets</Title>
           <Text size="sm" c="dimmed">
-            Each sample from the trained model is a new, numbered dataset version with its own hash.
+            {images ? 'The images the trained model generated, as a dataset with its own hash.' : 'Each sample from the trained model is a new, numbered dataset version with its own hash.'}
           </Text>
         </div>
-        {canSample && (
+        {canSample && !images && (
           <Button variant="light" data-testid="run-sample" onClick={() => setSampling(true)}>
             Sample more…
           </Button>
@@ -46,7 +49,7 @@ export function DatasetsPanel({ run, canSample, selected, onSelect, onSampled }:
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Version</Table.Th>
-              <Table.Th ta="right">Rows</Table.Th>
+              <Table.Th ta="right">{images ? 'Images' : 'Rows'}</Table.Th>
               <Table.Th>SHA-256</Table.Th>
               <Table.Th>Created</Table.Th>
             </Table.Tr>
@@ -85,7 +88,7 @@ export function DatasetsPanel({ run, canSample, selected, onSelect, onSampled }:
           </Table.Tbody>
         </Table>
       )}
-      {current && <DatasetPreview key={current.id} dataset={current} />}
+      {current && (images ? <SyntheticGallery key={current.id} dataset={current} /> : <DatasetPreview key={current.id} dataset={current} />)}
       {sampling && (
         <SampleModal
           runId={run.id}

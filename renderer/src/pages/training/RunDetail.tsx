@@ -10,6 +10,7 @@ import { BackendLine } from './BackendLine';
 import { DatasetsPanel } from './DatasetsPanel';
 import { HashValue } from './HashValue';
 import { LossChart } from './LossChart';
+import { PreviewGrid } from './PreviewGrid';
 import { STATUS_COLOR, formatEta } from './trainingFormat';
 import { useRun } from './useRun';
 
@@ -163,22 +164,25 @@ export function RunDetail({ runId, canControl, onChanged }: Props) {
           )}
         </Stack>
       </Paper>
-      <Paper withBorder radius="md" p="md">
-        <Title order={4} mb={4}>
-          Losses
-        </Title>
-        {run.losses.length > 0 ? (
-          <LossChart losses={run.losses} />
-        ) : (
-          <Text size="sm" c="dimmed" data-testid="run-no-losses">
-            {run.generator === 'copula'
-              ? 'The Gaussian copula is fitted in one pass; it has no loss curve.'
-              : running
-                ? 'The first epoch’s losses appear here when it finishes.'
-                : 'No losses were recorded.'}
-          </Text>
-        )}
-      </Paper>
+      <Group align="stretch" gap="md" wrap="wrap">
+        {run.previewGrid && <PreviewGrid dataUrl={run.previewGrid} running={running} />}
+        <Paper withBorder radius="md" p="md" miw={360} style={{ flex: 1 }}>
+          <Title order={4} mb={4}>
+            Losses
+          </Title>
+          {run.losses.length > 0 ? (
+            <LossChart losses={run.losses} />
+          ) : (
+            <Text size="sm" c="dimmed" data-testid="run-no-losses">
+              {run.generator === 'copula'
+                ? 'The Gaussian copula is fitted in one pass; it has no loss curve.'
+                : running
+                  ? 'The first epoch’s losses appear here when it finishes.'
+                  : 'No losses were recorded.'}
+            </Text>
+          )}
+        </Paper>
+      </Group>
       {run.status === 'done' && (
         <DatasetsPanel
           run={run}

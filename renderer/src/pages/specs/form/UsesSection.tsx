@@ -8,15 +8,17 @@ interface Props {
   errorAt: (path: string) => string | undefined;
   onIntended: (text: string) => void;
   onProhibited: (uses: string[]) => void;
+  // Test ids are `${testIdPrefix}-intended-use` and so on; the image spec editor uses 'image'.
+  testIdPrefix?: string;
 }
 
-export function UsesSection({ intendedUse, prohibitedUses, readOnly, errorAt, onIntended, onProhibited }: Props) {
+export function UsesSection({ intendedUse, prohibitedUses, readOnly, errorAt, onIntended, onProhibited, testIdPrefix = 'spec' }: Props) {
   const setAt = (i: number, text: string) => onProhibited(prohibitedUses.map((u, j) => (j === i ? text : u)));
   return (
     <Section title="Use" description="Both go on the dataset card that travels with any export.">
       <Stack gap="md">
         <Textarea
-          data-testid="spec-intended-use"
+          data-testid={`${testIdPrefix}-intended-use`}
           label="Intended use"
           description="What the synthetic data is for, and who will use it."
           withAsterisk
@@ -44,7 +46,7 @@ export function UsesSection({ intendedUse, prohibitedUses, readOnly, errorAt, on
             {prohibitedUses.map((use, i) => (
               <Group key={i} gap="xs" wrap="nowrap" align="flex-start">
                 <TextInput
-                  data-testid={`spec-prohibited-${i}`}
+                  data-testid={`${testIdPrefix}-prohibited-${i}`}
                   aria-label={`Prohibited use ${i + 1}`}
                   value={use}
                   readOnly={readOnly}
@@ -58,7 +60,7 @@ export function UsesSection({ intendedUse, prohibitedUses, readOnly, errorAt, on
                     color="gray"
                     size={36}
                     aria-label={`Remove prohibited use ${i + 1}`}
-                    data-testid={`spec-prohibited-remove-${i}`}
+                    data-testid={`${testIdPrefix}-prohibited-remove-${i}`}
                     onClick={() => onProhibited(prohibitedUses.filter((_, j) => j !== i))}
                   >
                     ×
@@ -68,7 +70,7 @@ export function UsesSection({ intendedUse, prohibitedUses, readOnly, errorAt, on
             ))}
             {!readOnly && (
               <Group>
-                <Button variant="light" size="xs" data-testid="spec-prohibited-add" onClick={() => onProhibited([...prohibitedUses, ''])}>
+                <Button variant="light" size="xs" data-testid={`${testIdPrefix}-prohibited-add`} onClick={() => onProhibited([...prohibitedUses, ''])}>
                   Add prohibited use
                 </Button>
               </Group>

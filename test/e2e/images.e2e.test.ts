@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, FAST_KDF } from '../helpers';
+import { chromiumAvailable, launchApp, type App } from './harness';
+
+const run = chromiumAvailable() ? describe : describe.skip;
+const MR = join(process.cwd(), 'resources/sample/mr-brain');
+const STEWARD = { username: 'sam', displayName: 'Sam Steward', roles: ['steward'], password: 'steward password 1' };
+
+run('image generator end to end', () => {
+  let app: App;
+  let seriesId = -1;
+  const root = mkdtempSync(join(tmpdir(), 'airlock-e2e-img-'));
+
+  beforeAll(async () => {
+    app = await launchApp({ kdf: FAST_KDF });
+    const path = join(root, 'ws');
+    const svc = app.service;
+    await svc.call('workspace:create', { path, ...ADMIN });
+    await svc.call('users:add', STEWARD);
+    await svc.call('session:login', { path, username: 'sam', password: STEWARD.password });
+    // One sample patient: without a holdout it can be trained on.
+    svc.current?.ws.db.prepare("INSERT INTO settings (key, value) VALUES ('dicomHoldout', ?)").run(JSON.stringify({ fraction: 0, seed: 'e2e' }));
+    const job = await svc.call('ingest:start', { paths: [MR] });
+    await svc.current?.imports.wait(job.id);
+    seriesId = (await svc.call('sources:list', {})).studies[0]?.series[0]?.id ?? -1;
+    svc.end();
+    await svc.settled();
+    const { page } = app;
+    await page.reload();
+    await page.getByTestId('login-path').fill(path);
+    await page.getByTestId('login-username').fill('sam');
+    await page.getByTestId('login-password').fill(STEWARD.password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('app-shell').waitFor();
+  });
+  afterAll(async () => {
+    await app?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('writes an image spec, trains, sees sample grids, and opens a synthetic image in the viewer', async () => {
+    const { page } = app;
+    await page.getByTestId('nav-specs').click();
+    await page.getByTestId('spec-new-image').click();
+    await page.getByTestId('image-name').fill('MR brain DCGAN (e2e)');
+    await page.getByTestId(`image-series-${seriesId}`).check();
+    await page.getByTestId('image-size').getByText('32 × 32').click();
+    await page.getByTestId('image-epochs').fill('4');
+    await page.getByTestId('image-batch').fill('8');
+    await page.getByTestId('image-count').fill('8');
+    await page.getByTestId('image-intended-use').fill('End-to-end test of image generation.');
+    await app.shot('30-image-spec');
+    await page.getByTestId('image-save-train').click();
+    await page.getByTestId('training-screen').waitFor();
+    await expect.poll(() => page.getByTestId('run-grid').count(), { timeout: 60_000, interval: 200 }).toBe(1);
+    await app.shot('31-image-training-grid');
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 90_000, interval: 500 }).toContain('done');
+    await page.getByTestId('synthetic-image-0').click();
+    await page.getByTestId('synthetic-viewer-image').waitFor();
+    await expect.poll(() => page.getByTestId('synthetic-viewer-image').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    await app.shot('32-synthetic-viewer');
+  });
+});
