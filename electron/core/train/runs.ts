@@ -215,6 +215,9 @@ export class TrainingRuns {
   async sample(actor: string, runId: number, n: number) {
     const row = repo.getRunRow(this.ws.db, runId);
     if (row.status !== 'done') throw new AirlockError('CONFLICT', `Run #${runId} has not finished, so it has no model to sample from.`);
+    if (row.generator === 'dcgan' || row.generator === 'cvae') {
+      throw new AirlockError('NOT_AVAILABLE', 'Sampling more images from a finished image run is not available yet; start a new run with more images.');
+    }
     const model = unpack<StoredModel>(repo.loadModel(this.ws.db, runId));
     const version = repo.runDatasets(this.ws.db, runId).length + 1;
     const seed = row.seed + version - 1;
