@@ -3,7 +3,8 @@
 //      vs pydicom (read, decode, hash) — files/s, MB/s, peak RSS, each in its own process.
 //   2. Rendering a 512×512 slice: cold (parse + decode + window + PNG) and warm (window + PNG).
 //   3. Generators: fit/sample rows/s for copula, TVAE, CTGAN; TVAE beside PyTorch CPU (bench/generators.ts).
-// `npm run bench -- generators` runs only part 3.
+//   4. DCGAN training steps/s at 64×64, batch 32, WASM beside PyTorch CPU (bench/image/dcgan.ts).
+// `npm run bench -- generators` or `npm run bench -- dcgan` runs only that part.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { parseDicom } from '../electron/core/imaging/dicom';
 import { decodeFrame } from '../electron/core/imaging/pixels';
 import { CT_PRESETS, renderPng } from '../electron/core/imaging/render';
 import { benchGenerators } from './generators';
+import { benchDcgan } from './image/dcgan';
 
 const SLICES = Number(process.env.BENCH_SLICES ?? 300);
 const PYTHON = '/usr/bin/python3';
@@ -53,6 +55,10 @@ async function timeMany(n: number, fn: () => Promise<unknown>): Promise<number[]
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (only === 'generators') return benchGenerators();
+  if (only === 'dcgan') {
+    await benchDcgan();
+    return;
+  }
   const folder = join(tmpdir(), `airlock-bench-ct-${SLICES}`);
   if (!existsSync(folder) || readdirSync(folder).length !== SLICES) {
     console.log(`Generating ${SLICES} CT slices (512×512 int16) in ${folder} with pydicom…`);
@@ -82,6 +88,7 @@ async function main(): Promise<void> {
   fmt('thumbnail 128 px from cached frame', thumb);
   console.log('   target: a window/level change (warm) well under 50 ms feels instant at 20+ updates per second.');
   await benchGenerators();
+  await benchDcgan();
 }
 
 await main();

@@ -7,16 +7,25 @@ import type { ImageSet, ImageTrainer } from './data';
 import { DcganTrainer, loadDcgan } from './dcgan';
 import type { ImageSampler } from './grid';
 
+/** The trainer for a parsed image config (imageConfigSchema.parse); the engine loop drives it like a tabular one. */
 export function createImageTrainer(config: ImageConfig, data: ImageSet, batchSize: number, rng: Rng): ImageTrainer {
-  const { kind, ...rest } = config;
-  return kind === 'dcgan' ? new DcganTrainer(rest as Omit<Extract<ImageConfig, { kind: 'dcgan' }>, 'kind'>, data, batchSize, rng) : new CvaeTrainer(rest as Omit<Extract<ImageConfig, { kind: 'cvae' }>, 'kind'>, data, batchSize, rng);
+  if (config.kind === 'dcgan') {
+    const { kind: _kind, ...dcgan } = config;
+    return new DcganTrainer(dcgan, data, batchSize, rng);
+  }
+  const { kind: _kind, ...cvae } = config;
+  return new CvaeTrainer(cvae, data, batchSize, rng);
 }
 
 /** A trained generator from its config and a run's weights; dispose() it when done. */
 export function loadImageModel(config: ImageConfigInput, weights: readonly SerializedTensor[]): ImageSampler & { dispose(): void } {
   const parsed = imageConfigSchema.parse(config);
-  const { kind, ...rest } = parsed;
-  return kind === 'dcgan' ? loadDcgan(rest, weights) : loadCvae(rest, weights);
+  if (parsed.kind === 'dcgan') {
+    const { kind: _kind, ...dcgan } = parsed;
+    return loadDcgan(dcgan, weights);
+  }
+  const { kind: _kind, ...cvae } = parsed;
+  return loadCvae(cvae, weights);
 }
 
 export * from './config';
