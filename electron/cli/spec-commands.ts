@@ -36,7 +36,7 @@ export function addSpecCommands(program: Command, globals: Globals): void {
       // An image spec names DICOM series as its source; a table spec names a table.
       const isImage = typeof spec === 'object' && spec !== null && (spec as { source?: { kind?: unknown } }).source?.kind === 'dicom';
       const saved = await withSession<{ specId: number; version: number; hash: string; spec: { name: string } }>(g, async (svc) =>
-        isImage ? await svc.call('imageSpecs:save', { specId, spec }) : await svc.call('specs:save', { specId, spec }),
+        isImage ? await svc.call('imagespecs:save', { specId, spec }) : await svc.call('specs:save', { specId, spec }),
       );
       print(g, saved, () => `Saved ${isImage ? 'image ' : ''}spec #${saved.specId} “${saved.spec.name}” version ${saved.version} (sha256 ${saved.hash}).`);
     });

@@ -43,8 +43,8 @@ export const CHANNELS = [
   'runs:resume',
   'runs:sample',
   'datasets:preview',
-  'imageSpecs:save',
+  'imagespecs:save',
   'datasets:image',
-  'imageSpecs:list',
+  'imagespecs:list',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];

@@ -277,13 +277,13 @@ export const contract = {
     datasetPreviewSchema,
     'A synthetic dataset’s header and first rows.',
   ),
-  'imageSpecs:save': channel(
+  'imagespecs:save': channel(
     ['steward'],
     z.object({ specId: z.number().int().nullable(), spec: imageSpecSchema }),
     z.object({ specId: z.number().int(), version: z.number().int(), hash: z.string(), frozen: z.boolean(), createdAt: z.string(), createdBy: z.string(), spec: imageSpecSchema }),
     'Saves a new image spec or a new version of one.',
   ),
-  'imageSpecs:list': channel(
+  'imagespecs:list': channel(
     ['steward', 'reviewer'],
     empty,
     z.array(z.object({ specId: z.number().int(), name: z.string(), latestVersion: z.number().int(), generator: z.string(), seriesIds: z.array(z.number().int()), updatedAt: z.string() })),

@@ -24,7 +24,7 @@ describe('image runs (DCGAN on the MR series, synthetic DICOM out)', () => {
     const job = await svc.call('ingest:start', { paths: [MR] });
     await svc.current?.imports.wait(job.id);
     const seriesId = (await svc.call('sources:list', {})).studies[0]?.series[0]?.id ?? -1;
-    const saved = await svc.call('imageSpecs:save', {
+    const saved = await svc.call('imagespecs:save', {
       specId: null,
       spec: {
         name: 'MR brain DCGAN (test)',

@@ -75,11 +75,11 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     const row = getDatasetRow(s.ws.db, d.id);
     return { id: row.id, runId: row.run_id, version: row.version, rows: row.row_count, sha256: row.sha256, createdAt: row.created_at, createdBy: row.created_by };
   },
-  'imageSpecs:save': (svc, a, session) => {
+  'imagespecs:save': (svc, a, session) => {
     const s = must(session);
     return saveImageSpec(s.ws.db, s.user.username, a.specId, a.spec, svc.now());
   },
-  'imageSpecs:list': (_svc, _a, session) => listImageSpecs(must(session).ws.db),
+  'imagespecs:list': (_svc, _a, session) => listImageSpecs(must(session).ws.db),
   'datasets:image': (_svc, a, session) => {
     const s = must(session);
     return s.previews.renderBytes(`dataset:${a.datasetId}:${a.index}`, datasetImage(s.ws.db, a.datasetId, a.index), a.window, a.maxSize);

@@ -39,7 +39,7 @@ export function ImageSpecEditor({ onBack, onSaved, onStartRun }: Props) {
     setBusy(train ? 'train' : 'save');
     setFormError(null);
     try {
-      const saved = await api.imageSpecs.save({ specId, spec: valid });
+      const saved = await api.imagespecs.save({ specId, spec: valid });
       setSpecId(saved.specId);
       if (!train) {
         onSaved(`Saved “${saved.spec.name}” as version ${saved.version}.`);

@@ -6,7 +6,7 @@ import { FormError } from '../../../components/FormError';
 import { formatDateTime, formatTime } from '../../../format';
 import { GeneratorBadge } from '../SpecList';
 
-type ImageSpecSummary = ResultOf<'imageSpecs:list'>[number];
+type ImageSpecSummary = ResultOf<'imagespecs:list'>[number];
 
 interface Props {
   canEdit: boolean;
@@ -21,7 +21,7 @@ export function ImageSpecList({ canEdit, onOpenRun }: Props) {
 
   useEffect(() => {
     let cancelled = false;
-    api.imageSpecs
+    api.imagespecs
       .list()
       .then((list) => !cancelled && setSpecs(list))
       .catch((e: unknown) => {
