@@ -11,7 +11,48 @@ import { ADMIN, FAST_KDF, tempDir } from '../helpers';
 const MR = join(process.cwd(), 'resources/sample/mr-brain');
 const haveDciodvfy = spawnSync('which', ['dciodvfy']).status === 0;
 
+async function imageSetup() {
+  const svc = new AirlockService({ kdf: FAST_KDF });
+  await svc.call('workspace:create', { path: tempDir(), ...ADMIN });
+  await svc.call('users:setRoles', { username: 'ada', roles: ['admin', 'steward'] });
+  svc.current?.ws.db.prepare("INSERT INTO settings (key, value) VALUES ('dicomHoldout', ?)").run(JSON.stringify({ fraction: 0, seed: 'test' }));
+  const job = await svc.call('ingest:start', { paths: [MR] });
+  await svc.current?.imports.wait(job.id);
+  const seriesId = (await svc.call('sources:list', {})).studies[0]?.series[0]?.id ?? -1;
+  return { svc, seriesId };
+}
+
+const cvaeSpec = (seriesId: number, epochs: number) => ({
+  name: 'MR brain CVAE (test)',
+  source: { kind: 'dicom' as const, seriesIds: [seriesId] },
+  image: { size: 32 as const, window: null, labelBy: null },
+  generator: { kind: 'cvae' as const, epochs, batchSize: 4, latentDim: 8, filters: 8, learningRate: 1e-3, checkpointEvery: 1 },
+  images: 3,
+  seed: 5,
+  intendedUse: 'Testing cancel and resume.',
+  prohibitedUses: [],
+});
+
 describe('image runs (DCGAN on the MR series, synthetic DICOM out)', () => {
+  it('cancels a CVAE run promptly and resumes it from its checkpoint to the same images as an uninterrupted run', async () => {
+    const { svc, seriesId } = await imageSetup();
+    const saved = await svc.call('imagespecs:save', { specId: null, spec: cvaeSpec(seriesId, 6) });
+    const straight = await svc.call('runs:start', { specId: saved.specId });
+    const reference = await svc.current?.runs.wait(straight.id);
+    expect(reference?.status).toBe('done');
+    const run = await svc.call('runs:start', { specId: saved.specId });
+    await expect.poll(async () => (await svc.call('runs:get', { runId: run.id })).epochsDone, { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(2);
+    const t0 = Date.now();
+    const cancelled = await svc.call('runs:cancel', { runId: run.id });
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(cancelled).toMatchObject({ status: 'cancelled', canResume: true });
+    await svc.call('runs:resume', { runId: run.id });
+    const resumed = await svc.current?.runs.wait(run.id);
+    expect(resumed?.status).toBe('done');
+    expect(resumed?.datasets[0]?.sha256).toBe(reference?.datasets[0]?.sha256);
+    svc.end();
+  });
+
   it('trains a tiny DCGAN, streams sample grids, and stores synthetic DICOM that dciodvfy accepts, pixels intact', async () => {
     if (!haveDciodvfy && process.env.CI) throw new Error('dciodvfy (dicom3tools) is required in CI');
     const svc = new AirlockService({ kdf: FAST_KDF });

@@ -42,9 +42,13 @@ export async function executeImageRun(ws: Workspace, runId: number, actor: strin
   const data = await loadImageData(ws.db, { seriesIds: spec.source.seriesIds, size: spec.image.size, window: spec.image.window, labelBy: spec.image.labelBy });
   const g = spec.generator;
   const worker: Worker = spawnWorker(workerUrl());
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   setCancel(async () => {
+    // Ask the worker to stop between steps; terminate it if it has not within a few seconds.
     worker.postMessage({ type: 'cancel' });
-    await new Promise((r) => setTimeout(r, 3000)).then(() => worker.terminate());
+    const timer = setTimeout(() => void worker.terminate(), 3000);
+    await exited;
+    clearTimeout(timer);
   });
   live.stage = 'training';
   const images = data.images.buffer.slice(0) as ArrayBuffer;
