@@ -75,8 +75,11 @@ export async function benchGenerators(): Promise<void> {
   const tvaeSample = timeIt(() => tvaeModel.model.sample(20_000, Rng.fromSeed(2)));
   tvaeModel.dispose();
   const ctgan = trainRate((rng) => new CtganTrainer(ctganConfigSchema.parse({}), encoded, 500, rng), 500);
+  const ctganModel = new CtganTrainer(ctganConfigSchema.parse({}), encoded, 500, Rng.fromSeed(1));
+  const ctganSample = timeIt(() => ctganModel.sample(20_000, Rng.fromSeed(2)));
+  ctganModel.dispose();
   console.log(`TVAE  (${info.name}) train ${Math.round(tvae).toLocaleString('en').padStart(10)} rows/s   sample ${rate(20_000, tvaeSample.ms)}`);
-  console.log(`CTGAN (${info.name}) train ${Math.round(ctgan).toLocaleString('en').padStart(10)} rows/s`);
+  console.log(`CTGAN (${info.name}) train ${Math.round(ctgan).toLocaleString('en').padStart(10)} rows/s   sample ${rate(20_000, ctganSample.ms)}`);
 
   // The same TVAE in PyTorch, on the identical matrix, one thread like the WASM backend.
   const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-tvae-'));
