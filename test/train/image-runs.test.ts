@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AirlockService } from '../../electron/core/api/service';
@@ -98,7 +98,10 @@ describe('image runs (DCGAN on the MR series, synthetic DICOM out)', () => {
     const hash = createHash('sha256');
     for (const r of rows) {
       const parsed = parseDicom(r.dicom);
-      expect(parsed).toMatchObject({ rows: 32, columns: 32, burnedInAnnotation: 'NO' });
+      expect(parsed).toMatchObject({ rows: 32, columns: 32, burnedInAnnotation: 'NO', modality: 'MR' });
+      // 256 px at the source's spacing, resampled to 32 px: eight times coarser.
+      const source = parseDicom(readFileSync(join(MR, 'brain_001.dcm')));
+      expect(parsed.pixelSpacing?.[0]).toBeCloseTo((source.pixelSpacing?.[0] ?? 0) * 8, 4);
       expect(parsed.patientName).not.toContain('123565');
       const frame = await decodeFrame(r.dicom, parsed, 0);
       hash.update(Uint8Array.from(frame.stored));

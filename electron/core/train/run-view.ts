@@ -21,7 +21,7 @@ function backendView(b: unknown): BackendView | null {
   return { name: String(info.name), tfjsVersion: info.tfjsVersion ?? null, backendVersion: info.backendVersion ?? null, fallbacks: (info.fallbacks ?? []).map((f) => ({ name: f.name, reason: f.reason })) };
 }
 
-export function buildRunView(db: Db, row: RunRow, live: LiveState | null): RunView {
+export function buildRunView(db: Db, row: RunRow, live: LiveState | null, lastGrid: string | null = null): RunView {
   // Table and image specs alike: only the name is needed here.
   const content = db.prepare('SELECT content FROM spec_versions WHERE spec_id = ? AND version = ?').get(row.spec_id, row.spec_version) as { content: string } | undefined;
   const name = content ? (JSON.parse(content.content) as { name?: unknown }).name : undefined;
@@ -53,7 +53,7 @@ export function buildRunView(db: Db, row: RunRow, live: LiveState | null): RunVi
     error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
-    previewGrid: live?.grid ?? null,
+    previewGrid: live?.grid ?? lastGrid,
     canResume: !running && row.status !== 'done' && latestCheckpoint(db, row.id) !== null,
     datasets: runDatasets(db, row.id).map((d) => ({ id: d.id, runId: d.run_id, version: d.version, rows: d.row_count, sha256: d.sha256, createdAt: d.created_at, createdBy: d.created_by })),
   };

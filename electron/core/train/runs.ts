@@ -48,15 +48,17 @@ function engineConfig(g: Exclude<Spec['generator'], { kind: 'copula' }>): Record
 
 export class TrainingRuns {
   private live = new Map<number, Live>();
+  // The last sample grid of each image run that ended in this session, so the UI can still show it.
+  private lastGrid = new Map<number, string>();
 
   constructor(private readonly ws: Workspace) {}
 
   view(runId: number): RunView {
-    return buildRunView(this.ws.db, repo.getRunRow(this.ws.db, runId), this.live.get(runId) ?? null);
+    return buildRunView(this.ws.db, repo.getRunRow(this.ws.db, runId), this.live.get(runId) ?? null, this.lastGrid.get(runId) ?? null);
   }
 
   list(): RunView[] {
-    return repo.listRunRows(this.ws.db).map((r) => buildRunView(this.ws.db, r, this.live.get(r.id) ?? null));
+    return repo.listRunRows(this.ws.db).map((r) => buildRunView(this.ws.db, r, this.live.get(r.id) ?? null, this.lastGrid.get(r.id) ?? null));
   }
 
   start(actor: string, specId: number, version?: number): RunView {
@@ -145,7 +147,10 @@ export class TrainingRuns {
           appendAudit(this.ws.db, { actor, action: cancelled ? 'run.cancelled' : 'run.failed', subject: `run #${runId}`, details: cancelled ? { epochsDone: live.lossHistory.length } : { code, message } }, this.ws.now());
         })();
       })
-      .finally(() => this.live.delete(runId));
+      .finally(() => {
+        if (live.grid) this.lastGrid.set(runId, live.grid);
+        this.live.delete(runId);
+      });
   }
 
   private async execute(runId: number, actor: string, spec: Spec, resume: Checkpoint | null, live: Live): Promise<void> {

@@ -19,6 +19,9 @@ export interface ImageLive extends LiveState {
   grid: string | null;
 }
 
+// A sample grid every this many training steps (and after the last one) streams to the UI.
+const GRID_EVERY_STEPS = 10;
+
 function workerUrl(): URL {
   return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './image-worker.js', import.meta.url);
 }
@@ -28,6 +31,21 @@ function engineConfig(spec: ImageSpec, classes: number): Record<string, unknown>
   const g = spec.generator;
   if (g.kind === 'dcgan') return { kind: 'dcgan', size: spec.image.size, ngf: g.ngf, ndf: g.ndf, latent: g.latentDim, classes, generatorLr: g.learningRate, discriminatorLr: g.learningRate };
   return { kind: 'cvae', size: spec.image.size, ngf: g.filters, latent: g.latentDim, classes, learningRate: g.learningRate };
+}
+
+// The source's pixel spacing scaled by the resampling, when every chosen series agrees on it (else none).
+function resampledSpacing(ws: Workspace, spec: ImageSpec): [number, number] | null {
+  const spacings = spec.source.seriesIds.map((id) => {
+    const row = ws.db.prepare('SELECT metadata FROM dicom_instances WHERE series_id = ? LIMIT 1').get(id) as { metadata: string } | undefined;
+    const f = row ? (JSON.parse(row.metadata) as { fields?: { pixelSpacing?: number[] | null; rows?: number; columns?: number } }).fields : undefined;
+    const ps = f?.pixelSpacing;
+    return ps && ps.length === 2 && f?.rows && f.columns ? [((ps[0] ?? 0) * f.rows) / spec.image.size, ((ps[1] ?? 0) * f.columns) / spec.image.size] : null;
+  });
+  const first = spacings[0];
+  if (!first) return null;
+  const [r0, c0] = first as [number, number];
+  if (spacings.some((s) => !s || Math.abs((s[0] ?? 0) - r0) > 1e-6 || Math.abs((s[1] ?? 0) - c0) > 1e-6)) return null;
+  return [Number(r0.toFixed(6)), Number(c0.toFixed(6))];
 }
 
 export function sourceHashOf(ws: Workspace, seriesIds: number[]): string {
@@ -53,6 +71,8 @@ export async function executeImageRun(ws: Workspace, runId: number, actor: strin
   live.stage = 'training';
   const images = data.images.buffer.slice(0) as ArrayBuffer;
   const labels = data.labels ? (data.labels.buffer.slice(0) as ArrayBuffer) : null;
+  // Grids are encoded to PNG in order; the last one is awaited so a finished run keeps its final grid.
+  let gridWork: Promise<void> = Promise.resolve();
   const result = await new Promise<Extract<ImageReply, { type: 'done' }>>((resolve, reject) => {
     worker.on('message', (m: ImageReply) => {
       if (m.type === 'backend') {
@@ -60,11 +80,13 @@ export async function executeImageRun(ws: Workspace, runId: number, actor: strin
         repo.setRunBackend(ws.db, runId, m.info);
       } else if (m.type === 'progress') {
         live.progress = { epoch: m.epoch, epochs: m.epochs, step: m.step, stepsPerEpoch: m.stepsPerEpoch, losses: m.losses, elapsedMs: 0, etaSeconds: m.etaSeconds };
-        if (m.grid) {
-          void sharp(Buffer.from(m.grid.bytes), { raw: { width: m.grid.width, height: m.grid.height, channels: 1 } })
-            .png()
-            .toBuffer()
-            .then((png) => (live.grid = `data:image/png;base64,${png.toString('base64')}`));
+        const grid = m.grid;
+        if (grid) {
+          gridWork = gridWork
+            .then(() => sharp(Buffer.from(grid.bytes), { raw: { width: grid.width, height: grid.height, channels: 1 } }).png().toBuffer())
+            .then((png) => {
+              live.grid = `data:image/png;base64,${png.toString('base64')}`;
+            });
         }
       } else if (m.type === 'checkpoint') {
         live.lossHistory = m.lossHistory;
@@ -77,11 +99,12 @@ export async function executeImageRun(ws: Workspace, runId: number, actor: strin
     worker.on('error', (err) => reject(new AirlockError('INTERNAL', `The image-training worker failed: ${err.message}`)));
     worker.on('exit', () => reject(new AirlockError(live.cancelRequested ? 'RUN_CANCELLED' : 'INTERNAL', live.cancelRequested ? 'Cancelled.' : 'The image-training worker stopped unexpectedly.')));
     worker.postMessage(
-      { type: 'start', job: { config: engineConfig(spec, data.classes.length), images, labels, count: data.count, size: data.size, seed: spec.seed, epochs: g.epochs, batchSize: g.batchSize, checkpointEvery: g.checkpointEvery, samples: spec.images, ...(resume ? { resume } : {}) } },
+      { type: 'start', job: { config: engineConfig(spec, data.classes.length), images, labels, count: data.count, size: data.size, seed: spec.seed, epochs: g.epochs, batchSize: g.batchSize, checkpointEvery: g.checkpointEvery, samples: spec.images, gridEvery: GRID_EVERY_STEPS, ...(resume ? { resume } : {}) } },
       [images, ...(labels ? [labels] : [])],
     );
   }).finally(() => void worker.terminate());
 
+  await gridWork;
   live.stage = 'writing synthetic DICOM';
   live.lossHistory = result.lossHistory;
   repo.updateRunProgress(ws.db, runId, result.lossHistory.length, result.lossHistory);
@@ -93,7 +116,8 @@ export async function executeImageRun(ws: Workspace, runId: number, actor: strin
     return { width: spec.image.size, height: spec.image.size, pixels };
   });
   const modality = (ws.db.prepare('SELECT modality FROM dicom_series WHERE id = ?').get(spec.source.seriesIds[0]) as { modality: string | null } | undefined)?.modality ?? 'OT';
-  const files = writeSyntheticDicom(pictures, { runId, generator: g.kind, specHash, modality, seriesDescription: spec.name });
+  const pixelSpacing = resampledSpacing(ws, spec);
+  const files = writeSyntheticDicom(pictures, { runId, generator: g.kind, specHash, modality, seriesDescription: spec.name, ...(pixelSpacing ? { pixelSpacing } : {}) });
   ws.db.transaction(() => {
     const dataset = repo.insertImageDataset(ws.db, runId, spec.image.size, pictures.map((p) => p.pixels), files, actor, ws.now());
     repo.saveModel(ws.db, runId, pack({ kind: g.kind, config: engineConfig(spec, data.classes.length), weights: result.weights, classes: data.classes }));

@@ -26,6 +26,7 @@ export interface ImageJob {
   batchSize: number;
   checkpointEvery: number;
   samples: number;
+  gridEvery: number;
   resume?: ImageCheckpoint;
 }
 

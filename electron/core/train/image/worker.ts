@@ -1,5 +1,5 @@
 // The image-training worker: picks the backend from the ladder, trains a DCGAN or convolutional VAE epoch by
-// epoch, streams progress with a sample grid every few seconds, checkpoints, stops on request between steps,
+// epoch, streams progress with a sample grid every N steps, checkpoints, stops on request between steps,
 // and finally samples the synthetic images. Everything random comes from the run's seed.
 import * as tf from '@tensorflow/tfjs';
 import { parentPort } from 'node:worker_threads';
@@ -13,7 +13,6 @@ const port = parentPort;
 if (!port) throw new Error('image/worker.ts must run in a worker thread');
 const send = (m: ImageReply, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 let stop = false;
-const GRID_EVERY_MS = 2000;
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
@@ -36,7 +35,6 @@ async function run(job: ImageJob): Promise<void> {
     const steps = trainer.stepsPerEpoch();
     const first = (job.resume?.epoch ?? 0) + 1;
     const started = performance.now();
-    let lastGrid = -Infinity;
     for (epoch = first; epoch <= job.epochs; epoch++) {
       trainer.beginEpoch(rng);
       const sums: Record<string, number> = {};
@@ -51,8 +49,7 @@ async function run(job: ImageJob): Promise<void> {
         const done = (epoch - first) * steps + step + 1;
         const left = (job.epochs - first + 1) * steps - done;
         // Grids come from a fixed preview seed, so successive grids show the same latent points improving.
-        const grid = now - lastGrid > GRID_EVERY_MS || (epoch === job.epochs && step === steps - 1) ? trainer.sampleGrid(16, Rng.fromSeed(job.seed + 1)) : null;
-        if (grid) lastGrid = now;
+        const grid = done % job.gridEvery === 0 || (epoch === job.epochs && step === steps - 1) ? trainer.sampleGrid(16, Rng.fromSeed(job.seed + 1)) : null;
         const gridBytes = grid ? (grid.pixels.buffer.slice(grid.pixels.byteOffset, grid.pixels.byteOffset + grid.pixels.byteLength) as ArrayBuffer) : null;
         send(
           {
