@@ -47,9 +47,14 @@ export function addIngestCommands(program: Command, globals: Globals): void {
   program
     .command('sources')
     .description('list the tables and DICOM studies in the store')
-    .action(async () => {
+    .option('--dicom-holdout <fraction>', 'first redraw which DICOM patients are held out (0–0.5)')
+    .option('--dicom-seed <seed>', 'seed of that redraw (recorded)', 'airlock')
+    .action(async (o: { dicomHoldout?: string; dicomSeed: string }) => {
       const g = globals();
-      const list = await withSession(g, (svc) => svc.call('sources:list', {}));
+      const list = await withSession(g, async (svc) => {
+        if (o.dicomHoldout !== undefined) await svc.call('sources:setDicomHoldout', { fraction: Number(o.dicomHoldout), seed: o.dicomSeed });
+        return svc.call('sources:list', {});
+      });
       print(g, list, () => {
         const tables = new Table({ head: ['#', 'table', 'rows', 'columns', 'identifying', 'holdout rows'] });
         for (const t of list.tables) tables.push([t.id, t.name, t.rowCount, t.columnCount, t.identifyingColumns, t.holdout.rows]);

@@ -24,6 +24,7 @@ export const CHANNELS = [
   'ingest:status',
   'ingest:cancel',
   'sources:list',
+  'sources:setDicomHoldout',
   'tables:get',
   'tables:setType',
   'tables:setHoldout',

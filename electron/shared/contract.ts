@@ -203,6 +203,12 @@ export const contract = {
     z.object({ tables: z.array(tableSummarySchema), studies: z.array(studySummarySchema) }),
     'Imported tables and DICOM studies.',
   ),
+  'sources:setDicomHoldout': channel(
+    ['steward'],
+    z.object({ fraction: z.number().min(0).max(0.5, 'Hold out at most 50% of the patients.'), seed: z.string().min(1).max(64) }),
+    z.object({ fraction: z.number(), seed: z.string(), patients: z.number().int(), heldOut: z.number().int() }),
+    'Redraws which DICOM patients are held out (per patient, from a seed).',
+  ),
   'tables:get': channel(
     ['steward'],
     z.object({ tableId: z.number().int(), previewRows: z.number().int().min(0).max(500).default(50) }),

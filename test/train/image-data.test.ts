@@ -40,9 +40,13 @@ describe('image training data', () => {
     svc.end();
   });
 
-  it('never trains on holdout patients, and says so when nothing is left', async () => {
+  it('never trains on holdout patients, says so when nothing is left, and lets the steward redraw the split', async () => {
     const { svc, db, mr } = await setup(1);
     await expect(loadImageData(db, { seriesIds: [mr], size: 32, window: null, labelBy: null })).rejects.toMatchObject({ message: expect.stringContaining('holdout patient') });
+    expect(await svc.call('sources:setDicomHoldout', { fraction: 0, seed: 'redraw' })).toEqual({ fraction: 0, seed: 'redraw', patients: 2, heldOut: 0 });
+    expect((await loadImageData(db, { seriesIds: [mr], size: 32, window: null, labelBy: null })).count).toBe(20);
+    expect((await svc.call('audit:list', { action: 'dicom.holdout_changed' }))[0]?.details).toMatchObject({ to: { fraction: 0, seed: 'redraw' }, heldOut: 0 });
+    await expect(svc.call('sources:setDicomHoldout', { fraction: 0.9, seed: 'x' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     svc.end();
   });
 });

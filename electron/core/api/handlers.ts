@@ -39,6 +39,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   'ingest:status': withSession(sourceHandlers['ingest:status']),
   'ingest:cancel': withSession(sourceHandlers['ingest:cancel']),
   'sources:list': withSession(sourceHandlers['sources:list']),
+  'sources:setDicomHoldout': withSession(sourceHandlers['sources:setDicomHoldout']),
   'tables:get': withSession(sourceHandlers['tables:get']),
   'tables:setType': withSession(sourceHandlers['tables:setType']),
   'tables:setHoldout': withSession(sourceHandlers['tables:setHoldout']),

@@ -4,6 +4,7 @@ import type { Contract, ResultOf } from '../../shared/contract';
 import { AirlockError } from '../errors';
 import { appendAudit } from '../govern/audit';
 import { applyHoldout } from '../ingest/table-import';
+import { setDicomHoldout } from '../ingest/jobs';
 import { columnValues, getTable, instanceTags, listStudies, listTables, seriesInstances, tableColumns } from '../ingest/sources-repo';
 import { validateOverride } from '../ingest/table/types';
 import type { AirlockService, OpenSession } from './service';
@@ -14,6 +15,7 @@ type SourceChannel =
   | 'ingest:status'
   | 'ingest:cancel'
   | 'sources:list'
+  | 'sources:setDicomHoldout'
   | 'tables:get'
   | 'tables:setType'
   | 'tables:setHoldout'
@@ -33,6 +35,7 @@ export const sourceHandlers: { [C in SourceChannel]: Handler<C> } = {
   'ingest:status': (_svc, a, s) => s.imports.get(a.jobId),
   'ingest:cancel': (_svc, a, s) => s.imports.cancel(a.jobId),
   'sources:list': (_svc, _a, s) => ({ tables: listTables(s.ws.db), studies: listStudies(s.ws.db) }),
+  'sources:setDicomHoldout': (_svc, a, s) => setDicomHoldout(s.ws, s.user.username, a),
   'tables:get': (_svc, a, s) => getTable(s.ws.db, a.tableId, a.previewRows),
   'tables:setType': (svc, a, s) => {
     const table = getTable(s.ws.db, a.tableId, 0);

@@ -6,7 +6,7 @@ import type { FileResult, HoldoutSpec, ImportJobView } from '../../shared/ingest
 import { AirlockError } from '../errors';
 import { appendAudit } from '../govern/audit';
 import type { Workspace } from '../store/workspace';
-import { importDicomBytes, type DicomHoldout } from './dicom-import';
+import { importDicomBytes, patientInHoldout, type DicomHoldout } from './dicom-import';
 import { finishImportRow, startImportRow } from './files-repo';
 import { DEFAULT_HOLDOUT, importTableFile } from './table-import';
 import { expandPaths } from './walk';
@@ -30,6 +30,24 @@ export function dicomHoldoutOf(ws: Workspace): DicomHoldout {
   const h = { fraction: DEFAULT_HOLDOUT.fraction, seed: DEFAULT_HOLDOUT.seed };
   ws.db.prepare("INSERT INTO settings (key, value) VALUES ('dicomHoldout', ?)").run(JSON.stringify(h));
   return h;
+}
+
+// Redraws the per-patient DICOM split for the whole workspace (audited); later imports use the new rule.
+export function setDicomHoldout(ws: Workspace, actor: string, next: DicomHoldout): DicomHoldout & { patients: number; heldOut: number } {
+  const before = dicomHoldoutOf(ws);
+  return ws.db.transaction(() => {
+    ws.db.prepare("INSERT INTO settings (key, value) VALUES ('dicomHoldout', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify(next));
+    const patients = ws.db.prepare('SELECT id, patient_key FROM dicom_patients').all() as { id: number; patient_key: string }[];
+    const update = ws.db.prepare('UPDATE dicom_patients SET holdout = ? WHERE id = ?');
+    let heldOut = 0;
+    for (const p of patients) {
+      const h = patientInHoldout(p.patient_key, next);
+      if (h) heldOut += 1;
+      update.run(h ? 1 : 0, p.id);
+    }
+    appendAudit(ws.db, { actor, action: 'dicom.holdout_changed', subject: 'DICOM patients', details: { from: before, to: next, patients: patients.length, heldOut } }, ws.now());
+    return { ...next, patients: patients.length, heldOut };
+  })();
 }
 
 export class ImportJobs {
