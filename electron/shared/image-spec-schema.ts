@@ -33,7 +33,13 @@ export const imageSpecSchema = z.object({
   image: z.object({
     size: z.union([z.literal(32), z.literal(64), z.literal(128)]),
     window: z.object({ center: z.number(), width: z.number().positive() }).nullable(),
-    labelBy: z.enum(['modality', 'description', 'bodyPart']).nullable(),
+    // Class labels: a series attribute, or a column of an imported table joined on the patient ID.
+    labelBy: z
+      .union([
+        z.enum(['modality', 'description', 'bodyPart']),
+        z.object({ kind: z.literal('column'), tableId: z.number().int(), patientColumn: z.string().min(1), labelColumn: z.string().min(1) }),
+      ])
+      .nullable(),
   }),
   generator: imageGeneratorSchema,
   images: z.number().int().min(1, 'Generate at least one image.').max(10_000),

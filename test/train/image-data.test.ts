@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AirlockService } from '../../electron/core/api/service';
@@ -37,6 +38,23 @@ describe('image training data', () => {
     expect(narrow.count).toBe(1);
     expect(narrow.labels).toBeNull();
     expect(narrow.images).not.toEqual(wide.images);
+    svc.end();
+  });
+
+  it('takes class labels from a clinical table column joined on the patient ID, and refuses ambiguous ones', async () => {
+    const { svc, db, mr, ct } = await setup(0);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'labels.csv'), 'patient_id,cohort\n123565,brain-study\n1CT1,chest-study\n');
+    writeFileSync(join(dir, 'conflict.csv'), 'patient_id,cohort\n123565,a\n123565,b\n1CT1,c\n');
+    const job = await svc.call('ingest:start', { paths: [dir] });
+    await svc.current?.imports.wait(job.id);
+    const tables = (await svc.call('sources:list', {})).tables;
+    const id = (name: string) => tables.find((t) => t.name === name)?.id ?? -1;
+    const data = await loadImageData(db, { seriesIds: [mr, ct], size: 32, window: null, labelBy: { kind: 'column', tableId: id('labels.csv'), patientColumn: 'patient_id', labelColumn: 'cohort' } });
+    expect(data.classes).toEqual(['brain-study', 'chest-study']);
+    expect([...(data.labels ?? [])].filter((l) => l === 0)).toHaveLength(20);
+    expect([...(data.labels ?? [])].filter((l) => l === 1)).toHaveLength(1);
+    await expect(loadImageData(db, { seriesIds: [mr], size: 32, window: null, labelBy: { kind: 'column', tableId: id('conflict.csv'), patientColumn: 'patient_id', labelColumn: 'cohort' } })).rejects.toMatchObject({ message: expect.stringContaining('two labels') });
     svc.end();
   });
 

@@ -8,13 +8,15 @@ import { decodeFrame } from '../imaging/pixels';
 import { defaultWindow, windowToGrey, type Window } from '../imaging/render';
 import { readFileContent } from '../ingest/files-repo';
 import type { Db } from '../store/database';
+import { getTable } from '../ingest/sources-repo';
+import type { ImageSpec } from '../../shared/image-spec-schema';
 
 export interface ImageDataSpec {
   seriesIds: number[];
   size: 32 | 64 | 128;
   window: Window | null;
-  // Series attribute whose values become class labels ('modality', 'description' or 'bodyPart'), or none.
-  labelBy: 'modality' | 'description' | 'bodyPart' | null;
+  // Class labels: a series attribute, or a table column joined on PatientID, or none.
+  labelBy: ImageSpec['image']['labelBy'];
 }
 
 export interface ImageData {
@@ -27,6 +29,7 @@ export interface ImageData {
 }
 
 interface FrameRow {
+  patient_id: string | null;
   instance_id: number;
   file_id: number;
   frames: number;
@@ -36,10 +39,29 @@ interface FrameRow {
   body_part: string | null;
 }
 
+// PatientID → label from a table column; a patient whose rows disagree on the label is refused.
+function columnLabels(db: Db, by: { tableId: number; patientColumn: string; labelColumn: string }): Map<string, string> {
+  const table = getTable(db, by.tableId, 0);
+  const p = table.columns.find((c) => c.name === by.patientColumn);
+  const l = table.columns.find((c) => c.name === by.labelColumn);
+  if (!p || !l) throw new AirlockError('INVALID_ARGUMENT', `Table “${table.name}” has no column “${!p ? by.patientColumn : by.labelColumn}”.`);
+  const labels = new Map<string, string>();
+  const rows = db.prepare('SELECT json_extract(cells, ?) AS pid, json_extract(cells, ?) AS label FROM table_rows WHERE table_id = ?').all(`$[${p.index}]`, `$[${l.index}]`, by.tableId) as { pid: unknown; label: unknown }[];
+  for (const r of rows) {
+    if (r.pid === null || r.label === null) continue;
+    const pid = String(r.pid as string | number);
+    const label = String(r.label as string | number);
+    const seen = labels.get(pid);
+    if (seen !== undefined && seen !== label) throw new AirlockError('INVALID_ARGUMENT', `Patient ${pid} has two labels in “${by.labelColumn}” (${seen} and ${label}); choose a column with one value per patient.`);
+    labels.set(pid, label);
+  }
+  return labels;
+}
+
 export async function loadImageData(db: Db, spec: ImageDataSpec): Promise<ImageData> {
   const rows: FrameRow[] = [];
   const stmt = db.prepare(
-    `SELECT i.id AS instance_id, i.file_id, i.frames, p.holdout, se.modality, se.description, se.body_part
+    `SELECT p.patient_id, i.id AS instance_id, i.file_id, i.frames, p.holdout, se.modality, se.description, se.body_part
      FROM dicom_instances i JOIN dicom_series se ON se.id = i.series_id JOIN dicom_studies st ON st.id = se.study_id
      JOIN dicom_patients p ON p.id = st.patient_id WHERE se.id = ? ORDER BY i.slice_position, i.instance_number, i.id`,
   );
@@ -53,7 +75,15 @@ export async function loadImageData(db: Db, spec: ImageDataSpec): Promise<ImageD
   if (training.length === 0) {
     throw new AirlockError('INVALID_ARGUMENT', 'Every chosen series belongs to a holdout patient, so there is nothing to train on. Add series from other patients.');
   }
-  const labelOf = (r: FrameRow) => (spec.labelBy === 'modality' ? r.modality : spec.labelBy === 'description' ? r.description : spec.labelBy === 'bodyPart' ? r.body_part : null) ?? 'unknown';
+  const byColumn = typeof spec.labelBy === 'object' && spec.labelBy !== null ? columnLabels(db, spec.labelBy) : null;
+  const labelOf = (r: FrameRow): string => {
+    if (byColumn) {
+      const label = byColumn.get(r.patient_id ?? '');
+      if (label === undefined) throw new AirlockError('INVALID_ARGUMENT', `Patient ${r.patient_id ?? '(no ID)'} has no row in the label table, so their images have no label.`);
+      return label;
+    }
+    return (spec.labelBy === 'modality' ? r.modality : spec.labelBy === 'description' ? r.description : spec.labelBy === 'bodyPart' ? r.body_part : null) ?? 'unknown';
+  };
   const classes = spec.labelBy ? [...new Set(training.map(labelOf))].sort() : [];
   const total = training.reduce((n, r) => n + r.frames, 0);
   const px = spec.size * spec.size;

@@ -2,6 +2,7 @@ import { Group, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text }
 import type { ImageSpec } from '../../../../../electron/shared/image-spec-schema';
 import { NumField } from '../form/NumField';
 import { Section } from '../form/Section';
+import { LabelColumnPicker } from './LabelColumnPicker';
 
 type Image = ImageSpec['image'];
 
@@ -10,6 +11,7 @@ const LABEL_DATA = [
   { value: 'modality', label: 'Modality' },
   { value: 'description', label: 'Series description' },
   { value: 'bodyPart', label: 'Body part' },
+  { value: 'column', label: 'A column of a clinical table' },
 ];
 // A soft-tissue CT window; a starting point only.
 const CUSTOM_DEFAULT = { center: 40, width: 400 };
@@ -90,13 +92,19 @@ export function ImageSection({ image, images, seed, errorAt, onImage, onImages, 
             description="default none; a label lets the model generate each kind on request."
             inputWrapperOrder={['label', 'input', 'description', 'error']}
             data={LABEL_DATA}
-            value={image.labelBy ?? 'none'}
+            value={typeof image.labelBy === 'string' ? image.labelBy : image.labelBy ? 'column' : 'none'}
             allowDeselect={false}
-            onChange={(v) => onImage({ ...image, labelBy: v === 'modality' || v === 'description' || v === 'bodyPart' ? v : null })}
+            onChange={(v) =>
+              onImage({
+                ...image,
+                labelBy: v === 'modality' || v === 'description' || v === 'bodyPart' ? v : v === 'column' ? { kind: 'column', tableId: -1, patientColumn: '', labelColumn: '' } : null,
+              })
+            }
           />
           <NumField data-testid="image-count" label="Images to generate" description="default 64: an 8×8 contact sheet to review." value={images} error={errorAt('images')} onChange={onImages} />
           <NumField data-testid="image-seed" label="Seed" description="Same seed, same spec, same backend: the same images." value={seed} error={errorAt('seed')} onChange={onSeed} />
         </SimpleGrid>
+        {image.labelBy !== null && typeof image.labelBy === 'object' && <LabelColumnPicker value={image.labelBy} onChange={(labelBy) => onImage({ ...image, labelBy })} />}
       </Stack>
     </Section>
   );
