@@ -49,8 +49,8 @@ function columnLabels(db: Db, by: { tableId: number; patientColumn: string; labe
   const rows = db.prepare('SELECT json_extract(cells, ?) AS pid, json_extract(cells, ?) AS label FROM table_rows WHERE table_id = ?').all(`$[${p.index}]`, `$[${l.index}]`, by.tableId) as { pid: unknown; label: unknown }[];
   for (const r of rows) {
     if (r.pid === null || r.label === null) continue;
-    const pid = String(r.pid as string | number);
-    const label = String(r.label as string | number);
+    const pid = String(r.pid);
+    const label = String(r.label);
     const seen = labels.get(pid);
     if (seen !== undefined && seen !== label) throw new AirlockError('INVALID_ARGUMENT', `Patient ${pid} has two labels in “${by.labelColumn}” (${seen} and ${label}); choose a column with one value per patient.`);
     labels.set(pid, label);
