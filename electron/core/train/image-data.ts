@@ -46,7 +46,7 @@ function columnLabels(db: Db, by: { tableId: number; patientColumn: string; labe
   const l = table.columns.find((c) => c.name === by.labelColumn);
   if (!p || !l) throw new AirlockError('INVALID_ARGUMENT', `Table “${table.name}” has no column “${!p ? by.patientColumn : by.labelColumn}”.`);
   const labels = new Map<string, string>();
-  const rows = db.prepare('SELECT json_extract(cells, ?) AS pid, json_extract(cells, ?) AS label FROM table_rows WHERE table_id = ?').all(`$[${p.index}]`, `$[${l.index}]`, by.tableId) as { pid: unknown; label: unknown }[];
+  const rows = db.prepare('SELECT json_extract(cells, ?) AS pid, json_extract(cells, ?) AS label FROM table_rows WHERE table_id = ?').all(`$[${p.index}]`, `$[${l.index}]`, by.tableId) as { pid: string | number | null; label: string | number | null }[];
   for (const r of rows) {
     if (r.pid === null || r.label === null) continue;
     const pid = String(r.pid);
