@@ -87,7 +87,8 @@ describe('training runs (Gaussian copula)', () => {
     // Only stage values that occur in the real rows appear (conditions are real values, not generated).
     const realStages = new Set(training.map((r) => r[detail.columns.find((c) => c.name === 'stage')?.index ?? -1]));
     for (const r of preview.preview) expect(realStages.has(r[preview.header.indexOf('stage')] ?? null)).toBe(true);
-    await expect(svc.call('specs:save', { specId: null, spec: { ...draft, columns, generator: { kind: 'tvae', epochs: 1, batchSize: 100, embeddingDim: 8, hiddenDims: [8], learningRate: 1e-3, l2scale: 1e-5, lossFactor: 2, checkpointEvery: 1 } } })).rejects.toMatchObject({ message: expect.stringContaining('Gaussian copula') });
+    const onAge = draft.columns.map((c) => (c.name === 'age' ? { ...c, treatment: 'condition' as const } : c));
+    await expect(svc.call('specs:save', { specId: null, spec: { ...draft, columns: onAge, generator: { kind: 'tvae', epochs: 1, batchSize: 100, embeddingDim: 8, hiddenDims: [8], learningRate: 1e-3, l2scale: 1e-5, lossFactor: 2, checkpointEvery: 1 } } })).rejects.toMatchObject({ message: expect.stringContaining('at most 50') });
     svc.end();
   });
 

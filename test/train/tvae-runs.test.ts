@@ -58,6 +58,26 @@ describe('training runs (TVAE in a worker on the backend ladder)', () => {
     svc.end();
   });
 
+  it('meets condition columns with TVAE and CTGAN: the condition keeps its real distribution', async () => {
+    const { svc, draft } = await setup();
+    const db = svc.current?.ws.db;
+    if (!db) throw new Error('no session');
+    const training = (db.prepare('SELECT cells FROM table_rows WHERE holdout = 0').all() as { cells: string }[]).map((r) => JSON.parse(r.cells) as (string | null)[]);
+    const realPos = training.filter((r) => r[8] === 'pos').length / training.length;
+    const columns = draft.columns.map((c) => (c.name === 'diabetes' ? { ...c, treatment: 'condition' as const } : c));
+    const ctgan: Spec['generator'] = { kind: 'ctgan', epochs: 2, batchSize: 100, embeddingDim: 16, generatorDims: [32, 32], discriminatorDims: [32, 32], generatorLr: 2e-4, discriminatorLr: 2e-4, discriminatorSteps: 1, pac: 10, checkpointEvery: 1 };
+    for (const generator of [tvae(3), ctgan]) {
+      const saved = await svc.call('specs:save', { specId: null, spec: { ...draft, name: `cond ${generator.kind}`, columns, generator, rows: 300 } });
+      const started = await svc.call('runs:start', { specId: saved.specId });
+      const run = await svc.current?.runs.wait(started.id);
+      expect({ kind: generator.kind, error: run?.error ?? null }).toEqual({ kind: generator.kind, error: null });
+      const preview = await svc.call('datasets:preview', { datasetId: run?.datasets[0]?.id ?? -1, limit: 300 });
+      const synthPos = preview.preview.filter((r) => r[8] === 'pos').length / preview.preview.length;
+      expect(Math.abs(realPos - synthPos)).toBeLessThan(0.08);
+    }
+    svc.end();
+  });
+
   it('cancels within seconds and resumes from the last checkpoint to the same table as an uninterrupted run', async () => {
     const { svc, draft } = await setup();
     const saved = await svc.call('specs:save', { specId: null, spec: { ...draft, generator: tvae(6), rows: 100 } });

@@ -17,12 +17,13 @@ import { freezeSpecVersion, getImageSpecVersion, getSpecVersion, specKind } from
 import { executeImageRun, sourceHashOf, type ImageLive } from './image/execute';
 import type { ImageCheckpoint } from './image/protocol';
 import type { TableSchema } from './tabular/schema';
+import { conditionSource, type ConditionSource } from './tabular/conditioned';
 import type { TransformerJSON } from './tabular/transformer';
 import type { Spec } from '../../shared/spec-schema';
 
 export type StoredModel =
   | { kind: 'copula'; header: string[]; model: unknown; conditions: unknown }
-  | { kind: 'tvae' | 'ctgan'; header: string[]; config: unknown; batchSize: number; transformer: TransformerJSON; weights: { name: string; shape: number[]; dtype: 'float32' | 'int32'; data: ArrayBuffer }[]; encoded?: ArrayBuffer };
+  | { kind: 'tvae' | 'ctgan'; header: string[]; config: unknown; batchSize: number; transformer: TransformerJSON; weights: { name: string; shape: number[]; dtype: 'float32' | 'int32'; data: ArrayBuffer }[]; encoded?: ArrayBuffer; conditions?: ConditionSource | null };
 
 interface Live extends ImageLive {
   cancel: (() => Promise<void>) | null;
@@ -171,6 +172,7 @@ export class TrainingRuns {
       const encoded = await enc.done;
       if (live.cancelRequested) throw new AirlockError('RUN_CANCELLED', 'Cancelled.');
       live.stage = 'training';
+      const conditions = conditionSource(input.header, input.rows, input.schema.columns.filter((c) => c.role === 'condition').map((c) => c.name));
       // The training worker takes the buffer (transferred); CTGAN keeps a copy for its conditional sampling.
       const encodedCopy = g.kind === 'ctgan' ? encoded.buffer.slice(0) : undefined;
       const { epochs, checkpointEvery } = g;
@@ -200,13 +202,13 @@ export class TrainingRuns {
       live.lossHistory = result.lossHistory;
       repo.updateRunProgress(this.ws.db, runId, result.lossHistory.length, result.lossHistory);
       const sampler = generate(
-        { type: 'nn-sample', kind: g.kind, config, weights: result.weights, transformer: encoded.transformer, seed: spec.seed, n: spec.rows, batchSize, ...(encodedCopy ? { encoded: encodedCopy.slice(0) } : {}) },
+        { type: 'nn-sample', kind: g.kind, config, weights: result.weights, transformer: encoded.transformer, seed: spec.seed, n: spec.rows, batchSize, header: input.header, conditions, ...(encodedCopy ? { encoded: encodedCopy.slice(0) } : {}) },
         'cells',
         (s) => (live.stage = s),
       );
       live.cancel = () => sampler.cancel();
       cells = (await sampler.done).cells;
-      model = { kind: g.kind, header: input.header, config, batchSize, transformer: encoded.transformer, weights: result.weights, ...(encodedCopy ? { encoded: encodedCopy } : {}) };
+      model = { kind: g.kind, header: input.header, config, batchSize, transformer: encoded.transformer, weights: result.weights, conditions, ...(encodedCopy ? { encoded: encodedCopy } : {}) };
     }
     this.ws.db.transaction(() => {
       const dataset = repo.insertDataset(this.ws.db, runId, input.header, cells, actor, this.ws.now());
@@ -229,7 +231,7 @@ export class TrainingRuns {
     const job =
       model.kind === 'copula'
         ? generate({ type: 'copula-sample', model: model.model as never, conditions: (model.conditions ?? null) as never, seed, n }, 'cells')
-        : generate({ type: 'nn-sample', kind: model.kind, config: model.config, weights: model.weights, transformer: model.transformer, seed, n, batchSize: model.batchSize, ...(model.encoded ? { encoded: model.encoded } : {}) }, 'cells');
+        : generate({ type: 'nn-sample', kind: model.kind, config: model.config, weights: model.weights, transformer: model.transformer, seed, n, batchSize: model.batchSize, header: model.header, conditions: model.conditions ?? null, ...(model.encoded ? { encoded: model.encoded } : {}) }, 'cells');
     const cells = (await job.done).cells;
     return this.ws.db.transaction(() => {
       const d = repo.insertDataset(this.ws.db, runId, model.header, cells, actor, this.ws.now());

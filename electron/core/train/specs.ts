@@ -42,8 +42,14 @@ function checkAgainstSource(db: Db, spec: Spec): void {
       throw new AirlockError('INVALID_ARGUMENT', `Column “${c.name}” is ${col.type === 'identifier' ? 'an identifier' : 'free text'}; drop it (generators learn distributions, not identities).`);
     }
   }
-  if (spec.generator.kind !== 'copula' && spec.columns.some((c) => c.treatment === 'condition')) {
-    throw new AirlockError('INVALID_ARGUMENT', 'Condition columns are supported with the Gaussian copula; for TVAE or CTGAN, synthesise or drop them.');
+  if (spec.generator.kind !== 'copula') {
+    // TVAE and CTGAN meet conditions by sampling until rows match, which needs few distinct condition values.
+    for (const c of spec.columns.filter((s) => s.treatment === 'condition')) {
+      const col = byName.get(c.name);
+      if (col && col.distinct > 50) {
+        throw new AirlockError('INVALID_ARGUMENT', `Column “${c.name}” has ${col.distinct} distinct values: TVAE and CTGAN can condition on columns with at most 50. Use the Gaussian copula, or synthesise it.`);
+      }
+    }
   }
   const missing = table.columns.filter((c) => !spec.columns.some((s) => s.name === c.name));
   if (missing.length > 0) throw new AirlockError('INVALID_ARGUMENT', `Give a treatment for every column; missing: ${missing.map((c) => c.name).join(', ')}.`);

@@ -8,7 +8,7 @@ import { loadTvae } from '../models/tvae';
 import { Transformer, type OutputSpan } from '../tabular/transformer';
 import type { GenerateRequest } from './protocol';
 
-export async function sampleNetwork(req: Extract<GenerateRequest, { type: 'nn-sample' }>): Promise<{ data: Float32Array; backend: unknown }> {
+export async function sampleNetwork(req: Extract<GenerateRequest, { type: 'nn-sample' }>, drawCategories = false): Promise<{ data: Float32Array; backend: unknown }> {
   const backend = await selectBackend();
   const transformer = Transformer.fromJSON(req.transformer);
   const spans: OutputSpan[] = transformer.spans;
@@ -17,7 +17,7 @@ export async function sampleNetwork(req: Extract<GenerateRequest, { type: 'nn-sa
   if (req.kind === 'tvae') {
     const model = loadTvae(req.config as never, width, spans, req.weights);
     try {
-      return { data: model.sample(req.n, rng), backend };
+      return { data: model.sample(req.n, rng, { drawCategories }), backend };
     } finally {
       model.dispose();
     }

@@ -12,7 +12,7 @@ export type GenerateRequest =
   | { type: 'copula-fit-sample'; header: string[]; rows: Cells; schema: TableSchema; seed: number; n: number }
   | { type: 'copula-sample'; model: CopulaModel; conditions: ConditionSource | null; seed: number; n: number }
   | { type: 'encode'; header: string[]; rows: Cells; schema: TableSchema; seed: number }
-  | { type: 'nn-sample'; kind: 'tvae' | 'ctgan'; config: unknown; weights: SerializedTensor[]; transformer: TransformerJSON; seed: number; n: number; batchSize: number; encoded?: ArrayBuffer };
+  | { type: 'nn-sample'; kind: 'tvae' | 'ctgan'; config: unknown; weights: SerializedTensor[]; transformer: TransformerJSON; seed: number; n: number; batchSize: number; encoded?: ArrayBuffer; header: string[]; conditions?: ConditionSource | null };
 
 export type GenerateReply =
   | { type: 'stage'; stage: string }

@@ -8,7 +8,7 @@ import { conditionSource, sampleConditioned } from '../tabular/conditioned';
 import { prepareColumns } from '../tabular/schema';
 import { Transformer } from '../tabular/transformer';
 import type { GenerateReply, GenerateRequest } from './protocol';
-import { sampleNetwork } from './nn-sample';
+import { sampleNetworkCells } from './nn-conditioned';
 
 const port = parentPort;
 if (!port) throw new Error('generate/worker.ts must run in a worker thread');
@@ -40,9 +40,8 @@ async function handle(req: GenerateRequest): Promise<void> {
     }
     case 'nn-sample': {
       reply({ type: 'stage', stage: `sampling ${req.n} rows` });
-      const { data, backend } = await sampleNetwork(req);
-      const transformer = Transformer.fromJSON(req.transformer);
-      reply({ type: 'cells', cells: transformer.inverse(data, req.n, createRng(`${req.seed}:inverse`)), backend });
+      const { cells, backend } = await sampleNetworkCells(req);
+      reply({ type: 'cells', cells, backend });
       return;
     }
   }

@@ -35,6 +35,8 @@ export interface TvaeSampleOptions {
   sigmaNoise?: boolean;
   /** Rows generated per decoder call (memory bound; does not change the result's distribution). */
   chunk?: number;
+  /** Draw each category from the decoder's softmax instead of taking its argmax (used to meet conditions). */
+  drawCategories?: boolean;
 }
 
 /** The TVAE networks: parameters, forward passes and sampling. Training state lives in TvaeTrainer. */
@@ -149,8 +151,10 @@ export class TvaeModel {
       const { values, choice } = tf.tidy(() => {
         const rec = this.decode(tf.tensor2d(zs, [n, this.config.embeddingDim]));
         const values = rec.tanh().dataSync() as Float32Array;
-        const choice = this.softGather ? (this.spanLogits(rec).argMax(2).dataSync() as Int32Array) : new Int32Array(0);
-        return { values, choice };
+        if (!this.softGather) return { values, choice: new Int32Array(0) };
+        if (!options.drawCategories) return { values, choice: this.spanLogits(rec).argMax(2).dataSync() as Int32Array };
+        const probs = this.spanLogits(rec).softmax().dataSync() as Float32Array;
+        return { values, choice: this.drawFrom(probs, n, rng) };
       });
       const jitter = noise ? rng.normal(n * tanhCols.length) : null;
       for (let r = 0; r < n; r++) {
@@ -164,6 +168,23 @@ export class TvaeModel {
           out[o + s.start + (choice[r * this.soft.count + k] as number)] = 1;
         });
       }
+    }
+    return out;
+  }
+
+  // One category per (row, softmax span), drawn from the given probabilities (padding has probability 0).
+  private drawFrom(probs: Float32Array, n: number, rng: Rng): Int32Array {
+    const { count, maxWidth } = this.soft;
+    const out = new Int32Array(n * count);
+    for (let i = 0; i < n * count; i++) {
+      const width = this.soft.spans[i % count]?.width ?? maxWidth;
+      let u = rng.uniform();
+      let j = 0;
+      for (; j < width - 1; j++) {
+        u -= probs[i * maxWidth + j] as number;
+        if (u < 0) break;
+      }
+      out[i] = j;
     }
     return out;
   }
