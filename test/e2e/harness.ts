@@ -81,3 +81,26 @@ export async function launchApp(options: ServiceOptions = {}): Promise<App> {
     },
   };
 }
+
+export const STEWARD = { username: 'sam', displayName: 'Sam Steward', roles: ['steward' as const], password: 'steward password 1' };
+
+// A workspace with an admin and the steward "sam", prepared through the real service as sam (imports and the
+// like), then sam logged in through the UI.
+export async function launchAsSteward(path: string, admin: { username: string; displayName: string; password: string }, prepare: (svc: AirlockService) => Promise<void> = () => Promise.resolve(), options: ServiceOptions = {}): Promise<App> {
+  const app = await launchApp(options);
+  const svc = app.service;
+  await svc.call('workspace:create', { path, ...admin });
+  await svc.call('users:add', STEWARD);
+  await svc.call('session:login', { path, username: STEWARD.username, password: STEWARD.password });
+  await prepare(svc);
+  svc.end();
+  await svc.settled();
+  const { page } = app;
+  await page.reload();
+  await page.getByTestId('login-path').fill(path);
+  await page.getByTestId('login-username').fill(STEWARD.username);
+  await page.getByTestId('login-password').fill(STEWARD.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('app-shell').waitFor();
+  return app;
+}

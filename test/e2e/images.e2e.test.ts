@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, FAST_KDF } from '../helpers';
-import { chromiumAvailable, launchApp, type App } from './harness';
+import { chromiumAvailable, launchAsSteward, type App } from './harness';
 
 const run = chromiumAvailable() ? describe : describe.skip;
 const MR = join(process.cwd(), 'resources/sample/mr-brain');
-const STEWARD = { username: 'sam', displayName: 'Sam Steward', roles: ['steward'], password: 'steward password 1' };
 
 run('image generator end to end', () => {
   let app: App;
@@ -15,26 +14,13 @@ run('image generator end to end', () => {
   const root = mkdtempSync(join(tmpdir(), 'airlock-e2e-img-'));
 
   beforeAll(async () => {
-    app = await launchApp({ kdf: FAST_KDF });
-    const path = join(root, 'ws');
-    const svc = app.service;
-    await svc.call('workspace:create', { path, ...ADMIN });
-    await svc.call('users:add', STEWARD);
-    await svc.call('session:login', { path, username: 'sam', password: STEWARD.password });
-    // One sample patient: without a holdout it can be trained on.
-    svc.current?.ws.db.prepare("INSERT INTO settings (key, value) VALUES ('dicomHoldout', ?)").run(JSON.stringify({ fraction: 0, seed: 'e2e' }));
-    const job = await svc.call('ingest:start', { paths: [MR] });
-    await svc.current?.imports.wait(job.id);
-    seriesId = (await svc.call('sources:list', {})).studies[0]?.series[0]?.id ?? -1;
-    svc.end();
-    await svc.settled();
-    const { page } = app;
-    await page.reload();
-    await page.getByTestId('login-path').fill(path);
-    await page.getByTestId('login-username').fill('sam');
-    await page.getByTestId('login-password').fill(STEWARD.password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('app-shell').waitFor();
+    app = await launchAsSteward(join(root, 'ws'), ADMIN, async (svc) => {
+      const job = await svc.call('ingest:start', { paths: [MR] });
+      await svc.current?.imports.wait(job.id);
+      // One sample patient: with no holdout it can be trained on.
+      await svc.call('sources:setDicomHoldout', { fraction: 0, seed: 'e2e' });
+      seriesId = (await svc.call('sources:list', {})).studies[0]?.series[0]?.id ?? -1;
+    }, { kdf: FAST_KDF });
   });
   afterAll(async () => {
     await app?.close();

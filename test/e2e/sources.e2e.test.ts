@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, FAST_KDF } from '../helpers';
-import { chromiumAvailable, launchApp, type App } from './harness';
+import { chromiumAvailable, launchAsSteward, type App } from './harness';
 
 const run = chromiumAvailable() ? describe : describe.skip;
 const SAMPLE = join(process.cwd(), 'resources/sample');
@@ -15,19 +15,7 @@ run('sources end to end: import, tables, DICOM viewer', () => {
   const root = mkdtempSync(join(tmpdir(), 'airlock-e2e-src-'));
 
   beforeAll(async () => {
-    app = await launchApp({ kdf: FAST_KDF });
-    const path = join(root, 'ws');
-    await app.service.call('workspace:create', { path, ...ADMIN });
-    await app.service.call('users:add', { username: 'sam', displayName: 'Sam Steward', roles: ['steward'], password: 'steward password 1' });
-    app.service.end();
-    await app.service.settled();
-    const { page } = app;
-    await page.reload();
-    await page.getByTestId('login-path').fill(path);
-    await page.getByTestId('login-username').fill('sam');
-    await page.getByTestId('login-password').fill('steward password 1');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('app-shell').waitFor();
+    app = await launchAsSteward(join(root, 'ws'), ADMIN, undefined, { kdf: FAST_KDF });
   });
   afterAll(async () => {
     await app?.close();

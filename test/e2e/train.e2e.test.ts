@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, FAST_KDF } from '../helpers';
-import { chromiumAvailable, launchApp, type App } from './harness';
+import { chromiumAvailable, launchAsSteward, type App } from './harness';
 
 const run = chromiumAvailable() ? describe : describe.skip;
 const PBC = join(process.cwd(), 'resources/sample/tables/pbc.csv');
-const STEWARD = { username: 'sam', displayName: 'Sam Steward', roles: ['steward'], password: 'steward password 1' };
 
 run('specs and training end to end', () => {
   let app: App;
@@ -15,24 +14,11 @@ run('specs and training end to end', () => {
   const root = mkdtempSync(join(tmpdir(), 'airlock-e2e-train-'));
 
   beforeAll(async () => {
-    app = await launchApp({ kdf: FAST_KDF });
-    const path = join(root, 'ws');
-    const svc = app.service;
-    await svc.call('workspace:create', { path, ...ADMIN });
-    await svc.call('users:add', STEWARD);
-    await svc.call('session:login', { path, username: 'sam', password: STEWARD.password });
-    const job = await svc.call('ingest:start', { paths: [PBC] });
-    await svc.current?.imports.wait(job.id);
-    tableId = (await svc.call('sources:list', {})).tables[0]?.id ?? -1;
-    svc.end();
-    await svc.settled();
-    const { page } = app;
-    await page.reload();
-    await page.getByTestId('login-path').fill(path);
-    await page.getByTestId('login-username').fill('sam');
-    await page.getByTestId('login-password').fill(STEWARD.password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('app-shell').waitFor();
+    app = await launchAsSteward(join(root, 'ws'), ADMIN, async (svc) => {
+      const job = await svc.call('ingest:start', { paths: [PBC] });
+      await svc.current?.imports.wait(job.id);
+      tableId = (await svc.call('sources:list', {})).tables[0]?.id ?? -1;
+    }, { kdf: FAST_KDF });
   });
   afterAll(async () => {
     await app?.close();
