@@ -24,7 +24,7 @@ import { ParamSet } from '../engine/params';
 import { Rng } from '../engine/rng';
 import type { SerializedTensor } from '../engine/tensors';
 import { ctganConfigSchema, type CtganConfig, type CtganConfigInput } from './config';
-import { gatherRows, type EncodedTable, type ModelTrainer } from './model';
+import { gatherRows, withWeights, type EncodedTable, type ModelTrainer } from './model';
 import { softmaxLayout, tanhSelection, validateSpans, type OutputSpan, type SoftmaxLayout } from './spans';
 
 
@@ -532,14 +532,7 @@ function sampleCtgan(model: CtganModel, sampler: ConditionSampler, batchSize: nu
 
 /** A trained CTGAN rebuilt from a run's weights, to sample from. `table` supplies the category frequencies. */
 export function loadCtgan(config: CtganConfigInput, table: EncodedTable, batchSize: number, weights: readonly SerializedTensor[]): CtganTrainer {
-  const trainer = new CtganTrainer(ctganConfigSchema.parse(config), table, batchSize, Rng.fromSeed(0));
-  try {
-    trainer.importWeights(weights);
-  } catch (err) {
-    trainer.dispose();
-    throw err;
-  }
-  return trainer;
+  return withWeights(new CtganTrainer(ctganConfigSchema.parse(config), table, batchSize, Rng.fromSeed(0)), (m) => m.importWeights(weights));
 }
 
 export { ctganConfigSchema, type CtganConfig, type CtganConfigInput };

@@ -39,3 +39,14 @@ export function gatherRows(table: EncodedTable, indices: ArrayLike<number>, from
   }
   return out;
 }
+
+// Rebuilding a trained model: load its weights into a fresh one, freeing the fresh one's tensors if they don't fit.
+export function withWeights<T extends { dispose(): void }>(fresh: T, load: (target: T) => void): T {
+  try {
+    load(fresh);
+  } catch (err) {
+    fresh.dispose();
+    throw err;
+  }
+  return fresh;
+}

@@ -17,7 +17,7 @@ import { ParamSet } from '../engine/params';
 import { Rng } from '../engine/rng';
 import type { SerializedTensor } from '../engine/tensors';
 import { tvaeConfigSchema, type TvaeConfig, type TvaeConfigInput } from './config';
-import { gatherRows, type EncodedTable, type ModelTrainer } from './model';
+import { gatherRows, withWeights, type EncodedTable, type ModelTrainer } from './model';
 import { softmaxLayout, tanhSelection, validateSpans, type OutputSpan, type SoftmaxLayout } from './spans';
 
 
@@ -277,14 +277,7 @@ export class TvaeTrainer implements ModelTrainer {
 /** A trained TVAE rebuilt from the weights a run returned, ready to sample. */
 export function loadTvae(config: TvaeConfigInput, width: number, spans: readonly OutputSpan[], weights: readonly SerializedTensor[]): TvaeModel {
   // The initial values are overwritten at once; any generator will do.
-  const model = new TvaeModel(tvaeConfigSchema.parse(config), width, spans, Rng.fromSeed(0));
-  try {
-    model.params.import(weights);
-  } catch (err) {
-    model.dispose();
-    throw err;
-  }
-  return model;
+  return withWeights(new TvaeModel(tvaeConfigSchema.parse(config), width, spans, Rng.fromSeed(0)), (m) => m.params.import(weights));
 }
 
 export { tvaeConfigSchema, type TvaeConfig, type TvaeConfigInput };

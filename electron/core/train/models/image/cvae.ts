@@ -7,6 +7,7 @@
 // pixels) / N + klWeight · KL(q(z|x) ‖ N(0, I)) / N. Adam (lr 1e-3). PyTorch's default initialisation
 // (U(±1/√fan_in), ConvTranspose's fan_in from its output channels as torch computes it). One pass over a fresh
 // seeded shuffle per epoch, the last batch possibly short. No BatchNorm, so a sample depends only on its own z.
+import { withWeights } from '../model';
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from '../../engine/adam';
 import { invalidInput } from '../../engine/errors';
@@ -231,12 +232,5 @@ export class CvaeTrainer implements ImageTrainer {
 
 /** A trained CVAE rebuilt from a run's weights, to sample from. */
 export function loadCvae(config: CvaeConfigInput, weights: readonly SerializedTensor[]): CvaeModel {
-  const model = new CvaeModel(cvaeConfigSchema.parse(config), Rng.fromSeed(0));
-  try {
-    model.params.import(weights);
-  } catch (err) {
-    model.dispose();
-    throw err;
-  }
-  return model;
+  return withWeights(new CvaeModel(cvaeConfigSchema.parse(config), Rng.fromSeed(0)), (m) => m.params.import(weights));
 }

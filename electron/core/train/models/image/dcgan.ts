@@ -9,6 +9,7 @@
 // the real batch's labels. Adam lr 2e-4, β = (0.5, 0.999). An epoch is ⌊images / batch⌋ full batches of a
 // seeded shuffle. BatchNorm uses batch statistics while training (real and fake batches separately in D) and
 // the generator's running averages when sampling, so a sample does not depend on what is drawn beside it.
+import { withWeights } from '../model';
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from '../../engine/adam';
 import { invalidInput } from '../../engine/errors';
@@ -263,12 +264,5 @@ export class DcganTrainer implements ImageTrainer {
 
 /** A trained DCGAN rebuilt from a run's weights, to sample from. */
 export function loadDcgan(config: DcganConfigInput, weights: readonly SerializedTensor[]): DcganModel {
-  const model = new DcganModel(dcganConfigSchema.parse(config), Rng.fromSeed(0));
-  try {
-    model.params.import(weights);
-  } catch (err) {
-    model.dispose();
-    throw err;
-  }
-  return model;
+  return withWeights(new DcganModel(dcganConfigSchema.parse(config), Rng.fromSeed(0)), (m) => m.params.import(weights));
 }
