@@ -1,6 +1,7 @@
 // A generation spec: what to synthesise from which source, with which generator, and the acceptance
 // criteria the result must meet. Shared so the renderer's editor validates with the same rules.
 import { z } from 'zod';
+import { criteriaOverridesSchema, evaluationSchema, RELEASE_TIERS, type CriterionId } from './criteria';
 
 export const TREATMENTS = ['synthesise', 'drop', 'condition'] as const;
 
@@ -80,6 +81,11 @@ export const specSchema = z.object({
     utility: { target: null, minScoreRatio: 0.8 },
     privacy: { exactCopiesMax: 0, dcrRatioMin: 1, nndrMin: 0.5, membershipAucMax: 0.6 },
   }),
+  // What the synthetic data is for: it brings the default acceptance criteria and the approval policy.
+  tier: z.enum(RELEASE_TIERS).default('model-development'),
+  evaluation: evaluationSchema,
+  // Changes to the tier's default criteria, by criterion id (see criteria.ts); absent means the default.
+  criteria: criteriaOverridesSchema,
   intendedUse: z.string().trim().min(1, 'Say what the synthetic data is for; it goes on the dataset card.').max(4000),
   prohibitedUses: z.array(z.string().trim().min(1).max(500)).default([]),
 });
@@ -107,3 +113,24 @@ export const specSummarySchema = z.object({
   updatedAt: z.string(),
 });
 export type SpecSummaryView = z.infer<typeof specSummarySchema>;
+
+// Specs written before release tiers kept their thresholds in `acceptance`; a value there that differs from the
+// old default still counts, as a changed default, unless `criteria` sets that criterion itself.
+const LEGACY: { path: [keyof Acceptance, string]; id: CriterionId; old: number }[] = [
+  { path: ['fidelity', 'ksMax'], id: 'fidelity.ksMax', old: 0.1 },
+  { path: ['fidelity', 'categoricalTvMax'], id: 'fidelity.categoricalTvMax', old: 0.1 },
+  { path: ['fidelity', 'correlationDiffMax'], id: 'fidelity.correlationDiffMax', old: 0.15 },
+  { path: ['utility', 'minScoreRatio'], id: 'utility.scoreRatioMin', old: 0.8 },
+  { path: ['privacy', 'dcrRatioMin'], id: 'privacy.dcrRatioMin', old: 1 },
+  { path: ['privacy', 'nndrMin'], id: 'privacy.nndrMin', old: 0.5 },
+  { path: ['privacy', 'membershipAucMax'], id: 'privacy.membershipAucMax', old: 0.6 },
+];
+
+export function criteriaOverrides(spec: Spec): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const l of LEGACY) {
+    const v = (spec.acceptance[l.path[0]] as Record<string, unknown>)[l.path[1]];
+    if (typeof v === 'number' && v !== l.old) out[l.id] = v;
+  }
+  return { ...out, ...spec.criteria };
+}

@@ -78,11 +78,30 @@ describe('migrations', () => {
 
   it('6 creates runs tied to a spec version, with checkpoints, models and dataset rows', () => {
     const db = freshDb();
-    expect(migrate(db)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(migrate(db)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(tables(db)).toEqual(expect.arrayContaining(['runs', 'run_checkpoints', 'run_models', 'datasets', 'dataset_rows', 'dataset_images']));
     const run = "INSERT INTO runs (spec_id, spec_version, spec_hash, source_sha256, generator, seed, status, actor, hyperparameters, started_at) VALUES (1, 1, 'h', 's', 'copula', 1, 'running', 'a', '{}', 't')";
     expect(() => db.prepare(run).run()).toThrow(/FOREIGN KEY/);
     expect(() => db.prepare("INSERT INTO dataset_rows (dataset_id, row_idx, cells) VALUES (9, 0, '[]')").run()).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
+  it('7 stores validation results that can never be edited or deleted', () => {
+    const db = freshDb();
+    migrate(db);
+    db.prepare("INSERT INTO specs (id, name, kind, table_id, created_at, created_by) VALUES (1, 's', 'image', NULL, 't', 'a')").run();
+    db.prepare("INSERT INTO spec_versions (spec_id, version, content, hash, created_at, created_by) VALUES (1, 1, '{}', 'h', 't', 'a')").run();
+    db.prepare("INSERT INTO runs (spec_id, spec_version, spec_hash, source_sha256, generator, seed, status, actor, hyperparameters, started_at) VALUES (1, 1, 'h', 's', 'copula', 1, 'done', 'a', '{}', 't')").run();
+    db.prepare("INSERT INTO datasets (run_id, version, kind, header, row_count, sha256, created_at, created_by) VALUES (1, 1, 'table', '[]', 0, 'd', 't', 'a')").run();
+    const insert = "INSERT INTO validations (dataset_id, dataset_sha256, spec_id, spec_version, spec_hash, validator_version, seed, status, actor, started_at) VALUES (?, 'd', 1, 1, 'h', '1', 's', 'running', 'a', 't')";
+    expect(() => db.prepare(insert).run(9)).toThrow(/FOREIGN KEY/);
+    db.prepare(insert).run(1);
+    db.prepare("INSERT INTO validation_results (validation_id, verdict, result, result_sha256, document, created_at) VALUES (1, 'pass', '{}', 'r', '{}', 't')").run();
+    expect(() => db.prepare("UPDATE validation_results SET verdict = 'fail'").run()).toThrow(/immutable/);
+    expect(() => db.prepare('DELETE FROM validation_results').run()).toThrow(/immutable/);
+    expect(() => db.prepare("UPDATE validations SET spec_hash = 'x'").run()).toThrow(/cannot change/);
+    db.prepare("UPDATE validations SET status = 'done'").run();
+    expect(() => db.prepare("UPDATE validations SET status = 'failed'").run()).toThrow(/cannot change/);
     db.close();
   });
 

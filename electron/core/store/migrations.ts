@@ -263,6 +263,50 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'validations of synthetic datasets and their immutable, hashed results',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE validations (
+          id INTEGER PRIMARY KEY,
+          dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+          dataset_sha256 TEXT NOT NULL,
+          spec_id INTEGER NOT NULL,
+          spec_version INTEGER NOT NULL,
+          spec_hash TEXT NOT NULL,
+          validator_version TEXT NOT NULL,
+          seed TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('running', 'cancelled', 'failed', 'done')),
+          actor TEXT NOT NULL,
+          error_code TEXT,
+          error_message TEXT,
+          started_at TEXT NOT NULL,
+          finished_at TEXT,
+          FOREIGN KEY (spec_id, spec_version) REFERENCES spec_versions(spec_id, version)
+        );
+        -- A result is written once and never changed: validating again makes a new result.
+        CREATE TABLE validation_results (
+          validation_id INTEGER PRIMARY KEY REFERENCES validations(id),
+          verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'fail')),
+          result TEXT NOT NULL,
+          result_sha256 TEXT NOT NULL,
+          document TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        );
+        CREATE INDEX validations_by_dataset ON validations(dataset_id);
+        CREATE TRIGGER validation_results_no_update BEFORE UPDATE ON validation_results
+          BEGIN SELECT RAISE(ABORT, 'validation results are immutable; validate again for a new result'); END;
+        CREATE TRIGGER validation_results_no_delete BEFORE DELETE ON validation_results
+          BEGIN SELECT RAISE(ABORT, 'validation results are immutable; validate again for a new result'); END;
+        -- A finished validation keeps its inputs: only a running one may change status.
+        CREATE TRIGGER validations_inputs_fixed BEFORE UPDATE OF dataset_id, dataset_sha256, spec_id, spec_version, spec_hash, validator_version, seed, actor, started_at ON validations
+          BEGIN SELECT RAISE(ABORT, 'a validation’s inputs cannot change'); END;
+        CREATE TRIGGER validations_finished_stay BEFORE UPDATE OF status ON validations WHEN OLD.status <> 'running'
+          BEGIN SELECT RAISE(ABORT, 'a finished validation cannot change'); END;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
