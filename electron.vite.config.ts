@@ -15,6 +15,7 @@ export default defineConfig({
           worker: resolve(__dirname, 'electron/core/train/engine/worker.ts'),
           'generate-worker': resolve(__dirname, 'electron/core/train/generate/worker.ts'),
           'image-worker': resolve(__dirname, 'electron/core/train/image/worker.ts'),
+          'validate-worker': resolve(__dirname, 'electron/core/validate/worker.ts'),
         },
         external: ['better-sqlite3-multiple-ciphers', 'sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
       },

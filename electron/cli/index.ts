@@ -8,6 +8,7 @@ import { addDemoCommand } from './demo';
 import { addIngestCommands } from './ingest-commands';
 import { addSpecCommands } from './spec-commands';
 import { addTrainCommands } from './train-commands';
+import { addValidateCommands } from './validate-commands';
 
 export function buildProgram(): Command {
   const program = new Command('airlock')
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   addIngestCommands(program, globals);
   addSpecCommands(program, globals);
   addTrainCommands(program, globals);
+  addValidateCommands(program, globals);
   addDemoCommand(program);
   return program;
 }

@@ -47,5 +47,11 @@ export const CHANNELS = [
   'imagespecs:save',
   'datasets:image',
   'imagespecs:list',
+  'validations:start',
+  'validations:list',
+  'validations:get',
+  'validations:cancel',
+  'validations:report',
+  'runs:lossChart',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];

@@ -18,6 +18,7 @@ import {
 import { specSchema, specSummarySchema, specVersionSchema } from './spec-schema';
 import { datasetPreviewSchema, datasetSummarySchema, runSchema } from './train-schemas';
 import { imageSpecSchema } from './image-spec-schema';
+import { findingsSchema, reportDocumentSchema, validationSchema } from './validation-schemas';
 
 export { CHANNELS, type Channel } from './channels';
 export { ERROR_CODES, type Envelope, type ErrorCode, type WireError } from './errors';
@@ -301,6 +302,27 @@ export const contract = {
     renderResultSchema,
     'Renders one synthetic image of an image dataset, like a source image.',
   ),
+  'validations:start': channel(
+    ['steward'],
+    z.object({ datasetId: z.number().int(), seed: z.string().trim().min(1).max(64).optional() }),
+    validationSchema,
+    'Validates a synthetic table against its spec’s acceptance criteria, off the main thread; returns the running validation.',
+  ),
+  'validations:list': channel(['steward', 'reviewer'], z.object({ datasetId: z.number().int().optional() }), z.array(validationSchema), 'Validations, newest first, optionally of one dataset.'),
+  'validations:get': channel(
+    ['steward', 'reviewer'],
+    z.object({ validationId: z.number().int() }),
+    z.object({ validation: validationSchema, document: reportDocumentSchema.nullable(), findings: findingsSchema.nullable() }),
+    'A validation with its progress and, when done, its report and in-app findings.',
+  ),
+  'validations:cancel': channel(['steward'], z.object({ validationId: z.number().int() }), validationSchema, 'Cancels a running validation.'),
+  'validations:report': channel(
+    ['steward', 'reviewer'],
+    z.object({ validationId: z.number().int(), format: z.enum(['html', 'json']) }),
+    z.object({ fileName: z.string(), mime: z.string(), content: z.string() }),
+    'The report of a finished validation as a self-contained HTML page or JSON (aggregates only).',
+  ),
+  'runs:lossChart': channel(['steward', 'reviewer'], z.object({ runId: z.number().int() }), z.object({ svg: z.string().nullable() }), 'A run’s losses per epoch as an SVG chart.'),
 } as const satisfies { [C in Channel]: ChannelSpec };
 
 export type Contract = typeof contract;

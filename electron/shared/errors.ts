@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   'TRAINING_DIVERGED',
   'OUT_OF_MEMORY',
   'CONFLICT',
+  'VALIDATION_CANCELLED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

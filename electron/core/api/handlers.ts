@@ -12,6 +12,7 @@ import type { AirlockService, OpenSession } from './service';
 import { sourceHandlers } from './source-handlers';
 import { datasetImage, datasetRows, getDatasetRow } from '../train/runs-repo';
 import { listImageSpecs, saveImageSpec } from '../train/specs';
+import { runLossChart } from '../validate/report/loss-chart';
 import { diffSpecVersions, draftSpec, getSpecVersion, listSpecVersions, listSpecs, saveSpec } from '../train/specs';
 
 type Args<C extends Channel> = z.output<Contract[C]['args']>;
@@ -100,6 +101,15 @@ export const handlers: { [C in Channel]: Handler<C> } = {
       preview: datasetRows(db, row.id, a.limit),
     };
   },
+  'validations:start': (_svc, a, session) => {
+    const s = must(session);
+    return s.validations.start(s.user.username, a.datasetId, a.seed);
+  },
+  'validations:list': (_svc, a, session) => must(session).validations.list(a.datasetId),
+  'validations:get': (_svc, a, session) => must(session).validations.get(a.validationId),
+  'validations:cancel': (_svc, a, session) => must(session).validations.cancel(a.validationId),
+  'validations:report': (_svc, a, session) => must(session).validations.report(a.validationId, a.format),
+  'runs:lossChart': (_svc, a, session) => runLossChart(must(session).ws.db, a.runId),
   'app:info': () => ({ name: APP_NAME, version: APP_VERSION }),
   'workspace:probe': (_svc, { path }) => ({ state: probeWorkspace(path) }),
   'workspace:create': async (svc, a) => {

@@ -11,6 +11,7 @@ import { ImportJobs } from '../ingest/jobs';
 import { PreviewCache } from '../ingest/preview';
 import { TrainingRuns } from '../train/runs';
 import { recoverInterruptedRuns } from '../train/runs-repo';
+import { recoverInterruptedValidations, Validations } from '../validate/validations';
 import { recoverInterruptedImports } from '../ingest/files-repo';
 import { handlers } from './handlers';
 
@@ -30,6 +31,7 @@ export interface OpenSession {
   imports: ImportJobs;
   previews: PreviewCache;
   runs: TrainingRuns;
+  validations: Validations;
 }
 
 const ROLE_NAMES: Record<Role, string> = { steward: 'data steward', reviewer: 'reviewer', admin: 'admin' };
@@ -58,7 +60,8 @@ export class AirlockService {
     this.end();
     recoverInterruptedImports(ws.db, this.now());
     recoverInterruptedRuns(ws.db, this.now());
-    this.session = { ws, user, lastActivity: this.now().getTime(), imports: new ImportJobs(), previews: new PreviewCache(), runs: new TrainingRuns(ws) };
+    recoverInterruptedValidations(ws.db, this.now());
+    this.session = { ws, user, lastActivity: this.now().getTime(), imports: new ImportJobs(), previews: new PreviewCache(), runs: new TrainingRuns(ws), validations: new Validations(ws) };
     this.idleLockedAfter = null;
     return this.info(this.session);
   }
@@ -82,7 +85,7 @@ export class AirlockService {
     this.session = null;
     appendAudit(s.ws.db, { actor: s.user.username, action: reason === 'logout' ? 'logout' : 'session.locked', subject: s.user.username, details: { reason } }, this.now());
     const previous = this.closing;
-    this.closing = Promise.all([previous, s.imports.cancelAll(), s.runs.cancelAll()]).then(
+    this.closing = Promise.all([previous, s.imports.cancelAll(), s.runs.cancelAll(), s.validations.cancelAll()]).then(
       () => s.ws.close(),
       () => s.ws.close(),
     );

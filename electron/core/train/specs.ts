@@ -53,6 +53,19 @@ function checkAgainstSource(db: Db, spec: Spec): void {
   }
   const missing = table.columns.filter((c) => !spec.columns.some((s) => s.name === c.name));
   if (missing.length > 0) throw new AirlockError('INVALID_ARGUMENT', `Give a treatment for every column; missing: ${missing.map((c) => c.name).join(', ')}.`);
+  // Subgroups, attack columns and the utility target must be columns the synthetic table has.
+  const kept = new Set(spec.columns.filter((c) => c.treatment !== 'drop').map((c) => c.name));
+  const evaluated: [string, string[]][] = [
+    ['stratification column', spec.evaluation.stratifyBy],
+    ['quasi-identifier', spec.evaluation.quasiIdentifiers],
+    ['sensitive column', spec.evaluation.sensitive],
+  ];
+  for (const [what, names] of evaluated) {
+    const bad = names.filter((n) => !kept.has(n));
+    if (bad.length > 0) throw new AirlockError('INVALID_ARGUMENT', `The ${what}${bad.length > 1 ? 's' : ''} ${bad.map((n) => `“${n}”`).join(', ')} must be synthesised or conditioned on, not dropped or absent.`);
+  }
+  const both = spec.evaluation.sensitive.filter((n) => spec.evaluation.quasiIdentifiers.includes(n));
+  if (both.length > 0) throw new AirlockError('INVALID_ARGUMENT', `A column cannot be both a quasi-identifier and sensitive: ${both.join(', ')}.`);
   const target = spec.acceptance.utility.target;
   if (target !== null && !spec.columns.some((c) => c.name === target && c.treatment !== 'drop')) {
     throw new AirlockError('INVALID_ARGUMENT', `The utility target “${target}” must be a column that is synthesised or conditioned on.`);
@@ -137,6 +150,9 @@ export function diffSpecVersions(db: Db, specId: number, from: number, to: numbe
   }));
 }
 
+// Column names that usually describe who a patient is rather than their condition.
+const QUASI_IDENTIFIER_NAME = /^(age|sex|gender|race|ethnic(ity)?|height|weight|bmi|zip|post_?code|marital|education|occupation|country|region|year_of_birth)([._ -]|$)/i;
+
 // A starting point for a new spec: identifying columns dropped as suggested, the rest synthesised.
 export function draftSpec(db: Db, tableId: number): Spec {
   const table = getTable(db, tableId, 0);
@@ -151,6 +167,13 @@ export function draftSpec(db: Db, tableId: number): Spec {
     generator: { kind: 'copula' },
     rows: Math.max(1, trainingRows),
     seed: 1,
+    tier: 'model-development',
+    // Quasi-identifiers an attacker may know from elsewhere (the privacy attacks use them); the steward confirms.
+    evaluation: {
+      quasiIdentifiers: table.columns
+        .filter((c) => !(c.phi.identifying || c.type === 'identifier' || c.type === 'text') && QUASI_IDENTIFIER_NAME.test(c.name))
+        .map((c) => c.name),
+    },
     intendedUse: 'Method development and testing; not for clinical decisions.',
     prohibitedUses: ['Re-identification of individuals', 'Clinical decision-making about real patients'],
   });

@@ -1,0 +1,16 @@
+// Number formatting for reports and the CLI: the same text everywhere a number is shown.
+import type { MetricInfo, Interval } from '../types';
+
+export const num = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : String(Number(v.toPrecision(digits))));
+export const pct = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : `${(v * 100).toFixed(digits)}%`);
+export const interval = (i: Interval | null | undefined): string | undefined => (i && Number.isFinite(i.low) && Number.isFinite(i.high) ? `95% CI ${num(i.low)} – ${num(i.high)}` : undefined);
+
+export type MetricRow = { name: string; definition: string; value: string; interval?: string; range: string; goal: 'higher is better' | 'lower is better' };
+
+/** One row of a metrics table: the metric's definition, range and direction beside its value. */
+export function metricRow(info: MetricInfo, value: number | null | undefined, iv?: Interval | null, label?: string): MetricRow {
+  const row: MetricRow = { name: label ?? info.name, definition: info.definition, value: num(value), range: `${num(info.min)} to ${num(info.max)}`, goal: info.goal === 'maximize' ? 'higher is better' : 'lower is better' };
+  const text = interval(iv);
+  if (text) row.interval = text;
+  return row;
+}

@@ -1,0 +1,18 @@
+// The validation worker: computes every metric, the verdict and the report off the main thread.
+import { parentPort } from 'node:worker_threads';
+import { AirlockError } from '../errors';
+import { runValidation } from './pipeline';
+import type { ValidationReply, ValidationRequest } from './protocol';
+
+const port = parentPort;
+if (!port) throw new Error('The validation worker must run in a worker thread.');
+const post = (m: ValidationReply): void => port.postMessage(m);
+
+port.once('message', (req: ValidationRequest) => {
+  runValidation(req, (stage, progress) => post({ type: 'stage', stage, progress }))
+    .then((out) => post({ type: 'done', ...out }))
+    .catch((err: unknown) => {
+      const code = err instanceof AirlockError ? err.code : 'INTERNAL';
+      post({ type: 'failed', code, message: err instanceof Error ? err.message : String(err) });
+    });
+});
