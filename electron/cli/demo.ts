@@ -2,13 +2,14 @@
 // the three kinds of user, logs in as each, shows a refused login, and prints the verified audit log.
 // Each later capability (ingest, train, validate, approve, export) extends this script.
 import type { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AirlockService } from '../core/api/service';
 import { AirlockError } from '../core/errors';
 import { auditTable, usersTable, verifyLine } from './format';
 import { resultsTable, runImport } from './ingest-commands';
 import { runSummary, trainAndWait } from './train-commands';
+import { validateAndWait, verdictText } from './validate-commands';
 
 const SAMPLE = resolve(import.meta.dirname, '../../resources/sample');
 
@@ -66,6 +67,15 @@ export async function runDemo(outDir: string, password: string, log: (line: stri
       for (const r of preview.preview) log(`  ${r.map((c) => c ?? '·').join(' | ')}`);
     }
     done.push(`trained run #${run.id} (${run.generator}): ${run.status}, ${dataset?.rows ?? 0} synthetic rows kept in the store, sha256 ${dataset?.sha256.slice(0, 12) ?? '-'}…`);
+    if (dataset) {
+      // The evidence: every criterion of the spec's tier, checked against the holdout the generator never saw.
+      const v = await validateAndWait(svc, dataset.id, undefined);
+      const got = await svc.call('validations:get', { validationId: v.id });
+      log(verdictText(got.validation, got.document));
+      const reportPath = join(out, `validation-${v.id}.html`);
+      if (got.document) writeFileSync(reportPath, (await svc.call('validations:report', { validationId: v.id, format: 'html' })).content, { mode: 0o600 });
+      done.push(`validated dataset #${dataset.id}: ${v.verdict === 'pass' ? 'PASS' : v.verdict === 'fail' ? 'FAIL' : v.status} (${got.document?.verdict.headline ?? v.errorMessage ?? ''}); report (aggregates only) at ${reportPath}`);
+    }
     // A short TVAE run: a few epochs show the engine (worker, backend ladder, losses), not a finished model.
     const tvaeSpec = await svc.call('specs:save', {
       specId: copulaSpec.specId,

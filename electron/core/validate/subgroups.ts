@@ -109,7 +109,7 @@ function groupingOf(real: Column, syn: Column): Grouping {
   const cuts = [...new Set([0.25, 0.5, 0.75].map((q) => quantile(present, q)))].filter((v) => Number.isFinite(v));
   // Bands (−∞, c1], (c1, c2], …, (ck, ∞): open at the ends so synthetic values beyond the real range still belong.
   const bounds = [null, ...cuts, null];
-  const bands = cuts.length ? bounds.slice(0, -1).map((low, k) => ({ low, high: bounds[k + 1]! })) : [];
+  const bands = cuts.length ? bounds.slice(0, -1).map((low, k) => ({ low, high: bounds[k + 1] ?? null })) : [];
   const labels = bands.map(({ low, high }) =>
     low === null ? `≤ ${formatCut(high!, real.type)}` : high === null ? `> ${formatCut(low, real.type)}` : `${formatCut(low, real.type)} – ${formatCut(high, real.type)}`,
   );

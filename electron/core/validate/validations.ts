@@ -1,7 +1,5 @@
 // Validations of synthetic tables: the inputs frozen by their hashes, the work in a worker, the result stored
 // once (immutable, hashed: the same inputs give the same result hash), every start and ending audited.
-import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
 import type { FindingsView, ReportDocumentView, ValidationView } from '../../shared/validation-schemas';
 import { AirlockError } from '../errors';
 import { appendAudit } from '../govern/audit';
@@ -14,6 +12,7 @@ import { startValidationWorker } from './client';
 import { loadInputs } from './inputs';
 import { STAGES, type StageId } from './protocol';
 import { renderReportHtml, type ReportDocument } from './report/html';
+import { resultHash } from './result-hash';
 import * as repo from './validations-repo';
 
 /** Changes whenever a metric's definition or the gate changes, so results are keyed by what computed them. */
@@ -25,12 +24,6 @@ interface Live {
   cancel: () => Promise<void>;
   cancelRequested: boolean;
   done: Promise<void>;
-}
-
-export function resultHash(result: unknown): { content: string; sha256: string } {
-  const content = canonicalize(result);
-  if (content === undefined) throw new AirlockError('INTERNAL', 'The validation result cannot be serialised.');
-  return { content, sha256: createHash('sha256').update(content, 'utf8').digest('hex') };
 }
 
 export function recoverInterruptedValidations(db: Db, now: Date): void {
@@ -151,6 +144,7 @@ export class Validations {
       .then((out) => {
         if (!this.ws.isOpen) return;
         const { content, sha256 } = resultHash(out.result);
+        if (sha256 !== out.resultSha256) throw new AirlockError('INTERNAL', 'The validation result changed on its way from the worker.');
         this.ws.db.transaction(() => {
           repo.insertResult(this.ws.db, { validationId: id, verdict: out.verdict, result: content, resultSha256: sha256, document: JSON.stringify(out.document) }, this.ws.now());
           repo.finishValidation(this.ws.db, id, 'done', this.ws.now());

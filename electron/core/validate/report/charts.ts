@@ -28,8 +28,13 @@ const CONFIG = {
 
 const realVsSynthetic = { domain: [REAL_LABEL, SYNTHETIC_LABEL], range: [REAL_COLOR, SYNTHETIC_COLOR] };
 
+// Colours follow one convention across the report: the (first) series naming "synthetic" or TSTR is orange,
+// the others take blue first (real, holdout, TRTR), then further colour-blind-distinguishable hues.
 function palette(names: string[]): { domain: string[]; range: string[] } {
-  return { domain: names, range: names.map((_, i) => PALETTE[i % PALETTE.length]!) };
+  const others = PALETTE.filter((c) => c !== SYNTHETIC_COLOR);
+  const orange = names.findIndex((n) => /synthetic|tstr/i.test(n));
+  let next = 0;
+  return { domain: names, range: names.map((_, i) => (i === orange ? SYNTHETIC_COLOR : others[next++ % others.length]!)) };
 }
 
 function unique(values: string[]): string[] {
@@ -39,8 +44,6 @@ function unique(values: string[]): string[] {
 function finite(v: number | null | undefined): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
-
-// ---------------------------------------------------------------------------------------------- histograms
 
 export interface HistogramBin {
   start: number;
@@ -84,8 +87,6 @@ export function histogramChart(input: HistogramInput): ChartSpec {
   };
 }
 
-// ---------------------------------------------------------------------------------------------- categories
-
 export interface CategoryShare {
   label: string;
   /** Share of the real rows (0..1); null when suppressed (the label stays, no bar is drawn). */
@@ -105,23 +106,34 @@ export function categoryChart(input: CategoryInput): ChartSpec {
     ...(finite(c.real) ? [{ category: c.label, series: REAL_LABEL, share: c.real }] : []),
     ...(finite(c.synthetic) ? [{ category: c.label, series: SYNTHETIC_LABEL, share: c.synthetic }] : []),
   ]);
+  const hidden = input.categories.filter((c) => !finite(c.real) && !finite(c.synthetic)).map((c) => ({ category: c.label, share: 0, text: 'suppressed' }));
+  const y = { field: 'category', type: 'nominal' as const, title: input.column, sort: labels, scale: { domain: labels }, axis: { labelLimit: 400 } };
   return {
     title: { text: input.title ?? `Categories of ${input.column}`, subtitle: 'Share of rows per category, real vs synthetic' },
-    width: WIDTH - 160,
-    height: { step: 26 },
+    width: WIDTH - 200,
+    // A fixed height (not a band step) because the text layer has no yOffset and would conflict with it.
+    height: Math.max(60, labels.length * 44),
     config: CONFIG,
-    data: { values },
-    mark: { type: 'bar' },
-    encoding: {
-      y: { field: 'category', type: 'nominal', title: input.column, sort: labels, scale: { domain: labels } },
-      yOffset: { field: 'series', type: 'nominal', scale: { domain: realVsSynthetic.domain } },
-      x: { field: 'share', type: 'quantitative', title: 'Share of rows', axis: { format: '.0%' } },
-      color: { field: 'series', type: 'nominal', title: null, scale: realVsSynthetic },
-    },
+    encoding: { y },
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'bar' },
+        encoding: {
+          yOffset: { field: 'series', type: 'nominal', scale: { domain: realVsSynthetic.domain } },
+          x: { field: 'share', type: 'quantitative', title: 'Share of rows', axis: { format: '.0%' } },
+          color: { field: 'series', type: 'nominal', title: null, scale: realVsSynthetic },
+        },
+      },
+      // A suppressed category keeps its row, with the word instead of bars.
+      {
+        data: { values: hidden },
+        mark: { type: 'text', align: 'left', dx: 4, fontStyle: 'italic', color: '#555555' },
+        encoding: { x: { field: 'share', type: 'quantitative' }, text: { field: 'text', type: 'nominal' } },
+      },
+    ],
   };
 }
-
-// ---------------------------------------------------------------------------------------------- heatmaps
 
 export interface HeatmapInput {
   title: string;
@@ -155,15 +167,14 @@ export function heatmapChart(input: HeatmapInput): ChartSpec {
     width: { step },
     height: { step },
     config: CONFIG,
-    data: { values: cells },
     encoding: {
       x: { field: 'col', type: 'nominal', sort: input.columns, axis: { ...axisCommon, orient: 'top', labelAngle: -45 } },
       y: { field: 'row', type: 'nominal', sort: input.columns, axis: axisCommon },
     },
     layer: [
-      { transform: [{ filter: 'datum.value === null' }], mark: { type: 'rect', fill: '#eeeeee' } },
+      { data: { values: cells.filter((c) => c.value === null) }, mark: { type: 'rect', fill: '#eeeeee' } },
       {
-        transform: [{ filter: 'datum.value !== null' }],
+        data: { values: cells.filter((c) => c.value !== null) },
         mark: { type: 'rect' },
         encoding: {
           color: {
@@ -175,14 +186,17 @@ export function heatmapChart(input: HeatmapInput): ChartSpec {
           },
         },
       },
+      // Two text layers (dark ink, white ink) rather than a colour encoding, which would fight the fill scale.
       ...(labelled
-        ? [{ mark: { type: 'text' as const, fontSize: 10 }, encoding: { text: { field: 'text', type: 'nominal' as const }, color: { field: 'ink', type: 'nominal' as const, scale: null, legend: null } } }]
+        ? ['#222222', 'white'].map((ink) => ({
+            data: { values: cells.filter((c) => c.ink === ink) },
+            mark: { type: 'text' as const, fontSize: 10, color: ink },
+            encoding: { text: { field: 'text', type: 'nominal' as const } },
+          }))
         : []),
     ],
   };
 }
-
-// ---------------------------------------------------------------------------------------------- bars
 
 export interface Bar {
   label: string;
@@ -266,8 +280,6 @@ export function barChart(input: BarInput): ChartSpec {
   };
 }
 
-// ---------------------------------------------------------------------------------------------- distributions
-
 export interface DistributionSeries {
   name: string;
   /** Already binned: share of this series' values per bin (0..1); no raw values enter a report. */
@@ -280,7 +292,7 @@ export interface DistributionInput {
   subtitle?: string;
 }
 
-/** Overlaid step outlines with a light fill, one per series (e.g. synthetic→train beside holdout→train). */
+/** Overlaid step outlines, one per series (e.g. synthetic→train beside holdout→train). */
 export function distributionChart(input: DistributionInput): ChartSpec {
   const names = unique(input.series.map((s) => s.name));
   const values = input.series.flatMap((s) => {
@@ -303,14 +315,9 @@ export function distributionChart(input: DistributionInput): ChartSpec {
     config: CONFIG,
     data: { values },
     encoding,
-    layer: [
-      { mark: { type: 'area', interpolate: 'step-after', opacity: 0.18 }, encoding: { y2: { datum: 0 } } },
-      { mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 } },
-    ],
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
   };
 }
-
-// ---------------------------------------------------------------------------------------------- ROC
 
 export interface RocCurve {
   name: string;
@@ -354,8 +361,6 @@ export function rocChart(input: RocInput): ChartSpec {
   };
 }
 
-// ---------------------------------------------------------------------------------------------- losses
-
 export interface LossSeries {
   name: string;
   points: { epoch: number; value: number }[];
@@ -384,26 +389,26 @@ export function lossChart(input: LossInput): ChartSpec {
   };
 }
 
-// ---------------------------------------------------------------------------------------------- rendering
-
-function refuse(what: string): never {
-  throw new AirlockError('INVALID_ARGUMENT', `A report chart asked to load ${what}; charts must carry all their data inline so the report stays self-contained.`);
+// Every way vega could reach outside (data URLs, images, links) goes through its loader: this one refuses,
+// and remembers, so a chart that asked for anything fails even where vega only logs the refusal.
+function offlineLoader(asked: string[]): vega.Loader {
+  const refuse = (uri: string): Promise<never> => {
+    asked.push(uri);
+    return Promise.reject(new Error(`offline: ${uri}`));
+  };
+  return { load: refuse, sanitize: refuse, http: refuse, file: refuse };
 }
-
-// Every way vega could reach outside (data URLs, images, links) goes through the loader: refuse them all.
-const OFFLINE_LOADER: vega.Loader = {
-  load: (uri) => Promise.reject(refuse(uri)),
-  sanitize: (uri) => Promise.reject(refuse(uri)),
-  http: (uri) => Promise.reject(refuse(uri)),
-  file: (name) => Promise.reject(refuse(name)),
-};
 
 /** Compiles a Vega-Lite spec and renders it headless to a standalone SVG string (deterministic ids). */
 export async function renderSvg(spec: ChartSpec): Promise<string> {
   const compiled = compile(spec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: OFFLINE_LOADER, logLevel: vega.Error });
+  const asked: string[] = [];
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: offlineLoader(asked), logLevel: vega.None });
   try {
     const svg = await view.toSVG();
+    if (asked.length) {
+      throw new AirlockError('INVALID_ARGUMENT', `A report chart asked to load ${asked[0]!}; charts must carry all their data inline so the report stays self-contained.`);
+    }
     return normaliseSvg(svg);
   } finally {
     view.finalize();
@@ -414,12 +419,11 @@ export async function renderSvg(spec: ChartSpec): Promise<string> {
 // the same spec always gives the same bytes; drop the xlink namespace when nothing uses it.
 function normaliseSvg(svg: string): string {
   const ids = new Map<string, string>();
-  for (const m of svg.matchAll(/\sid="([^"]+)"/g)) if (!ids.has(m[1]!)) ids.set(m[1]!, `chart-${ids.size + 1}`);
-  let out = svg.replace(/(\sid="|url\(#|href="#)([^")]+)/g, (all, head: string, id: string) => {
-    const next = ids.get(id);
-    return next ? `${head}${next}` : all;
-  });
-  if (!/xlink:/.test(out.replace(/xmlns:xlink="[^"]*"/, ''))) out = out.replace(/\sxmlns:xlink="[^"]*"/, '');
+  for (const m of svg.matchAll(/<[^>]*\sid="([^"]+)"/g)) if (!ids.has(m[1]!)) ids.set(m[1]!, `chart-${ids.size + 1}`);
+  // vega escapes '>' inside attribute values, so /<[^>]*>/ is exactly one tag; text content is left alone.
+  const rename = (all: string, head: string, id: string): string => (ids.has(id) ? head + ids.get(id)! : all);
+  let out = svg.replace(/<[^>]*>/g, (tag) => tag.replace(/(\sid="|url\(#|href="#)([^")]+)/g, rename));
+  if (!/\sxlink:[\w-]+="/.test(out.replace(/\sxmlns:xlink="[^"]*"/, ''))) out = out.replace(/\sxmlns:xlink="[^"]*"/, '');
   return out;
 }
 
