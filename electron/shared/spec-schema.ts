@@ -116,11 +116,11 @@ export type SpecSummaryView = z.infer<typeof specSummarySchema>;
 
 // Specs written before release tiers kept their thresholds in `acceptance`; a value there that differs from the
 // old default still counts, as a changed default, unless `criteria` sets that criterion itself. (The old absolute
-// NNDR threshold has no counterpart: NNDR is now judged against the holdout's.)
+// NNDR and worst-pair correlation thresholds have no counterpart: NNDR is now judged against the holdout's,
+// correlations on their mean change.)
 const LEGACY: { path: [keyof Acceptance, string]; id: CriterionId; old: number }[] = [
   { path: ['fidelity', 'ksMax'], id: 'fidelity.ksMax', old: 0.1 },
   { path: ['fidelity', 'categoricalTvMax'], id: 'fidelity.categoricalTvMax', old: 0.1 },
-  { path: ['fidelity', 'correlationDiffMax'], id: 'fidelity.correlationDiffMax', old: 0.15 },
   { path: ['utility', 'minScoreRatio'], id: 'utility.scoreRatioMin', old: 0.8 },
   { path: ['privacy', 'dcrRatioMin'], id: 'privacy.dcrRatioMin', old: 1 },
   { path: ['privacy', 'membershipAucMax'], id: 'privacy.membershipAucMax', old: 0.6 },

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unlockWorkspace } from '../../electron/core/store/workspace';
@@ -68,6 +68,34 @@ describe('the airlock CLI', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('Audit chain intact');
     expect(r.out).toMatch(/Summary[\s\S]*refused a wrong password for rita/);
-    expect(readdirSync(out)).toEqual([expect.stringMatching(/^workspace-\d{8}-\d{6}$/)]);
+    expect(r.out).toMatch(/validated dataset #\d+: PASS/);
+    expect(readdirSync(out).sort()).toEqual([expect.stringMatching(/^validation-\d+\.html$/), expect.stringMatching(/^workspace-\d{8}-\d{6}$/)]);
   });
+
+  it('validates a dataset: the verdict in words, --json for scripts, exit 6 on FAIL, and the report written only where asked', () => {
+    const ws = join(tempDir(), 'ws');
+    const env = { AIRLOCK_PASSWORD: 'admin password 123' };
+    expect(airlock(['-w', ws, '-u', 'ada', 'init', '--name', 'Ada'], env).code).toBe(0);
+    expect(airlock(['-w', ws, '-u', 'ada', 'users', 'set-roles', 'ada', 'admin,steward'], env).code).toBe(0);
+    expect(airlock(['-w', ws, '-u', 'ada', 'ingest', join(process.cwd(), '../shared/data/PimaIndiansDiabetes2.csv')], env).code).toBe(0);
+    const file = join(tempDir(), 'spec.json');
+    const draft = JSON.parse(airlock(['-w', ws, '-u', 'ada', 'spec', 'draft', '--table', '1'], env).out) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...draft, rows: 400, acceptance: { utility: { target: 'diabetes', minScoreRatio: 0.8 } } }));
+    expect(airlock(['-w', ws, '-u', 'ada', 'spec', 'create', file], env).code).toBe(0);
+    expect(airlock(['-w', ws, '-u', 'ada', 'train', '1'], env).code).toBe(0);
+    const report = join(tempDir(), 'report.html');
+    const v = airlock(['-w', ws, '-u', 'ada', '--json', 'validate', '1', '--report', report], env);
+    const json = JSON.parse(v.out) as { validation: { status: string; verdict: string; resultSha256: string }; report: { criteria: { id: string; status: string }[] } };
+    expect(json.validation.status).toBe('done');
+    expect(v.code).toBe(json.validation.verdict === 'pass' ? 0 : 6);
+    expect(json.report.criteria.map((c) => c.id)).toContain('privacy.membershipAucMax');
+    expect(v.err).toMatch(/validating: /);
+    expect(readFileSync(report, 'utf8')).toMatch(/^<!DOCTYPE html>/i);
+    const text = airlock(['-w', ws, '-u', 'ada', 'report', '1'], env);
+    expect(text).toMatchObject({ code: 0, out: expect.stringMatching(/(PASS|FAIL) — /) });
+    expect(text.out).toContain(json.validation.resultSha256);
+    expect(airlock(['-w', ws, '-u', 'ada', 'validations'], env).out).toContain(json.validation.resultSha256.slice(0, 16));
+    expect(airlock(['-w', ws, '-u', 'ada', 'validate', 'abc'], env)).toMatchObject({ code: 1, err: expect.stringContaining('The dataset takes a whole number') });
+    expect(airlock(['-w', ws, '-u', 'ada', 'validate', '99'], env)).toMatchObject({ code: 1, err: expect.stringContaining('[NOT_FOUND]') });
+  }, 180_000);
 });

@@ -50,8 +50,11 @@ export function measure(e: Evidence): Partial<Record<CriterionId, Measurement>> 
   m['fidelity.missingDiffMax'] =
     worst(e.shapes.columns, (c) => (c.realMissingShare === null || c.syntheticMissingShare === null ? null : Math.abs(c.realMissingShare - c.syntheticMissingShare)), (c) => `${c.column} (${pct(c.realMissingShare)} real, ${pct(c.syntheticMissingShare)} synthetic)`, 'column') ??
     na('No column to compare.');
-  m['fidelity.correlationDiffMax'] =
-    worst(numericPairs, (p) => (p.realCorrelation === null || p.syntheticCorrelation === null ? null : Math.abs(p.realCorrelation - p.syntheticCorrelation)), (p) => `${p.columns[0]} × ${p.columns[1]}`, 'pair') ?? na('Fewer than two numeric columns.');
+  const diffs = numericPairs.filter((p) => p.realCorrelation !== null && p.syntheticCorrelation !== null).map((p) => ({ p, d: Math.abs(p.realCorrelation! - p.syntheticCorrelation!) }));
+  const worstPair = diffs.sort((a, b) => b.d - a.d)[0];
+  m['fidelity.correlationDiffMax'] = worstPair
+    ? { applicable: true, value: diffs.reduce((t, x) => t + x.d, 0) / diffs.length, detail: `Over ${diffs.length} pairs; the largest change is ${num(worstPair.d)} (${worstPair.p.columns[0]} × ${worstPair.p.columns[1]}).` }
+    : na('Fewer than two numeric columns with correlations to compare.');
   m['fidelity.detectionMin'] = { applicable: true, value: e.detection.headline.score, detail: `${e.detection.headline.description}: AUC ${num(e.detection.headline.auc)}.` };
   const w = e.subgroups?.worst;
   m['fidelity.subgroupMin'] = !e.subgroups || e.subgroups.strata.length === 0 ? na('The spec declares no stratification columns.') : w ? { applicable: true, value: w.score ?? 0, detail: `Worst subgroup: ${w.column} = ${w.value}${w.absent ? ' (absent from the synthetic data)' : ''}.` } : na('No subgroup has enough real rows to score.');
