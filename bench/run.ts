@@ -4,7 +4,8 @@
 //   2. Rendering a 512×512 slice: cold (parse + decode + window + PNG) and warm (window + PNG).
 //   3. Generators: fit/sample rows/s for copula, TVAE, CTGAN; TVAE beside PyTorch CPU (bench/generators.ts).
 //   4. DCGAN training steps/s at 64×64, batch 32, WASM beside PyTorch CPU (bench/image/dcgan.ts).
-// `npm run bench -- generators` or `npm run bench -- dcgan` runs only that part.
+//   5. Validation of a 32k-row table, stage by stage, beside scipy/sklearn on the same data (bench/validate/).
+// `npm run bench -- generators`, `-- dcgan` or `-- validate` runs only that part.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { decodeFrame } from '../electron/core/imaging/pixels';
 import { CT_PRESETS, renderPng } from '../electron/core/imaging/render';
 import { benchGenerators } from './generators';
 import { benchDcgan } from './image/dcgan';
+import { benchValidation } from './validate/full';
 
 const SLICES = Number(process.env.BENCH_SLICES ?? 300);
 const PYTHON = '/usr/bin/python3';
@@ -55,6 +57,7 @@ async function timeMany(n: number, fn: () => Promise<unknown>): Promise<number[]
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (only === 'generators') return benchGenerators();
+  if (only === 'validate') return benchValidation();
   if (only === 'dcgan') {
     await benchDcgan();
     return;
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
   console.log('   target: a window/level change (warm) well under 50 ms feels instant at 20+ updates per second.');
   await benchGenerators();
   await benchDcgan();
+  await benchValidation();
 }
 
 await main();

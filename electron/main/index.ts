@@ -1,6 +1,6 @@
 // The Electron shell: one hardened window over the plain-Node core. Everything real lives in electron/core.
 import { BrowserWindow, app, dialog, protocol, session } from 'electron';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AirlockService } from '../core/api/service';
 import { APP_ENTRY, APP_SCHEME, allowedOrigins, isAllowedRequest, mimeType, resolveAppFile, webPreferences, withCsp } from './hardening';
@@ -42,6 +42,26 @@ if (!app.requestSingleInstanceLock()) {
       const opts = { title: folders ? 'Choose folders of DICOM files' : 'Choose DICOM files or CSV/TSV tables', properties };
       const result = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
       return result.canceled ? [] : result.filePaths;
+    },
+    saveReport: async (report, format) => {
+      const name = format === 'pdf' ? report.fileName.replace(/\.html$/, '.pdf') : report.fileName;
+      const opts = { title: 'Save the validation report', defaultPath: name, filters: [{ name: format.toUpperCase(), extensions: [format] }] };
+      const chosen = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts);
+      if (chosen.canceled || !chosen.filePath) return null;
+      if (format !== 'pdf') {
+        await writeFile(chosen.filePath, report.content, { mode: 0o600 });
+        return chosen.filePath;
+      }
+      // The report is self-contained HTML with no script: print it in a hidden, script-less, sandboxed window.
+      const printer = new BrowserWindow({ show: false, webPreferences: { sandbox: true, javascript: false, contextIsolation: true, nodeIntegration: false } });
+      try {
+        await printer.loadURL(`data:text/html;charset=utf-8;base64,${Buffer.from(report.content, 'utf8').toString('base64')}`);
+        const pdf = await printer.webContents.printToPDF({ pageSize: 'A4', printBackground: true });
+        await writeFile(chosen.filePath, pdf, { mode: 0o600 });
+        return chosen.filePath;
+      } finally {
+        printer.destroy();
+      }
     },
   });
 

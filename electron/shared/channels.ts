@@ -52,6 +52,7 @@ export const CHANNELS = [
   'validations:get',
   'validations:cancel',
   'validations:report',
+  'validations:save',
   'runs:lossChart',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];

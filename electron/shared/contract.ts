@@ -322,6 +322,12 @@ export const contract = {
     z.object({ fileName: z.string(), mime: z.string(), content: z.string() }),
     'The report of a finished validation as a self-contained HTML page or JSON (aggregates only).',
   ),
+  'validations:save': channel(
+    ['steward', 'reviewer'],
+    z.object({ validationId: z.number().int(), format: z.enum(['html', 'json', 'pdf']) }),
+    z.object({ path: z.string().nullable() }),
+    'Saves the report (aggregates only) where the user chooses, PDF through Chromium’s printing (desktop app only).',
+  ),
   'runs:lossChart': channel(['steward', 'reviewer'], z.object({ runId: z.number().int() }), z.object({ svg: z.string().nullable() }), 'A run’s losses per epoch as an SVG chart.'),
 } as const satisfies { [C in Channel]: ChannelSpec };
 

@@ -161,3 +161,42 @@ describe.sequential('the acceptance gate on real tables', () => {
     await svc.settled();
   }, 120_000);
 });
+
+describe('validation channels: who may call what', () => {
+  it('a reviewer reads results and reports but cannot start or cancel; saving a file needs the desktop app', async () => {
+    const { svc, run } = await setup('PimaIndiansDiabetes2.csv', 'diabetes');
+    const v = await svc.call('validations:start', { datasetId: run.datasets[0]!.id });
+    await svc.current!.validations.wait(v.id);
+    await svc.call('users:add', { username: 'rita', displayName: 'Rita Reviewer', roles: ['reviewer'], password: 'reviewer password 1' });
+    const path = svc.current!.ws.dir;
+    expect(await svc.dispatch('validations:save', { validationId: v.id, format: 'pdf' })).toMatchObject({ ok: false, error: { code: 'NOT_AVAILABLE' } });
+    svc.end();
+    await svc.settled();
+    await svc.call('session:login', { path, username: 'rita', password: 'reviewer password 1' });
+    expect((await svc.call('validations:list', {})).map((x) => x.id)).toEqual([v.id]);
+    expect((await svc.call('validations:get', { validationId: v.id })).document?.verdict).toBeDefined();
+    expect((await svc.call('validations:report', { validationId: v.id, format: 'json' })).content).toContain('"criteria"');
+    expect(await svc.dispatch('validations:start', { datasetId: run.datasets[0]!.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await svc.dispatch('validations:cancel', { validationId: v.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await svc.dispatch('validations:get', { validationId: 999 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    svc.end();
+    await svc.settled();
+  }, 120_000);
+
+  it('a table without holdout rows is refused with a sentence, and nothing is stored', async () => {
+    const svc = new AirlockService({ kdf: FAST_KDF });
+    await svc.call('workspace:create', { path: tempDir(), ...ADMIN });
+    await svc.call('users:setRoles', { username: 'ada', roles: ['admin', 'steward'] });
+    const job = await svc.call('ingest:start', { paths: [join(DATA, 'PimaIndiansDiabetes2.csv')], holdout: { fraction: 0, seed: 'none', groupColumn: null } });
+    await svc.current?.imports.wait(job.id);
+    const [table] = (await svc.call('sources:list', {})).tables;
+    const draft = await svc.call('specs:draft', { tableId: table!.id });
+    const saved = await svc.call('specs:save', { specId: null, spec: { ...draft, rows: 200 } });
+    const run = await svc.current!.runs.wait((await svc.call('runs:start', { specId: saved.specId })).id);
+    const r = await svc.dispatch('validations:start', { datasetId: run.datasets[0]!.id });
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('no holdout rows') } });
+    expect(await svc.call('validations:list', {})).toEqual([]);
+    svc.end();
+    await svc.settled();
+  }, 120_000);
+});

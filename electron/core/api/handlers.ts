@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { Channel, Contract, ResultOf } from '../../shared/contract';
 import { AirlockError } from '../errors';
-import { listAudit, verifyAudit } from '../govern/audit';
+import { appendAudit, listAudit, verifyAudit } from '../govern/audit';
 import { getSettings, updateSettings } from '../govern/settings';
 import { addUser, changeOwnPassword, disableUser, enableUser, listUsers, resetPassword, setRoles } from '../govern/users';
 import { requireUser } from '../govern/users-repo';
@@ -109,6 +109,14 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   'validations:get': (_svc, a, session) => must(session).validations.get(a.validationId),
   'validations:cancel': (_svc, a, session) => must(session).validations.cancel(a.validationId),
   'validations:report': (_svc, a, session) => must(session).validations.report(a.validationId, a.format),
+  'validations:save': async (svc, a, session) => {
+    const s = must(session);
+    if (!svc.options.saveReport) throw new AirlockError('NOT_AVAILABLE', 'Saving a report to a file is done in the desktop app. From the command line, use “airlock report N --html FILE” (or --json-report, --pdf).');
+    const report = s.validations.report(a.validationId, a.format === 'json' ? 'json' : 'html');
+    const path = await svc.options.saveReport(report, a.format);
+    if (path) appendAudit(s.ws.db, { actor: s.user.username, action: 'validation.report_saved', subject: `validation #${a.validationId}`, details: { format: a.format, path } }, svc.now());
+    return { path };
+  },
   'runs:lossChart': (_svc, a, session) => runLossChart(must(session).ws.db, a.runId),
   'app:info': () => ({ name: APP_NAME, version: APP_VERSION }),
   'workspace:probe': (_svc, { path }) => ({ state: probeWorkspace(path) }),

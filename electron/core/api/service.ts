@@ -20,6 +20,8 @@ export interface ServiceOptions extends WorkspaceOptions {
   chooseFolder?: () => Promise<string | null>;
   // The native file picker for imports (files, or folders when `folders` is set).
   chooseFiles?: (folders: boolean) => Promise<string[]>;
+  // Saves a report where the user chooses (the desktop app: a save dialog; PDF through printToPDF); null if cancelled.
+  saveReport?: (report: { fileName: string; mime: string; content: string }, format: 'html' | 'json' | 'pdf') => Promise<string | null>;
   // Unexpected errors go here (never to the renderer, which gets a generic sentence).
   logError?: (err: unknown) => void;
 }
