@@ -36,7 +36,8 @@ function draw(rows: Cells, header: string[], n: number, seed: string): Cells {
 
 export async function benchValidation(): Promise<void> {
   const text = readFileSync(join(import.meta.dirname, '../../../shared/data/colon.csv'), 'utf8');
-  const [full, ...body] = parse(text) as string[][];
+  const records: string[][] = parse(text);
+  const [full, ...body] = records;
   const header = Object.keys(TYPES);
   const at = header.map((h) => full!.indexOf(h));
   const rows: Cells = body.map((r) => at.map((i) => (r[i] === '' ? null : r[i]!)));

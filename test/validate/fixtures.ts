@@ -15,7 +15,7 @@ export interface CsvTable {
 }
 
 export function readCsv(file: string): CsvTable {
-  const records = parse(readFileSync(join(SHARED_DATA, file), 'utf8'), { relax_quotes: true }) as string[][];
+  const records: string[][] = parse(readFileSync(join(SHARED_DATA, file), 'utf8'), { relax_quotes: true });
   const [header, ...body] = records;
   return { header: header!, rows: body.map((r) => r.map((c) => (c === '' ? null : c))) };
 }

@@ -11,7 +11,7 @@ import { APP_VERSION } from '../version';
 import { startValidationWorker } from './client';
 import { loadInputs } from './inputs';
 import { STAGES, type StageId } from './protocol';
-import { renderReportHtml, type ReportDocument } from './report/html';
+import { renderReportHtml } from './report/html';
 import { resultHash } from './result-hash';
 import * as repo from './validations-repo';
 
@@ -89,7 +89,7 @@ export class Validations {
     const { validation, document } = this.get(id);
     if (!document) throw new AirlockError('CONFLICT', `Validation #${id} has no report: it is ${validation.status}.`);
     const base = `airlock-validation-${id}-dataset-${validation.datasetId}`;
-    if (format === 'html') return { fileName: `${base}.html`, mime: 'text/html', content: renderReportHtml(document as ReportDocument) };
+    if (format === 'html') return { fileName: `${base}.html`, mime: 'text/html', content: renderReportHtml(document) };
     return { fileName: `${base}.json`, mime: 'application/json', content: `${JSON.stringify({ validation, report: document }, null, 2)}\n` };
   }
 
@@ -138,7 +138,7 @@ export class Validations {
         if (l) Object.assign(l, { stage, progress });
       },
     );
-    const live: Live = { stage: 'prepare', progress: 0, cancel: handle.cancel, cancelRequested: false, done: Promise.resolve() };
+    const live: Live = { stage: 'prepare', progress: 0, cancel: () => handle.cancel(), cancelRequested: false, done: Promise.resolve() };
     this.live.set(id, live);
     live.done = handle.done
       .then((out) => {
