@@ -11,6 +11,7 @@ import { SourcesPage } from '../pages/sources/SourcesPage';
 import { SpecsPage } from '../pages/specs/SpecsPage';
 import { TrainingPage } from '../pages/training/TrainingPage';
 import { UsersPage } from '../pages/users/UsersPage';
+import { ValidationPage } from '../pages/validation/ValidationPage';
 import { useIdleLock } from '../useIdleLock';
 import { ChangePasswordModal } from './ChangePasswordModal';
 import { ShellHeader } from './ShellHeader';
@@ -139,6 +140,8 @@ function PageContent({ page, session, onSessionRefreshed, openRunId, onOpenRun }
       return <SpecsPage session={session} onOpenRun={onOpenRun} />;
     case 'training':
       return <TrainingPage session={session} initialRunId={openRunId} />;
+    case 'validation':
+      return <ValidationPage session={session} />;
     case 'users':
       return <UsersPage currentUser={session.username} />;
     case 'settings':

@@ -27,16 +27,7 @@ export const PAGES: readonly PageDef[] = [
   { id: 'sources', label: 'Sources', icon: <SourcesIcon />, section: 'Pipeline' },
   { id: 'specs', label: 'Specs', icon: <SpecsIcon />, section: 'Pipeline' },
   { id: 'training', label: 'Training', icon: <TrainingIcon />, section: 'Pipeline' },
-  {
-    id: 'validation',
-    label: 'Validation',
-    icon: <ValidationIcon />,
-    section: 'Pipeline',
-    planned: {
-      tagline: 'Evidence that synthetic data is faithful, useful and private.',
-      description: 'Review fidelity, utility and privacy reports for each candidate dataset, checked against the acceptance criteria of its spec.',
-    },
-  },
+  { id: 'validation', label: 'Validation', icon: <ValidationIcon />, section: 'Pipeline' },
   {
     id: 'approvals',
     label: 'Approvals',

@@ -5,11 +5,13 @@ export const num = (v: number | null | undefined, digits = 3): string => (v === 
 export const pct = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : `${(v * 100).toFixed(digits)}%`);
 export const interval = (i: Interval | null | undefined): string | undefined => (i && Number.isFinite(i.low) && Number.isFinite(i.high) ? `95% CI ${num(i.low)} – ${num(i.high)}` : undefined);
 
+const bound = (v: number): string => (v === Infinity ? '∞' : v === -Infinity ? '−∞' : num(v));
+
 export type MetricRow = { name: string; definition: string; value: string; interval?: string; range: string; goal: 'higher is better' | 'lower is better' };
 
 /** One row of a metrics table: the metric's definition, range and direction beside its value. */
 export function metricRow(info: MetricInfo, value: number | null | undefined, iv?: Interval | null, label?: string): MetricRow {
-  const row: MetricRow = { name: label ?? info.name, definition: info.definition, value: num(value), range: `${num(info.min)} to ${num(info.max)}`, goal: info.goal === 'maximize' ? 'higher is better' : 'lower is better' };
+  const row: MetricRow = { name: label ?? info.name, definition: info.definition, value: num(value), range: `${bound(info.min)} to ${bound(info.max)}`, goal: info.goal === 'maximize' ? 'higher is better' : 'lower is better' };
   const text = interval(iv);
   if (text) row.interval = text;
   return row;

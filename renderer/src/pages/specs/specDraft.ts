@@ -1,7 +1,8 @@
 // The editor's model: a draft that has the spec's shape but may break its rules, checked with the shared schema.
 import { z } from 'zod';
+import { CRITERIA, RELEASE_TIERS } from '../../../../electron/shared/criteria';
 import { specSchema, TREATMENTS, type Spec } from '../../../../electron/shared/spec-schema';
-import { ACCEPTANCE_DEFAULTS, GENERATOR_FIELDS, generatorDefaults, type GeneratorKind } from './specFields';
+import { ACCEPTANCE_DEFAULTS, EVALUATION_DEFAULTS, GENERATOR_FIELDS, generatorDefaults, type GeneratorKind } from './specFields';
 
 export interface SpecIssue {
   path: string;
@@ -36,7 +37,16 @@ const friendly: z.core.$ZodErrorMap = (issue) => {
 export function validateSpec(draft: Spec): { spec: Spec | null; issues: SpecIssue[] } {
   const result = specSchema.safeParse(draft, { error: friendly });
   if (result.success) return { spec: result.data, issues: [] };
-  return { spec: null, issues: result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) };
+  return { spec: null, issues: result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: criterionMessage(i.path.map(String), i.message) })) };
+}
+
+// The shared schema names the criterion in its message; beside the field (and after its label) that repeats it.
+function criterionMessage(path: string[], message: string): string {
+  if (path[0] !== 'criteria') return message;
+  const label = CRITERIA.find((c) => c.id === path.slice(1).join('.'))?.label;
+  if (!label || !message.startsWith(`${label}: `)) return message;
+  const rest = message.slice(label.length + 2);
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 
 // Numbers that are missing or not numbers become NaN, so the form shows an empty field with "Enter a number".
@@ -45,6 +55,7 @@ const num = z.unknown().transform((v) => (typeof v === 'number' ? v : Number.NaN
 const F = ACCEPTANCE_DEFAULTS.fidelity;
 const U = ACCEPTANCE_DEFAULTS.utility;
 const P = ACCEPTANCE_DEFAULTS.privacy;
+const names = z.array(z.string()).default([]);
 
 // The containers the form needs; leaves may still break the spec's rules (the strict schema reports those).
 const shapeSchema = z.object({
@@ -63,6 +74,18 @@ const shapeSchema = z.object({
         .default(P),
     })
     .default(ACCEPTANCE_DEFAULTS),
+  tier: z.enum(RELEASE_TIERS).default('model-development'),
+  evaluation: z
+    .object({
+      stratifyBy: names,
+      quasiIdentifiers: names,
+      sensitive: names,
+      correlation: z.enum(['pearson', 'spearman']).default('pearson'),
+      smallCellMin: numOr(EVALUATION_DEFAULTS.smallCellMin),
+    })
+    .default(EVALUATION_DEFAULTS),
+  // Overrides of the tier's defaults; a value that is not a number stays in the draft as NaN ("Enter a number").
+  criteria: z.record(z.string(), num).default({}),
   intendedUse: z.string(),
   prohibitedUses: z.array(z.string()).default([]),
 });

@@ -1,4 +1,5 @@
 // What each tunable field of a spec means, with the default's reason, for the form and the error summary.
+import { CRITERIA, evaluationSchema, RELEASE_TIERS, TIER_LABELS, type CriterionFamily, type Evaluation, type ReleaseTier } from '../../../../electron/shared/criteria';
 import { acceptanceSchema, generatorSchema, type Acceptance, type GeneratorConfig } from '../../../../electron/shared/spec-schema';
 
 export type GeneratorKind = GeneratorConfig['kind'];
@@ -51,26 +52,30 @@ export function generatorDefaults(kind: GeneratorKind): GeneratorConfig {
 }
 
 export const ACCEPTANCE_DEFAULTS: Acceptance = acceptanceSchema.parse({});
+export const EVALUATION_DEFAULTS: Evaluation = evaluationSchema.parse(undefined);
 
-export interface AcceptanceField {
-  group: 'fidelity' | 'utility' | 'privacy';
-  key: string;
-  label: string;
-  help: string;
-  step?: 'int' | 'decimal';
-}
-
-// One sentence each, written for a model-risk reviewer rather than for a data scientist.
-export const ACCEPTANCE_FIELDS: AcceptanceField[] = [
-  { group: 'fidelity', key: 'ksMax', label: 'KS distance, max', help: 'For each numeric column, the real and synthetic cumulative distributions may differ by at most this much (0.1 = 10 percentage points).' },
-  { group: 'fidelity', key: 'categoricalTvMax', label: 'Categorical TV distance, max', help: 'For each categorical column, at most this share of the probability mass may sit in the wrong categories.' },
-  { group: 'fidelity', key: 'correlationDiffMax', label: 'Correlation difference, max', help: 'The correlation of any pair of columns may move by at most this much, so relationships survive, not just single columns.' },
-  { group: 'utility', key: 'minScoreRatio', label: 'Minimum score ratio', help: 'A model trained on synthetic data must score at least this share of a model trained on real data, both tested on the real holdout.' },
-  { group: 'privacy', key: 'exactCopiesMax', label: 'Exact copies, max', help: 'Synthetic rows identical to a real training row; each one may disclose a patient, so the default allows none.', step: 'int' },
-  { group: 'privacy', key: 'dcrRatioMin', label: 'DCR ratio, min', help: 'Synthetic rows must lie at least as far from the training rows as unseen holdout patients do (1.0 = no closer).' },
-  { group: 'privacy', key: 'nndrMin', label: 'NNDR, min', help: 'A low nearest-neighbour distance ratio means a synthetic row sits on top of one real patient rather than between several.' },
-  { group: 'privacy', key: 'membershipAucMax', label: 'Membership-inference AUC, max', help: 'How well an attacker can tell whether a patient was in the training data; 0.5 is guessing, so 0.6 allows only a weak signal.' },
+export const CRITERION_FAMILIES: { id: CriterionFamily; title: string; lead: string }[] = [
+  { id: 'fidelity', title: 'Fidelity', lead: 'Does the synthetic data look like the source, column by column and pair by pair?' },
+  { id: 'utility', title: 'Utility', lead: 'Does a model trained on it do the same job on real patients?' },
+  { id: 'privacy', title: 'Privacy', lead: 'Does it keep individual training patients out of reach?' },
 ];
+
+// What each tier is for, in the words a reviewer reads on the dataset card.
+export const TIER_HELP: Record<ReleaseTier, string> = {
+  'internal-prototyping': 'Stays inside the team for trying out pipelines; the most lenient defaults.',
+  'model-development': 'Used to develop and tune models inside the hospital; the usual defaults.',
+  'external-sharing': 'Leaves the hospital; the strictest privacy defaults.',
+};
+
+export const TIER_OPTIONS = RELEASE_TIERS.map((t) => ({ value: t, label: TIER_LABELS[t] }));
+
+export const EVALUATION_HELP = {
+  stratifyBy: 'Column shapes are checked again inside each subgroup of these columns (e.g. sex, an age band); at most 5.',
+  quasiIdentifiers: 'Columns an attacker could know about a patient from elsewhere; the linkability and inference attacks use them.',
+  sensitive: 'Columns an attacker must not be able to guess from the quasi-identifiers through the synthetic data.',
+  correlation: 'How correlations between numeric columns are compared: Pearson (linear) or Spearman (rank, robust to outliers).',
+  smallCellMin: 'A report that leaves the workstation suppresses or merges any count, bin or share resting on fewer real rows than this (default 10).',
+} as const;
 
 export const UTILITY_TARGET_HELP = 'The column a model learns to predict in the utility test; leave it empty to skip that test.';
 
@@ -81,7 +86,15 @@ const TOP_LABELS: Record<string, string> = {
   generator: 'Generator',
   rows: 'Rows to generate',
   seed: 'Seed',
-  acceptance: 'Acceptance criteria',
+  acceptance: 'Acceptance (legacy thresholds)',
+  tier: 'Release tier',
+  criteria: 'Acceptance criteria',
+  evaluation: 'Evaluation',
+  'evaluation.stratifyBy': 'Stratification columns',
+  'evaluation.quasiIdentifiers': 'Quasi-identifiers',
+  'evaluation.sensitive': 'Sensitive columns',
+  'evaluation.correlation': 'Correlation',
+  'evaluation.smallCellMin': 'Small-cell minimum',
   intendedUse: 'Intended use',
   prohibitedUses: 'Prohibited uses',
   'acceptance.utility.target': 'Utility target column',
@@ -95,10 +108,13 @@ export function labelForPath(path: string, columnNames: string[]): string {
     const field = [...GENERATOR_FIELDS.tvae, ...GENERATOR_FIELDS.ctgan].find((f) => f.key === parts[1]);
     return field ? `Generator: ${field.label}` : 'Generator';
   }
-  if (parts[0] === 'acceptance') {
-    const field = ACCEPTANCE_FIELDS.find((f) => f.group === parts[1] && f.key === parts[2]);
-    return field ? `Acceptance: ${field.label}` : 'Acceptance criteria';
+  if (parts[0] === 'criteria' && parts.length > 1) {
+    // Criterion ids contain a dot themselves ("privacy.nndrMin").
+    const id = parts.slice(1).join('.');
+    const def = CRITERIA.find((c) => c.id === id);
+    return def ? `Criterion: ${def.label}` : 'Acceptance criteria';
   }
+  if (parts[0] === 'evaluation' && parts[1] !== undefined) return TOP_LABELS[`evaluation.${parts[1]}`] ?? 'Evaluation';
   if (parts[0] === 'prohibitedUses' && parts[1] !== undefined) return `Prohibited use ${Number(parts[1]) + 1}`;
   if (parts[0] === 'columns' && parts[1] !== undefined) return `Column ${columnNames[Number(parts[1])] ?? Number(parts[1]) + 1}`;
   return TOP_LABELS[parts[0] ?? ''] ?? path;

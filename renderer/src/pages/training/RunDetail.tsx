@@ -171,7 +171,7 @@ export function RunDetail({ runId, canControl, onChanged }: Props) {
             Losses
           </Title>
           {run.losses.length > 0 ? (
-            <LossChart losses={run.losses} />
+            <LossChart runId={run.id} losses={run.losses} running={running} />
           ) : (
             <Text size="sm" c="dimmed" data-testid="run-no-losses">
               {run.generator === 'copula'

@@ -3,7 +3,7 @@ import type { TableDetailView } from '../../../../../electron/shared/ingest-sche
 import type { Spec } from '../../../../../electron/shared/spec-schema';
 import { randomSeed } from '../specDraft';
 import type { SpecDraft } from '../useSpecDraft';
-import { AcceptanceSection } from './AcceptanceSection';
+import { AcceptanceSection, EvaluationSection } from './AcceptanceSection';
 import { ColumnsSection } from './ColumnsSection';
 import { GeneratorSection } from './GeneratorSection';
 import { NumField } from './NumField';
@@ -100,7 +100,8 @@ export function SpecForm({ model, table, readOnly }: Props) {
           />
         </SimpleGrid>
       </Section>
-      <AcceptanceSection acceptance={draft.acceptance} columns={draft.columns} readOnly={readOnly} errorAt={errorAt} onChange={(a) => set('acceptance', a)} />
+      <AcceptanceSection draft={draft} readOnly={readOnly} errorAt={errorAt} update={update} />
+      <EvaluationSection draft={draft} readOnly={readOnly} errorAt={errorAt} update={update} />
       <UsesSection
         intendedUse={draft.intendedUse}
         prohibitedUses={draft.prohibitedUses}
