@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { TIER_LABELS, resolveCriteria } from '../../../../electron/shared/criteria';
 import { criteriaOverrides } from '../../../../electron/shared/spec-schema';
 import type { ValidationView } from '../../../../electron/shared/validation-schemas';
-import { api, errorMessage } from '../../api';
+import { ApiError, api, errorMessage } from '../../api';
 import { FormError } from '../../components/FormError';
 import { AlertIcon, InfoIcon } from '../../components/icons';
 import { formatDateTime, formatDateTimeShort } from '../../format';
@@ -26,7 +26,7 @@ interface Props {
 export function ValidationDetail({ validationId, canControl, onChanged }: Props) {
   const { detail, error, replace } = useValidation(validationId);
   const [actionError, setActionError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<'cancel' | 'html' | 'json' | null>(null);
+  const [busy, setBusy] = useState<'cancel' | 'html' | 'json' | 'pdf' | null>(null);
   const changed = useChangedCriteria(detail?.validation ?? null);
   const validation = detail?.validation ?? null;
 
@@ -52,14 +52,19 @@ export function ValidationDetail({ validationId, canControl, onChanged }: Props)
       setBusy(null);
     }
   };
-  const save = async (format: 'html' | 'json') => {
+  // The desktop app saves through a dialog (PDF by Chromium's printing); elsewhere HTML and JSON download.
+  const save = async (format: 'html' | 'json' | 'pdf') => {
     setBusy(format);
     setActionError(null);
     try {
+      await api.validations.save({ validationId, format });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 'NOT_AVAILABLE') || format === 'pdf') {
+        setActionError(errorMessage(e));
+        return;
+      }
       const r = await api.validations.report({ validationId, format });
       downloadText(r.fileName, r.mime, r.content);
-    } catch (e) {
-      setActionError(errorMessage(e));
     } finally {
       setBusy(null);
     }
@@ -93,6 +98,9 @@ export function ValidationDetail({ validationId, canControl, onChanged }: Props)
             </Button>
             <Button variant="default" data-testid="validation-save-json" loading={busy === 'json'} onClick={() => void save('json')}>
               Save report (JSON)
+            </Button>
+            <Button variant="default" data-testid="validation-save-pdf" loading={busy === 'pdf'} onClick={() => void save('pdf')}>
+              Save report (PDF)
             </Button>
           </Group>
         )}
