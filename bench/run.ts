@@ -5,7 +5,8 @@
 //   3. Generators: fit/sample rows/s for copula, TVAE, CTGAN; TVAE beside PyTorch CPU (bench/generators.ts).
 //   4. DCGAN training steps/s at 64×64, batch 32, WASM beside PyTorch CPU (bench/image/dcgan.ts).
 //   5. Validation of a 32k-row table, stage by stage, beside scipy/sklearn on the same data (bench/validate/).
-// `npm run bench -- generators`, `-- dcgan` or `-- validate` runs only that part.
+//   6. Exact Gower nearest neighbours, 50k × 50k × 20 mixed columns, beside sklearn's NearestNeighbors (bench/validate-dcr.ts).
+// `npm run bench -- generators`, `-- dcgan`, `-- validate` or `-- dcr` runs only that part.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { decodeFrame } from '../electron/core/imaging/pixels';
 import { CT_PRESETS, renderPng } from '../electron/core/imaging/render';
 import { benchGenerators } from './generators';
 import { benchDcgan } from './image/dcgan';
+import { benchDcr } from './validate-dcr';
 import { benchValidation } from './validate/full';
 
 const SLICES = Number(process.env.BENCH_SLICES ?? 300);
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   if (only === 'generators') return benchGenerators();
   if (only === 'validate') return benchValidation();
+  if (only === 'dcr') return benchDcr();
   if (only === 'dcgan') {
     await benchDcgan();
     return;
@@ -93,6 +96,7 @@ async function main(): Promise<void> {
   await benchGenerators();
   await benchDcgan();
   await benchValidation();
+  benchDcr();
 }
 
 await main();
