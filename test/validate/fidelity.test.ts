@@ -283,7 +283,7 @@ describe('behaviour on the real tables', () => {
       ],
     });
     const [a, b] = [big(0), big(0.1)];
-    const t = Date.now();
+    const t = Date.now(); // printed for the reader, not asserted: speed belongs in npm run bench
     const s = columnShapes(a, b);
     const p = columnPairs(a, b, { correlation: 'spearman', bins: 10 });
     subgroupShapes(a, b, ['c1', 'n0']);
@@ -291,6 +291,5 @@ describe('behaviour on the real tables', () => {
     console.log(`32k × 20: shapes + pairs + subgroups ${ms} ms`);
     expect(s.columns[0]!.score!).toBeLessThan(0.97); // a 0.1 sd shift is seen
     expect(p.pairs).toHaveLength(190);
-    expect(ms).toBeLessThan(20_000);
   });
 });
