@@ -4,11 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { AirlockError } from '../../electron/core/errors';
 import { createRng } from '../../electron/core/train/rng';
 import { detection, detectionDesign, detectionScore, type DetectionOptions } from '../../electron/core/validate/detection';
-import type { Cells } from '../../electron/core/validate/frames';
 import { FOREST_DEFAULTS } from '../../electron/core/validate/models';
 import { rocAuc } from '../../electron/core/validate/stats';
 import type { Frames } from '../../electron/core/validate/types';
-import { framesOf, PBC_TYPES, PIMA_TYPES, readCsv, type CsvTable } from './fixtures';
+import { framesOf, halves, PBC_TYPES, PIMA_TYPES, readCsv, withNoise, type CsvTable } from './fixtures';
 import { hasSciPy, python } from './python';
 
 const pbc = readCsv('pbc.csv');
@@ -20,32 +19,6 @@ const TABLES: { name: string; table: CsvTable; types: Types }[] = [
 ];
 const OPTS: DetectionOptions = { seed: 'detection-test' };
 
-/** Independent uniform noise in every column: numbers within the real min and max, categories uniformly. */
-function noise(table: CsvTable, types: Types, n: number, seed: string): Cells {
-  const rng = createRng(seed);
-  const gens = table.header.map((name, c) => {
-    const type = types[name];
-    const seen = table.rows.map((r) => r[c] ?? null).filter((v): v is string => v !== null);
-    if (!type) return () => null;
-    if (type === 'integer' || type === 'number') {
-      const nums = seen.map(Number);
-      const [lo, hi] = [Math.min(...nums), Math.max(...nums)];
-      return () => {
-        const v = lo + rng.uniform() * (hi - lo);
-        return type === 'integer' ? String(Math.round(v)) : String(v);
-      };
-    }
-    const levels = [...new Set(seen)].sort();
-    return () => levels[rng.int(levels.length)]!;
-  });
-  return Array.from({ length: n }, () => gens.map((g) => g()));
-}
-
-const halves = (t: CsvTable, types: Types): Frames => {
-  const { frames } = framesOf(t, types, [], { holdoutShare: 0.5, seed: 'halves' });
-  return { ...frames, synthetic: frames.holdout };
-};
-const withNoise = (t: CsvTable, types: Types): Frames => framesOf(t, types, noise(t, types, 400, 'noise')).frames;
 /** The holdout rows with one column shifted: detectable, but not trivially. */
 const shifted = (t: CsvTable, types: Types, column: string, by: number): Frames => {
   const { holdout } = framesOf(t, types, []);

@@ -2,12 +2,11 @@
 // scipy / numpy / pandas on the same data, and the scores tell a copy and a random half from independent noise.
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../electron/core/train/rng';
-import type { Cells } from '../../electron/core/validate/frames';
 import { columnPairs, qualityScore } from '../../electron/core/validate/pairs';
 import { columnShapes, ksStatistic, sortedFinite } from '../../electron/core/validate/shapes';
 import { rareCategories, subgroupShapes } from '../../electron/core/validate/subgroups';
-import type { Frame, Frames } from '../../electron/core/validate/types';
-import { framesOf, PBC_TYPES, PIMA_TYPES, readCsv, type CsvTable } from './fixtures';
+import type { Frame } from '../../electron/core/validate/types';
+import { framesOf, halves, PBC_TYPES, PIMA_TYPES, readCsv, withNoise, type CsvTable } from './fixtures';
 import { hasSciPy, python } from './python';
 
 const pbc = readCsv('pbc.csv');
@@ -18,33 +17,6 @@ const TABLES: { name: string; table: CsvTable; types: Types }[] = [
   { name: 'pima', table: pima, types: PIMA_TYPES },
 ];
 
-/** Independent uniform noise in every column: numbers within the real min and max, categories uniformly. */
-function noise(table: CsvTable, types: Types, n: number, seed: string): Cells {
-  const rng = createRng(seed);
-  const gens = table.header.map((name, c) => {
-    const type = types[name];
-    const seen = table.rows.map((r) => r[c] ?? null).filter((v): v is string => v !== null);
-    if (!type) return () => null;
-    if (type === 'integer' || type === 'number') {
-      const nums = seen.map(Number);
-      const [lo, hi] = [Math.min(...nums), Math.max(...nums)];
-      return () => {
-        const v = lo + rng.uniform() * (hi - lo);
-        return type === 'integer' ? String(Math.round(v)) : String(v);
-      };
-    }
-    const levels = [...new Set(seen)].sort();
-    return () => levels[rng.int(levels.length)]!;
-  });
-  return Array.from({ length: n }, () => gens.map((g) => g()));
-}
-
-/** Two random halves of the real table: training half vs the other half as the "synthetic" side. */
-const halves = (t: CsvTable, types: Types): Frames => {
-  const { frames } = framesOf(t, types, [], { holdoutShare: 0.5, seed: 'halves' });
-  return { ...frames, synthetic: frames.holdout };
-};
-const withNoise = (t: CsvTable, types: Types): Frames => framesOf(t, types, noise(t, types, 400, 'noise')).frames;
 
 /** Columns as plain arrays for python: numbers (NaN → null) or codes (−1 = missing). */
 const plain = (f: Frame) => f.columns.map((c) => (c.kind === 'numeric' ? { kind: 'numeric', values: Array.from(c.values) } : { kind: 'categorical', values: Array.from(c.codes), levels: c.levels.length }));

@@ -41,3 +41,38 @@ export function framesOf(table: CsvTable, types: Record<string, ColumnType>, syn
   const side = (rows: Cells) => ({ header: table.header, rows });
   return { frames: buildFrames(columns, { train: side(train), holdout: side(holdout), synthetic: side(synthetic) }), train, holdout };
 }
+
+/**
+ * Independent uniform noise in every column of `types`: numbers uniform between the min and max of `rows`
+ * (default: all the table's rows), categories uniformly among the values seen; columns not typed stay missing.
+ */
+export function uniformNoise(table: CsvTable, types: Record<string, ColumnType>, n: number, seed: string, rows: Cells = table.rows): Cells {
+  const rng = createRng(seed);
+  const gens = table.header.map((name, c) => {
+    const type = types[name];
+    const seen = rows.map((r) => r[c] ?? null).filter((v): v is string => v !== null);
+    if (!type || seen.length === 0) return () => null;
+    if (type === 'integer' || type === 'number') {
+      const nums = seen.map(Number);
+      const [lo, hi] = [Math.min(...nums), Math.max(...nums)];
+      return () => {
+        const v = lo + rng.uniform() * (hi - lo);
+        return type === 'integer' ? String(Math.round(v)) : String(v);
+      };
+    }
+    const levels = [...new Set(seen)].sort();
+    return () => levels[rng.int(levels.length)]!;
+  });
+  return Array.from({ length: n }, () => gens.map((g) => g()));
+}
+
+/** Two random halves of the real table: the training half against the other half as the "synthetic" side. */
+export function halves(t: CsvTable, types: Record<string, ColumnType>): Frames {
+  const { frames } = framesOf(t, types, [], { holdoutShare: 0.5, seed: 'halves' });
+  return { ...frames, synthetic: frames.holdout };
+}
+
+/** The real table split as usual, against 400 rows of independent uniform noise. */
+export function withNoise(t: CsvTable, types: Record<string, ColumnType>): Frames {
+  return framesOf(t, types, uniformNoise(t, types, 400, 'noise')).frames;
+}

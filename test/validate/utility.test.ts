@@ -6,7 +6,7 @@ import { encode, fitEncoder } from '../../electron/core/validate/encode';
 import type { Cells } from '../../electron/core/validate/frames';
 import { fitLogistic, fitRidge } from '../../electron/core/validate/models';
 import { accuracy, argmaxRows, aucScore, macroF1, meanAbsoluteError, r2Score, utility, utilityPredictions, type UtilityResult } from '../../electron/core/validate/utility';
-import { framesOf, PBC_TYPES, PIMA_TYPES, readCsv, type CsvTable } from './fixtures';
+import { framesOf, PBC_TYPES, PIMA_TYPES, readCsv, uniformNoise, type CsvTable } from './fixtures';
 import { hasSciPy, python } from './python';
 
 const pima = readCsv('PimaIndiansDiabetes2.csv');
@@ -16,26 +16,7 @@ const OPTS = { seed: 'utility-test', bootstrap: 100 };
 const trainOf = (table: CsvTable, types: typeof PIMA_TYPES) => framesOf(table, types, []).train;
 
 /** Independent uniform noise in every column: numbers between the training min and max, categories uniformly. */
-function noise(table: CsvTable, types: typeof PIMA_TYPES, n: number, seed: string): Cells {
-  const train = trainOf(table, types);
-  const rng = createRng(seed);
-  const gens = table.header.map((name, c) => {
-    const type = types[name];
-    const seen = train.map((r) => r[c] ?? null).filter((v): v is string => v !== null);
-    if (!type || seen.length === 0) return () => null;
-    if (type === 'integer' || type === 'number') {
-      const nums = seen.map(Number);
-      const [lo, hi] = [Math.min(...nums), Math.max(...nums)];
-      return () => {
-        const v = lo + rng.uniform() * (hi - lo);
-        return type === 'integer' ? String(Math.round(v)) : String(v);
-      };
-    }
-    const levels = [...new Set(seen)].sort();
-    return () => levels[rng.int(levels.length)]!;
-  });
-  return Array.from({ length: n }, () => gens.map((g) => g()));
-}
+const noise = (table: CsvTable, types: typeof PIMA_TYPES, n: number, seed: string): Cells => uniformNoise(table, types, n, seed, trainOf(table, types));
 
 const flat = (rows: number[][]) => rows.flat();
 const primary = (r: UtilityResult) => r.headline;
