@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AirlockService } from '../../electron/core/api/service';
 import { createRng } from '../../electron/core/train/rng';
 import { insertDataset } from '../../electron/core/train/runs-repo';
+import { insertValidation } from '../../electron/core/validate/validations-repo';
 import type { ValidationView } from '../../electron/shared/validation-schemas';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
 
@@ -179,6 +180,22 @@ describe('validation channels: who may call what', () => {
     expect(await svc.dispatch('validations:start', { datasetId: run.datasets[0]!.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await svc.dispatch('validations:cancel', { validationId: v.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await svc.dispatch('validations:get', { validationId: 999 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    svc.end();
+    await svc.settled();
+  }, 120_000);
+
+  it('a validation cut off by a crash is failed at the next unlock, with an audit event', async () => {
+    const { svc, run } = await setup('PimaIndiansDiabetes2.csv', 'diabetes');
+    const ws = svc.current!.ws;
+    const row = ws.db.prepare('SELECT sha256 FROM datasets WHERE id = ?').get(run.datasets[0]!.id) as { sha256: string };
+    // As a killed process leaves it: a 'running' row and no worker.
+    const id = insertValidation(ws.db, { datasetId: run.datasets[0]!.id, datasetSha256: row.sha256, specId: run.specId, specVersion: run.specVersion, specHash: run.specHash, validatorVersion: 'x', seed: '1', actor: 'ada' }, new Date());
+    const path = ws.dir;
+    svc.end();
+    await svc.settled();
+    await svc.call('session:login', { path, username: ADMIN.username, password: ADMIN.password });
+    expect(await svc.call('validations:get', { validationId: id })).toMatchObject({ validation: { status: 'failed', errorCode: 'INTERRUPTED' }, document: null });
+    expect((await svc.call('audit:list', { action: 'validation.failed' }))[0]).toMatchObject({ subject: `validation #${id}`, details: { code: 'INTERRUPTED' } });
     svc.end();
     await svc.settled();
   }, 120_000);
