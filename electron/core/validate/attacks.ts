@@ -217,3 +217,17 @@ export function attacks(frames: Frames, opts: AttackOptions, check?: Checkpoint)
   check?.(1);
   return { singlingOut: { univariate, multivariate }, linkability: link, inference: inf };
 }
+
+/** Every attack by name, inference once per sensitive column: the order the gate and the report list them in. */
+export type NamedAttack = { name: string; outcome: AttackOutcome | NotApplicable };
+
+export function attackList(a: AttackResult): NamedAttack[] {
+  const list: NamedAttack[] = [
+    { name: 'Singling out (univariate)', outcome: a.singlingOut.univariate },
+    { name: 'Singling out (multivariate)', outcome: a.singlingOut.multivariate },
+    { name: 'Linkability', outcome: a.linkability },
+  ];
+  if (a.inference.applicable) for (const s of a.inference.secrets) list.push({ name: `Inference of ${'secret' in s ? s.secret : '?'}`, outcome: s });
+  else list.push({ name: 'Inference', outcome: a.inference });
+  return list;
+}

@@ -1,7 +1,7 @@
 // What a validation reads from the store: the synthetic rows of a dataset version, and the real rows split into
 // training and holdout exactly as they were when the generator trained (a holdout redrawn later must not turn
 // training rows into "unseen" controls), with the source column types.
-import type { Spec } from '../../shared/spec-schema';
+import type { Spec, SpecVersionView } from '../../shared/spec-schema';
 import { AirlockError } from '../errors';
 import { holdoutAssignment } from '../ingest/table/holdout';
 import { getTable } from '../ingest/sources-repo';
@@ -14,6 +14,7 @@ export interface ValidationInputs {
   dataset: DatasetRow;
   run: RunRow;
   spec: Spec;
+  specVersion: SpecVersionView;
   columns: FrameColumnSpec[];
   header: string[];
   train: Cells;
@@ -53,7 +54,8 @@ export function loadInputs(db: Db, datasetId: number): ValidationInputs {
   const kind = (db.prepare('SELECT kind FROM datasets WHERE id = ?').get(datasetId) as { kind: string }).kind;
   if (kind !== 'table') throw new AirlockError('INVALID_ARGUMENT', `Dataset #${datasetId} holds images; table validation applies to synthetic tables only.`);
   const run = getRunRow(db, dataset.run_id);
-  const spec = getSpecVersion(db, run.spec_id, run.spec_version).spec;
+  const specVersion = getSpecVersion(db, run.spec_id, run.spec_version);
+  const spec = specVersion.spec;
   const table = getTable(db, spec.source.tableId, 0);
   const header = JSON.parse(dataset.header) as string[];
   const columns = header.map((name) => {
@@ -72,5 +74,5 @@ export function loadInputs(db: Db, datasetId: number): ValidationInputs {
   }
   if (holdout.length === 0) throw new AirlockError('INVALID_ARGUMENT', `Table “${table.name}” has no holdout rows: validation needs real rows the generator never saw. Redraw the holdout with a share above 0 and train again.`);
   const synthetic = (db.prepare('SELECT cells FROM dataset_rows WHERE dataset_id = ? ORDER BY row_idx').all(datasetId) as { cells: string }[]).map((r) => JSON.parse(r.cells) as (string | null)[]);
-  return { dataset, run, spec, columns: columns.map(({ name, type }) => ({ name, type })), header, train, holdout, synthetic, split: note };
+  return { dataset, run, spec, specVersion, columns: columns.map(({ name, type }) => ({ name, type })), header, train, holdout, synthetic, split: note };
 }

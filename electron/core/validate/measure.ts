@@ -1,12 +1,11 @@
 // From metric results to the measured value of each acceptance criterion (with its interval and a sentence
 // saying where the value comes from, e.g. the worst column), or why the criterion does not apply.
 import type { CriterionId } from '../../shared/criteria';
-import type { AttackOutcome, AttackResult } from './attacks';
+import { attackList, type AttackOutcome, type AttackResult } from './attacks';
 import type { DetectionResult } from './detection';
 import type { Measurement } from './gate';
 import type { PairsResult } from './pairs';
 import type { PrivacyDistanceResult } from './privacy';
-import { attackList } from './report/attacks-section';
 import { num, pct } from './report/format';
 import type { ShapesResult } from './shapes';
 import type { SubgroupsResult } from './subgroups';

@@ -12,7 +12,7 @@ import { privacyDistances } from './privacy';
 import type { StageId, ValidationRequest } from './protocol';
 import { attacksSection } from './report/attacks-section';
 import { detectionSection, pairsSection, shapesSection, subgroupsSection } from './report/fidelity-sections';
-import { num } from './report/format';
+import { interval, num } from './report/format';
 import type { ReportDocument } from './report/html';
 import { privacySection } from './report/privacy-section';
 import { utilitySection } from './report/utility-section';
@@ -39,7 +39,7 @@ function reporter(onStage: StageCallback) {
 }
 
 function criterionRow(c: CriterionResult): ReportDocument['criteria'][number] {
-  const measured = c.value === null ? (c.status === 'not-applicable' ? '—' : 'not computable') : `${num(c.value)}${c.interval ? ` (95% CI ${num(c.interval.low)} – ${num(c.interval.high)})` : ''}`;
+  const measured = c.value === null ? (c.status === 'not-applicable' ? '—' : 'not computable') : `${num(c.value)}${c.interval ? ` (${interval(c.interval) ?? 'interval not computable'})` : ''}`;
   return {
     id: c.id,
     sentence: c.changed ? `${c.sentence} (changed from the tier default ${num(c.tierDefault)})` : c.sentence,
@@ -51,15 +51,15 @@ function criterionRow(c: CriterionResult): ReportDocument['criteria'][number] {
   };
 }
 
-export async function runValidation(req: ValidationRequest, onStage: StageCallback): Promise<{ result: unknown; resultSha256: string; verdict: 'pass' | 'fail'; document: ReportDocument; findings: unknown }> {
+export async function runValidation(req: ValidationRequest, onStage: StageCallback): Promise<{ result: unknown; resultContent: string; resultSha256: string; verdict: 'pass' | 'fail'; document: ReportDocument; findings: unknown }> {
   const stage = reporter(onStage);
   const { spec, seed } = req;
   const ev = spec.evaluation;
   stage('prepare');
   const side = (rows: typeof req.train) => ({ header: req.header, rows });
   const frames = buildFrames(req.columns, { train: side(req.train), holdout: side(req.holdout), synthetic: side(req.synthetic) });
+  stage('shapes');
   const shapes = columnShapes(frames.train, frames.synthetic, { bins: 20 });
-  stage('shapes')(1);
   const pairsCheck = stage('pairs');
   const pairs = columnPairs(frames.train, frames.synthetic, { correlation: ev.correlation, bins: 10 });
   pairsCheck(1);
@@ -88,7 +88,7 @@ export async function runValidation(req: ValidationRequest, onStage: StageCallba
     evidence,
     findings,
   };
-  const { sha256 } = resultHash(result);
+  const { content, sha256 } = resultHash(result);
   const min = ev.smallCellMin;
   const applicable = verdict.criteria.filter((c) => c.status !== 'not-applicable');
   const subgroupCriterion = verdict.criteria.find((c) => c.id === 'fidelity.subgroupMin');
@@ -125,5 +125,5 @@ export async function runValidation(req: ValidationRequest, onStage: StageCallba
     ],
     suppressionNote: `Aggregates only: any count, histogram bin or category share resting on fewer than ${min} real rows is merged or suppressed, and says so. Real minima and maxima, row values and the rows that attacks singled out are never printed; they are shown only inside Airlock.`,
   };
-  return { result, resultSha256: sha256, verdict: verdict.pass ? 'pass' : 'fail', document, findings };
+  return { result, resultContent: content, resultSha256: sha256, verdict: verdict.pass ? 'pass' : 'fail', document, findings };
 }

@@ -44,5 +44,5 @@ export interface ValidationRequest {
 
 export type ValidationReply =
   | { type: 'stage'; stage: StageId; progress: number }
-  | { type: 'done'; result: unknown; resultSha256: string; verdict: 'pass' | 'fail'; document: unknown; findings: unknown }
+  | { type: 'done'; resultContent: string; resultSha256: string; verdict: 'pass' | 'fail'; document: unknown }
   | { type: 'failed'; code: string; message: string };

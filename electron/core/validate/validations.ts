@@ -5,14 +5,13 @@ import { AirlockError } from '../errors';
 import { appendAudit } from '../govern/audit';
 import type { Db } from '../store/database';
 import type { Workspace } from '../store/workspace';
-import { getDatasetRow, getRunRow } from '../train/runs-repo';
+import { getDatasetRow } from '../train/runs-repo';
 import { getSpecVersion } from '../train/specs';
 import { APP_VERSION } from '../version';
 import { startValidationWorker } from './client';
 import { loadInputs } from './inputs';
 import { STAGES, type StageId } from './protocol';
 import { renderReportHtml } from './report/html';
-import { resultHash } from './result-hash';
 import * as repo from './validations-repo';
 
 /** Changes whenever a metric's definition or the gate changes, so results are keyed by what computed them. */
@@ -97,7 +96,7 @@ export class Validations {
     const inputs = loadInputs(this.ws.db, datasetId);
     const running = repo.listValidationRows(this.ws.db, datasetId).find((r) => r.status === 'running' && this.live.has(r.id));
     if (running) throw new AirlockError('CONFLICT', `Dataset #${datasetId} is already being validated (validation #${running.id}).`);
-    const specVersion = getSpecVersion(this.ws.db, inputs.run.spec_id, inputs.run.spec_version);
+    const specVersion = inputs.specVersion;
     const useSeed = seed ?? String(inputs.spec.seed);
     const id = this.ws.db.transaction(() => {
       const vid = repo.insertValidation(
@@ -125,7 +124,7 @@ export class Validations {
           datasetVersion: inputs.dataset.version,
           datasetSha256: inputs.dataset.sha256,
           runId: inputs.run.id,
-          generator: getRunRow(this.ws.db, inputs.run.id).generator,
+          generator: inputs.run.generator,
           specId: specVersion.specId,
           specVersion: specVersion.version,
           specHash: specVersion.hash,
@@ -143,8 +142,8 @@ export class Validations {
     live.done = handle.done
       .then((out) => {
         if (!this.ws.isOpen) return;
-        const { content, sha256 } = resultHash(out.result);
-        if (sha256 !== out.resultSha256) throw new AirlockError('INTERNAL', 'The validation result changed on its way from the worker.');
+        // The worker wrote the canonical JSON and its hash: canonicalising a large result here would block the main loop.
+        const [content, sha256] = [out.resultContent, out.resultSha256];
         this.ws.db.transaction(() => {
           repo.insertResult(this.ws.db, { validationId: id, verdict: out.verdict, result: content, resultSha256: sha256, document: JSON.stringify(out.document) }, this.ws.now());
           repo.finishValidation(this.ws.db, id, 'done', this.ws.now());

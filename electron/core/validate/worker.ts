@@ -10,7 +10,8 @@ const post = (m: ValidationReply): void => port.postMessage(m);
 
 port.once('message', (req: ValidationRequest) => {
   runValidation(req, (stage, progress) => post({ type: 'stage', stage, progress }))
-    .then((out) => post({ type: 'done', ...out }))
+    // Only what the main side stores: the canonical result text (findings included), its hash, verdict and report.
+    .then((out) => post({ type: 'done', resultContent: out.resultContent, resultSha256: out.resultSha256, verdict: out.verdict, document: out.document }))
     .catch((err: unknown) => {
       const code = err instanceof AirlockError ? err.code : 'INTERNAL';
       post({ type: 'failed', code, message: err instanceof Error ? err.message : String(err) });

@@ -1,22 +1,9 @@
 // Report section for the attack-based risks (Anonymeter): singling out, linkability, inference. Counts only:
 // the predicates that singled a patient out and the rows they found stay inside the app.
-import { InferenceRisk, LinkabilityRisk, SinglingOutRisk, type AttackOutcome, type AttackResult, type NotApplicable } from '../attacks';
+import { attackList, InferenceRisk, LinkabilityRisk, SinglingOutRisk, type AttackOutcome, type AttackResult, type NotApplicable } from '../attacks';
 import { barChart, renderSvg } from './charts';
 import { interval, metricRow, num, pct } from './format';
 import type { ReportSection } from './html';
-
-type Named = { name: string; outcome: AttackOutcome | NotApplicable };
-
-export function attackList(a: AttackResult): Named[] {
-  const list: Named[] = [
-    { name: 'Singling out (univariate)', outcome: a.singlingOut.univariate },
-    { name: 'Singling out (multivariate)', outcome: a.singlingOut.multivariate },
-    { name: 'Linkability', outcome: a.linkability },
-  ];
-  if (a.inference.applicable) for (const s of a.inference.secrets) list.push({ name: `Inference of ${'secret' in s ? s.secret : '?'}`, outcome: s });
-  else list.push({ name: 'Inference', outcome: a.inference });
-  return list;
-}
 
 export async function attacksSection(a: AttackResult): Promise<ReportSection> {
   const list = attackList(a);
