@@ -45,18 +45,34 @@ export async function validateAndWait(svc: AirlockService, datasetId: number, se
   }
 }
 
+// A file the user named that cannot be written is their problem to fix, said in a sentence (the result is stored).
+async function writeOut(id: number, file: string, write: () => Promise<void> | void): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    const reason = err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : null;
+    if (!reason) throw err;
+    const why = reason === 'ENOENT' ? 'its folder does not exist' : reason === 'EACCES' || reason === 'EPERM' ? 'permission denied' : reason;
+    throw new AirlockError('FILE_UNWRITABLE', `Validation #${id} is stored, but its report could not be written to “${file}”: ${why}. Write it again with “airlock report ${id}”.`);
+  }
+}
+
 async function writeReport(svc: AirlockService, id: number, o: { report?: string; pdf?: string; jsonReport?: string }): Promise<string[]> {
   const written: string[] = [];
+  const text = async (format: 'html' | 'json') => (await svc.call('validations:report', { validationId: id, format })).content;
   if (o.report) {
-    writeFileSync(o.report, (await svc.call('validations:report', { validationId: id, format: 'html' })).content, { mode: 0o600 });
+    const html = await text('html');
+    await writeOut(id, o.report, () => writeFileSync(o.report!, html, { mode: 0o600 }));
     written.push(o.report);
   }
   if (o.jsonReport) {
-    writeFileSync(o.jsonReport, (await svc.call('validations:report', { validationId: id, format: 'json' })).content, { mode: 0o600 });
+    const json = await text('json');
+    await writeOut(id, o.jsonReport, () => writeFileSync(o.jsonReport!, json, { mode: 0o600 }));
     written.push(o.jsonReport);
   }
   if (o.pdf) {
-    await htmlToPdf((await svc.call('validations:report', { validationId: id, format: 'html' })).content, o.pdf);
+    const html = await text('html');
+    await writeOut(id, o.pdf, () => htmlToPdf(html, o.pdf!));
     written.push(o.pdf);
   }
   return written;

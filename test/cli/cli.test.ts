@@ -97,5 +97,6 @@ describe('the airlock CLI', () => {
     expect(airlock(['-w', ws, '-u', 'ada', 'validations'], env).out).toContain(json.validation.resultSha256.slice(0, 16));
     expect(airlock(['-w', ws, '-u', 'ada', 'validate', 'abc'], env)).toMatchObject({ code: 1, err: expect.stringContaining('The dataset takes a whole number') });
     expect(airlock(['-w', ws, '-u', 'ada', 'validate', '99'], env)).toMatchObject({ code: 1, err: expect.stringContaining('[NOT_FOUND]') });
+    expect(airlock(['-w', ws, '-u', 'ada', 'report', '1', '--html', join(tempDir(), 'no', 'such', 'r.html')], env)).toMatchObject({ code: 1, err: expect.stringMatching(/^airlock: Validation #1 is stored, but its report could not be written .*its folder does not exist.*\[FILE_UNWRITABLE\]\n$/) });
   }, 180_000);
 });
