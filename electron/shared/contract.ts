@@ -19,6 +19,18 @@ import { specSchema, specSummarySchema, specVersionSchema } from './spec-schema'
 import { datasetPreviewSchema, datasetSummarySchema, runSchema } from './train-schemas';
 import { imageSpecSchema } from './image-spec-schema';
 import { findingsSchema, reportDocumentSchema, validationSchema } from './validation-schemas';
+import {
+  exportResultSchema,
+  exportableDatasetSchema,
+  gateAnswerSchema,
+  policySchema,
+  requestDetailSchema,
+  requestViewSchema,
+  sectionInputSchema,
+  tierSchema,
+  verificationSchema,
+  REQUEST_STATUSES,
+} from './approval-schemas';
 
 export { CHANNELS, type Channel } from './channels';
 export { ERROR_CODES, type Envelope, type ErrorCode, type WireError } from './errors';
@@ -329,6 +341,52 @@ export const contract = {
     'Saves the report (aggregates only) where the user chooses, PDF through Chromium’s printing (desktop app only).',
   ),
   'runs:lossChart': channel(['steward', 'reviewer'], z.object({ runId: z.number().int() }), z.object({ svg: z.string().nullable() }), 'A run’s losses per epoch as an SVG chart.'),
+  'approvals:datasets': channel(['steward', 'reviewer', 'admin'], empty, z.array(exportableDatasetSchema), 'Synthetic datasets with their latest approval request and whether they are retired.'),
+  'approvals:preview': channel(
+    ['steward'],
+    z.object({ datasetId: z.number().int(), validationId: z.number().int().optional(), sections: z.array(sectionInputSchema).max(20) }),
+    z.object({ cardJson: z.string(), cardHtml: z.string() }),
+    'The dataset card a request would freeze, built from lineage and the validation result, with the steward’s sections.',
+  ),
+  'approvals:request': channel(
+    ['steward'],
+    z.object({ datasetId: z.number().int(), validationId: z.number().int().optional(), sections: z.array(sectionInputSchema).max(20) }),
+    requestViewSchema,
+    'Requests approval of a validated dataset for its spec’s tier, freezing dataset, spec, result and card by their hashes.',
+  ),
+  'approvals:list': channel(['steward', 'reviewer', 'admin'], z.object({ status: z.enum(REQUEST_STATUSES).optional() }), z.array(requestViewSchema), 'Approval requests, newest first; whether the caller may sign each.'),
+  'approvals:get': channel(['steward', 'reviewer', 'admin'], z.object({ requestId: z.number().int() }), requestDetailSchema, 'A request with its card, report and signatures.'),
+  'approvals:sign': channel(
+    ['reviewer'],
+    z.object({
+      requestId: z.number().int(),
+      meaning: z.string().min(1, 'Choose what your signature means.'),
+      comment: z.string().trim().min(1, 'Write a comment: what you checked, or why you reject it.').max(4000),
+      exception: z.string().trim().max(4000).optional(),
+      password: anyPassword,
+    }),
+    requestDetailSchema,
+    'Signs a request (Ed25519, password re-entered every time) with the chosen meaning and a comment.',
+  ),
+  'approvals:revoke': channel(
+    ['reviewer', 'admin'],
+    z.object({ signatureId: z.number().int(), reason: z.string().trim().min(1, 'Give the reason for revoking.').max(4000), password: anyPassword }),
+    requestDetailSchema,
+    'Revokes an approval (its signer or an admin), signed; a revoked approval no longer opens the export gate.',
+  ),
+  'approvals:policy': channel('session', empty, policySchema, 'How many distinct reviewers each release tier needs.'),
+  'approvals:setPolicy': channel(['admin'], z.object({ tier: tierSchema, requiredApprovals: z.number().int().min(1).max(5) }), policySchema, 'Changes one tier’s approval policy (audited).'),
+  'datasets:retire': channel(['steward', 'admin'], z.object({ datasetId: z.number().int(), reason: z.string().trim().min(1, 'Give the reason for retiring the dataset.').max(4000) }), gateAnswerSchema, 'Retires a dataset: it can no longer be approved or exported.'),
+  'export:check': channel(['steward'], z.object({ datasetId: z.number().int() }), gateAnswerSchema, 'The export gate’s answer for a dataset, with every reason it refuses.'),
+  'export:chooseFolder': channel(['steward'], empty, z.object({ path: z.string().nullable() }), 'The native folder picker for an export destination (desktop app only).'),
+  'export:run': channel(
+    ['steward'],
+    z.object({ datasetId: z.number().int(), destination: z.string().trim().min(1, 'Choose a new or empty folder for the bundle.'), zip: z.boolean().default(false), csv: z.boolean().default(true), password: anyPassword }),
+    exportResultSchema,
+    'Exports an approved dataset as a signed, verifiable bundle (the gate is checked again, every signature verified).',
+  ),
+  'bundles:choose': channel('session', z.object({ zip: z.boolean() }), z.object({ path: z.string().nullable() }), 'The native picker for a bundle folder or zip (desktop app only).'),
+  'bundles:verify': channel('session', z.object({ path: z.string().trim().min(1, 'Choose a bundle folder or zip.') }), verificationSchema, 'Checks a bundle offline: hashes, files, signatures, policy, coverage.'),
 } as const satisfies { [C in Channel]: ChannelSpec };
 
 export type Contract = typeof contract;

@@ -38,6 +38,12 @@ export const ERROR_CODES = [
   'OUT_OF_MEMORY',
   'CONFLICT',
   'VALIDATION_CANCELLED',
+  'APPROVAL_REQUIRED',
+  'SEPARATION_OF_DUTIES',
+  'SIGNATURE_INVALID',
+  'DATASET_RETIRED',
+  'EXPORT_REFUSED',
+  'BUNDLE_INVALID',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -10,6 +10,7 @@ import { createWorkspace, probeWorkspace, unlockWorkspace } from '../store/works
 import { APP_NAME, APP_VERSION } from '../version';
 import type { AirlockService, OpenSession } from './service';
 import { sourceHandlers } from './source-handlers';
+import { governHandlers } from './govern-handlers';
 import { datasetImage, datasetRows, getDatasetRow } from '../train/runs-repo';
 import { listImageSpecs, saveImageSpec } from '../train/specs';
 import { runLossChart } from '../validate/report/loss-chart';
@@ -118,6 +119,21 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     return { path };
   },
   'runs:lossChart': (_svc, a, session) => runLossChart(must(session).ws.db, a.runId),
+  'approvals:datasets': withSession(governHandlers['approvals:datasets']),
+  'approvals:preview': withSession(governHandlers['approvals:preview']),
+  'approvals:request': withSession(governHandlers['approvals:request']),
+  'approvals:list': withSession(governHandlers['approvals:list']),
+  'approvals:get': withSession(governHandlers['approvals:get']),
+  'approvals:sign': withSession(governHandlers['approvals:sign']),
+  'approvals:revoke': withSession(governHandlers['approvals:revoke']),
+  'approvals:policy': withSession(governHandlers['approvals:policy']),
+  'approvals:setPolicy': withSession(governHandlers['approvals:setPolicy']),
+  'datasets:retire': withSession(governHandlers['datasets:retire']),
+  'export:check': withSession(governHandlers['export:check']),
+  'export:chooseFolder': withSession(governHandlers['export:chooseFolder']),
+  'export:run': withSession(governHandlers['export:run']),
+  'bundles:choose': withSession(governHandlers['bundles:choose']),
+  'bundles:verify': withSession(governHandlers['bundles:verify']),
   'app:info': () => ({ name: APP_NAME, version: APP_VERSION }),
   'workspace:probe': (_svc, { path }) => ({ state: probeWorkspace(path) }),
   'workspace:create': async (svc, a) => {

@@ -22,6 +22,10 @@ export interface ServiceOptions extends WorkspaceOptions {
   chooseFiles?: (folders: boolean) => Promise<string[]>;
   // Saves a report where the user chooses (the desktop app: a save dialog; PDF through printToPDF); null if cancelled.
   saveReport?: (report: { fileName: string; mime: string; content: string }, format: 'html' | 'json' | 'pdf') => Promise<string | null>;
+  // Prints a dataset card's HTML to PDF for export bundles (the desktop app: printToPDF; the CLI: Chromium).
+  renderPdf?: (html: string) => Promise<Uint8Array>;
+  // The native picker for a bundle to verify: a folder, or a .zip when `zip` is set; null if cancelled.
+  chooseBundle?: (zip: boolean) => Promise<string | null>;
   // Unexpected errors go here (never to the renderer, which gets a generic sentence).
   logError?: (err: unknown) => void;
 }

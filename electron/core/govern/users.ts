@@ -6,6 +6,7 @@ import { findSlot, putSlot, readKeySlots, removeSlot, slotKey, unwrapKey } from 
 import type { Workspace } from '../store/workspace';
 import { parseOrThrow } from '../validate-input';
 import { appendAudit } from './audit';
+import { installSigningKey, prepareSigningKey, rewrapSigningKey, storeRewrapped } from './signing-keys';
 import {
   assertNewPassword,
   assertUsername,
@@ -58,10 +59,12 @@ export async function addUser(ws: Workspace, actor: UserRow, input: NewUser): Pr
   const roles = parseOrThrow(rolesSchema, input.roles);
   assertNewPassword(input.password);
   const slot = await ws.wrapFor(input.username, input.password);
+  const signing = await prepareSigningKey(ws.workspaceId, input.username, input.password, ws.kdf);
   ws.db.transaction(() => {
     const ts = ws.now().toISOString();
     insertUser(ws.db, { username: input.username, displayName, roles, createdBy: actor.username }, ts);
     appendAudit(ws.db, { actor: actor.username, action: 'user.added', subject: input.username, details: { roles, displayName } }, ws.now());
+    installSigningKey(ws.db, actor.username, signing, 'user created', ws.now());
     ws.updateKeySlots((f) => putSlot(f, slot));
   })();
   return view(ws, input.username);
@@ -88,14 +91,22 @@ export function disableUser(ws: Workspace, actor: UserRow, username: string): Us
   return view(ws, username);
 }
 
-async function issueSlot(ws: Workspace, actor: UserRow, username: string, password: string, action: string, mutate: (target: UserRow) => void): Promise<UserView> {
+// `signing`: an admin-set password gets a new signing key pair (nobody else may hold the old one's password);
+// a user's own change keeps the pair and rewraps it under the new password.
+type SigningChange = { kind: 'new'; reason: 'password reset' | 'account enabled' } | { kind: 'rewrap'; oldPassword: string };
+
+async function issueSlot(ws: Workspace, actor: UserRow, username: string, password: string, action: string, mutate: (target: UserRow) => void, signing: SigningChange): Promise<UserView> {
   const target = requireUser(ws.db, username);
   assertNewPassword(password);
   const slot = await ws.wrapFor(target.username, password);
+  const fresh = signing.kind === 'new' ? await prepareSigningKey(ws.workspaceId, target.username, password, ws.kdf) : null;
+  const rewrapped = signing.kind === 'rewrap' ? await rewrapSigningKey(ws.db, ws.workspaceId, target.username, signing.oldPassword, password, ws.kdf) : null;
   ws.db.transaction(() => {
     mutate(target);
     markPasswordChanged(ws.db, target.id, ws.now().toISOString());
     appendAudit(ws.db, { actor: actor.username, action, subject: target.username }, ws.now());
+    if (fresh && signing.kind === 'new') installSigningKey(ws.db, actor.username, fresh, signing.reason, ws.now());
+    if (rewrapped) storeRewrapped(ws.db, target.username, rewrapped, ws.now());
     ws.updateKeySlots((f) => {
       const { [slotKey(target.username)]: _cleared, ...lockouts } = f.lockouts;
       return { ...putSlot(f, slot), lockouts };
@@ -106,14 +117,14 @@ async function issueSlot(ws: Workspace, actor: UserRow, username: string, passwo
 
 export function enableUser(ws: Workspace, actor: UserRow, username: string, password: string): Promise<UserView> {
   requireAdmin(actor);
-  return issueSlot(ws, actor, username, password, 'user.enabled', (t) => setStatus(ws.db, t.id, 'active'));
+  return issueSlot(ws, actor, username, password, 'user.enabled', (t) => setStatus(ws.db, t.id, 'active'), { kind: 'new', reason: 'account enabled' });
 }
 
 export function resetPassword(ws: Workspace, actor: UserRow, username: string, password: string): Promise<UserView> {
   requireAdmin(actor);
   const target = requireUser(ws.db, username);
   if (target.status !== 'active') throw new AirlockError('INVALID_ARGUMENT', `“${target.username}” is disabled. Enable the account, which sets a new password.`);
-  return issueSlot(ws, actor, username, password, 'user.password_reset', () => undefined);
+  return issueSlot(ws, actor, username, password, 'user.password_reset', () => undefined, { kind: 'new', reason: 'password reset' });
 }
 
 export async function changeOwnPassword(ws: Workspace, actor: UserRow, currentPassword: string, newPassword: string): Promise<void> {
@@ -121,7 +132,7 @@ export async function changeOwnPassword(ws: Workspace, actor: UserRow, currentPa
   const key = slot ? await unwrapKey(slot, currentPassword, ws.workspaceId) : null;
   if (!key) throw new InvalidCredentialsError();
   key.fill(0);
-  await issueSlot(ws, actor, actor.username, newPassword, 'user.password_changed', () => undefined);
+  await issueSlot(ws, actor, actor.username, newPassword, 'user.password_changed', () => undefined, { kind: 'rewrap', oldPassword: currentPassword });
 }
 
 export function setRoles(ws: Workspace, actor: UserRow, username: string, roles: Role[]): UserView {

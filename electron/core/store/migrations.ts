@@ -307,6 +307,98 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    name: 'signing keys, approval requests, signatures, revocations, retirements and exports',
+    up: (db) => {
+      const immutable = (table: string, what: string) => `
+        CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${what} cannot change'); END;
+        CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${what} cannot be deleted'); END;`;
+      db.exec(`
+        -- One Ed25519 key pair per user at a time; the private key wrapped under a key derived from the password.
+        CREATE TABLE signing_keys (
+          id INTEGER PRIMARY KEY,
+          username TEXT NOT NULL COLLATE NOCASE,
+          public_key TEXT NOT NULL,
+          fingerprint TEXT NOT NULL UNIQUE,
+          wrapped TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          retired_at TEXT,
+          retired_reason TEXT
+        );
+        CREATE UNIQUE INDEX signing_keys_one_current ON signing_keys(username) WHERE retired_at IS NULL;
+        CREATE TRIGGER signing_keys_public_fixed BEFORE UPDATE OF username, public_key, fingerprint, created_at ON signing_keys
+          BEGIN SELECT RAISE(ABORT, 'a public signing key cannot change'); END;
+        CREATE TRIGGER signing_keys_retired_stay BEFORE UPDATE ON signing_keys WHEN OLD.retired_at IS NOT NULL
+          BEGIN SELECT RAISE(ABORT, 'a retired signing key cannot change'); END;
+        CREATE TRIGGER signing_keys_no_delete BEFORE DELETE ON signing_keys
+          BEGIN SELECT RAISE(ABORT, 'signing keys are kept so old signatures stay verifiable'); END;
+        -- A request freezes the dataset, spec, validation result and card by their hashes.
+        CREATE TABLE approval_requests (
+          id INTEGER PRIMARY KEY,
+          dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+          validation_id INTEGER NOT NULL REFERENCES validations(id),
+          dataset_sha256 TEXT NOT NULL,
+          spec_id INTEGER NOT NULL,
+          spec_version INTEGER NOT NULL,
+          spec_hash TEXT NOT NULL,
+          result_sha256 TEXT NOT NULL,
+          card TEXT NOT NULL,
+          card_sha256 TEXT NOT NULL,
+          tier TEXT NOT NULL,
+          requested_by TEXT NOT NULL,
+          requested_at TEXT NOT NULL,
+          FOREIGN KEY (spec_id, spec_version) REFERENCES spec_versions(spec_id, version)
+        );
+        CREATE INDEX approval_requests_by_dataset ON approval_requests(dataset_id);
+        CREATE TABLE approval_signatures (
+          id INTEGER PRIMARY KEY,
+          request_id INTEGER NOT NULL REFERENCES approval_requests(id),
+          signer TEXT NOT NULL COLLATE NOCASE,
+          key_id INTEGER NOT NULL REFERENCES signing_keys(id),
+          decision TEXT NOT NULL CHECK (decision IN ('approved', 'rejected')),
+          payload TEXT NOT NULL,
+          signature TEXT NOT NULL,
+          signed_at TEXT NOT NULL,
+          UNIQUE (request_id, signer)
+        );
+        CREATE TABLE approval_revocations (
+          signature_id INTEGER PRIMARY KEY REFERENCES approval_signatures(id),
+          revoked_by TEXT NOT NULL,
+          key_id INTEGER NOT NULL REFERENCES signing_keys(id),
+          payload TEXT NOT NULL,
+          signature TEXT NOT NULL,
+          reason TEXT NOT NULL,
+          revoked_at TEXT NOT NULL
+        );
+        CREATE TABLE dataset_retirements (
+          dataset_id INTEGER PRIMARY KEY REFERENCES datasets(id),
+          retired_by TEXT NOT NULL,
+          reason TEXT NOT NULL,
+          retired_at TEXT NOT NULL
+        );
+        CREATE TABLE exports (
+          id INTEGER PRIMARY KEY,
+          bundle_id TEXT NOT NULL UNIQUE,
+          dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+          request_id INTEGER NOT NULL REFERENCES approval_requests(id),
+          manifest_sha256 TEXT NOT NULL,
+          path TEXT NOT NULL,
+          exported_by TEXT NOT NULL,
+          exported_at TEXT NOT NULL
+        );
+        -- The synthetic output a request froze cannot be rewritten underneath it.
+        CREATE TRIGGER datasets_no_update BEFORE UPDATE ON datasets BEGIN SELECT RAISE(ABORT, 'a dataset version cannot change; sample a new version'); END;
+        CREATE TRIGGER dataset_rows_no_update BEFORE UPDATE ON dataset_rows BEGIN SELECT RAISE(ABORT, 'a dataset version cannot change; sample a new version'); END;
+        CREATE TRIGGER dataset_images_no_update BEFORE UPDATE ON dataset_images BEGIN SELECT RAISE(ABORT, 'a dataset version cannot change; sample a new version'); END;
+        ${immutable('approval_requests', 'an approval request')}
+        ${immutable('approval_signatures', 'a signature')}
+        ${immutable('approval_revocations', 'a revocation')}
+        ${immutable('dataset_retirements', 'a retirement')}
+        ${immutable('exports', 'an export record')}
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -25,6 +25,7 @@ import {
 import { migrate } from './migrations';
 import { APP_VERSION } from '../version';
 import { assertNewPassword, assertUsername, insertUser, getUserRow, type UserRow } from '../govern/users-repo';
+import { currentKey, installSigningKey, prepareSigningKey } from '../govern/signing-keys';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MINUTES = 15;
@@ -113,6 +114,7 @@ export async function createWorkspace(dir: string, admin: NewAdmin, options: Wor
     migrate(db);
     const ws = new Workspace(path, db, key, workspaceId, options);
     const slot = await ws.wrapFor(admin.username, admin.password);
+    const signing = await prepareSigningKey(workspaceId, admin.username, admin.password, ws.kdf);
     const openDb = db;
     const user = openDb.transaction(() => {
       const ts = now().toISOString();
@@ -120,6 +122,7 @@ export async function createWorkspace(dir: string, admin: NewAdmin, options: Wor
       appendAudit(openDb, { actor: admin.username, action: 'workspace.created', subject: workspaceId, details: { appVersion: APP_VERSION, cipher: CIPHER_LABEL, kdf: { name: 'scrypt', ...ws.kdf } } }, now());
       const row = insertUser(openDb, { username: admin.username, displayName: admin.displayName, roles: ['admin'] as Role[], createdBy: null }, ts);
       appendAudit(openDb, { actor: admin.username, action: 'user.added', subject: admin.username, details: { roles: ['admin'], displayName: admin.displayName } }, now());
+      installSigningKey(openDb, admin.username, signing, 'user created', now());
       openDb.prepare('UPDATE users SET last_login_at = ? WHERE id = ?').run(ts, row.id);
       appendAudit(openDb, { actor: admin.username, action: 'login.ok', subject: admin.username }, now());
       writeKeySlots(join(path, KEYSLOT_FILE), putSlot(newKeySlotFile(workspaceId, CIPHER_LABEL), slot));
@@ -187,6 +190,13 @@ export async function unlockWorkspace(dir: string, username: string, password: s
     if (!user) {
       ws.close();
       throw new InvalidCredentialsError();
+    }
+    // Users created before signing keys existed get theirs now: only here is their password at hand.
+    if (!currentKey(db, user.username)) {
+      const signing = await prepareSigningKey(ws.workspaceId, user.username, password, ws.kdf);
+      db.transaction(() => {
+        if (!currentKey(db, user.username)) installSigningKey(db, user.username, signing, 'first login', ws.now());
+      })();
     }
     return { workspace: ws, user };
   } catch (err) {

@@ -109,6 +109,7 @@ export interface DatasetRow {
   id: number;
   run_id: number;
   version: number;
+  kind: 'table' | 'images';
   header: string;
   row_count: number;
   sha256: string;
