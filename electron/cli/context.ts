@@ -1,6 +1,6 @@
 // What every CLI command shares: where the workspace is, who is acting, how passwords are read.
 import password from '@inquirer/password';
-import { AirlockService } from '../core/api/service';
+import { AirlockService, type ServiceOptions } from '../core/api/service';
 import { AirlockError } from '../core/errors';
 
 export interface GlobalOptions {
@@ -32,9 +32,18 @@ export async function readPassword(envName: string, question: string): Promise<s
   return password({ message: question, mask: true });
 }
 
+// Signing and export re-enter the password every time: a second prompt, or AIRLOCK_SIGN_PASSWORD for scripts
+// (AIRLOCK_PASSWORD when neither a terminal nor AIRLOCK_SIGN_PASSWORD is there).
+export async function readSigningPassword(username: string, what: string): Promise<string> {
+  const fromEnv = process.env.AIRLOCK_SIGN_PASSWORD;
+  if (fromEnv) return fromEnv;
+  if (process.stdin.isTTY) return password({ message: `Password for ${username} again, to ${what}:`, mask: true });
+  return readPassword('AIRLOCK_PASSWORD', `Password for ${username}:`);
+}
+
 // Logs in through the same service the desktop app uses, so the audit trail and checks are identical.
-export async function withSession<T>(opts: GlobalOptions, run: (svc: AirlockService) => Promise<T>): Promise<T> {
-  const svc = new AirlockService();
+export async function withSession<T>(opts: GlobalOptions, run: (svc: AirlockService) => Promise<T>, options: ServiceOptions = {}): Promise<T> {
+  const svc = new AirlockService(options);
   const path = workspaceDir(opts);
   const username = userName(opts);
   const pass = await readPassword('AIRLOCK_PASSWORD', `Password for ${username}:`);

@@ -1,6 +1,6 @@
 // `npm run demo`: the headless main job on an embedded default. It creates a workspace under --out, adds
-// the three kinds of user, logs in as each, shows a refused login, and prints the verified audit log.
-// Each later capability (ingest, train, validate, approve, export) extends this script.
+// the three kinds of user, ingests, trains, validates, requests approval (steward), approves (reviewer, after a
+// refused login), exports the signed bundle (steward), verifies it offline, and prints the verified audit log.
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,11 @@ import { auditTable, usersTable, verifyLine } from './format';
 import { resultsTable, runImport } from './ingest-commands';
 import { runSummary, trainAndWait } from './train-commands';
 import { validateAndWait, verdictText } from './validate-commands';
+import { verifyBundle } from '../core/export/bundle/verify';
+import { verificationText } from './verify-command';
+import { chromiumAvailable, htmlToPdf } from '../core/validate/report/pdf';
+import { readFileSync, rmSync } from 'node:fs';
+import { detailText, gateText } from './approval-commands';
 
 const SAMPLE = resolve(import.meta.dirname, '../../resources/sample');
 
@@ -27,8 +32,19 @@ export async function runDemo(outDir: string, password: string, log: (line: stri
   mkdirSync(out, { recursive: true });
   // A fresh workspace per run: the demo never touches an earlier one.
   const path = join(out, `workspace-${stamp(new Date())}`);
-  const svc = new AirlockService();
+  // The card's PDF goes into the bundle when Chromium is there to print it.
+  const renderPdf = (await chromiumAvailable())
+    ? async (html: string) => {
+        const file = join(out, '.card-print.pdf');
+        await htmlToPdf(html, file);
+        const bytes = new Uint8Array(readFileSync(file));
+        rmSync(file, { force: true });
+        return bytes;
+      }
+    : undefined;
+  const svc = new AirlockService(renderPdf ? { renderPdf } : {});
   const done: string[] = [];
+  let requested: { requestId: number; datasetId: number } | null = null;
 
   log(`Creating an encrypted workspace in ${path}`);
   const admin = await svc.call('workspace:create', { path, username: 'avery', displayName: 'Avery Admin', password });
@@ -75,6 +91,11 @@ export async function runDemo(outDir: string, password: string, log: (line: stri
       const reportPath = join(out, `validation-${v.id}.html`);
       if (got.document) writeFileSync(reportPath, (await svc.call('validations:report', { validationId: v.id, format: 'html' })).content, { mode: 0o600 });
       done.push(`validated dataset #${dataset.id}: ${v.verdict === 'pass' ? 'PASS' : v.verdict === 'fail' ? 'FAIL' : v.status} (${got.document?.verdict.headline ?? v.errorMessage ?? ''}); report (aggregates only) at ${reportPath}`);
+      if (v.verdict === 'pass' && !requested) {
+        const req = await svc.call('approvals:request', { datasetId: dataset.id, sections: [{ title: 'Contact and scope', body: 'Prepared by the hepatology data office for model development on primary biliary cholangitis; questions to the data steward.' }] });
+        requested = { requestId: req.id, datasetId: dataset.id };
+        done.push(`sam requested approval #${req.id} of dataset #${dataset.id} for ${req.tier} (card sha256 ${req.cardSha256.slice(0, 12)}…)`);
+      }
     }
     // A short TVAE run: a few epochs show the engine (worker, backend ladder, losses), not a finished model.
     const tvaeSpec = await svc.call('specs:save', {
@@ -96,6 +117,26 @@ export async function runDemo(outDir: string, password: string, log: (line: stri
   done.push(`refused a wrong password for rita (“${refused.error.message}”)`);
   await svc.call('session:login', { path, username: 'rita', password });
   done.push('logged in as rita after the refusal');
+  let bundlePath: string | null = null;
+  if (requested) {
+    const inbox = await svc.call('approvals:list', { status: 'pending' });
+    const detail = await svc.call('approvals:get', { requestId: requested.requestId });
+    const cardPath = join(out, `card-request-${requested.requestId}.html`);
+    writeFileSync(cardPath, detail.cardHtml, { mode: 0o600 });
+    log(`Rita's inbox: ${inbox.length} request(s) to review; she reads the card (${cardPath}) and the report, then signs with her password.`);
+    const signed = await svc.call('approvals:sign', { requestId: requested.requestId, meaning: detail.meanings[0] ?? '', comment: 'Card and validation report reviewed; every criterion passes for this tier.', password });
+    log(detailText(signed));
+    done.push(`rita signed “${signed.signatures[0]?.meaning ?? ''}” on request #${requested.requestId} (Ed25519, key ${signed.signatures[0]?.keyFingerprint.slice(0, 12) ?? ''}…)`);
+    svc.end('logout');
+    await svc.call('session:login', { path, username: 'sam', password });
+    log(gateText(await svc.call('export:check', { datasetId: requested.datasetId })));
+    bundlePath = join(out, `bundle-dataset-${requested.datasetId}`);
+    const exported = await svc.call('export:run', { datasetId: requested.datasetId, destination: bundlePath, zip: true, csv: true, password });
+    done.push(`sam exported dataset #${requested.datasetId} as bundle ${exported.bundleId} (${exported.files.length} files, manifest sha256 ${exported.manifestSha256.slice(0, 12)}…) to ${exported.dir} and ${exported.zipPath ?? ''}`);
+    const check = verifyBundle(exported.zipPath ?? exported.dir);
+    log(verificationText(exported.zipPath ?? exported.dir, check));
+    done.push(`verified the bundle offline: ${check.ok ? 'all hashes and signatures hold' : `${check.failures.length} problem(s)`}; the card is ${join(exported.dir, 'card', 'card.html')}`);
+  }
 
   const verify = await svc.call('audit:verify', {});
   const entries = await svc.call('audit:list', { limit: 1000 });
@@ -110,6 +151,7 @@ export async function runDemo(outDir: string, password: string, log: (line: stri
   log(`  - audit: ${verify.checked} entries, chain ${verify.ok ? 'verified' : 'BROKEN'}`);
   log(`  - everything is under ${out}`);
   log(`  - try: airlock --workspace ${path} --user rita audit verify   (password: the demo password)`);
+  if (bundlePath) log(`  - the bundle: ${bundlePath} (check it anywhere: airlock verify ${bundlePath}.zip)`);
   return { workspace: path, verified: verify.ok };
 }
 

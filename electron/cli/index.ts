@@ -9,6 +9,8 @@ import { addIngestCommands } from './ingest-commands';
 import { addSpecCommands } from './spec-commands';
 import { addTrainCommands } from './train-commands';
 import { addValidateCommands } from './validate-commands';
+import { addApprovalCommands } from './approval-commands';
+import { addVerifyCommand } from './verify-command';
 
 export function buildProgram(): Command {
   const program = new Command('airlock')
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   addSpecCommands(program, globals);
   addTrainCommands(program, globals);
   addValidateCommands(program, globals);
+  addApprovalCommands(program, globals);
+  addVerifyCommand(program);
   addDemoCommand(program);
   return program;
 }

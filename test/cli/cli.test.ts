@@ -69,7 +69,19 @@ describe('the airlock CLI', () => {
     expect(r.out).toContain('Audit chain intact');
     expect(r.out).toMatch(/Summary[\s\S]*refused a wrong password for rita/);
     expect(r.out).toMatch(/validated dataset #\d+: PASS/);
-    expect(readdirSync(out).sort()).toEqual([expect.stringMatching(/^validation-\d+\.html$/), expect.stringMatching(/^workspace-\d{8}-\d{6}$/)]);
+    expect(r.out).toMatch(/rita signed “Approved for model development” on request #1/);
+    expect(r.out).toMatch(/verified the bundle offline: all hashes and signatures hold/);
+    expect(readdirSync(out).sort()).toEqual([
+      expect.stringMatching(/^bundle-dataset-\d+$/),
+      expect.stringMatching(/^bundle-dataset-\d+\.zip$/),
+      expect.stringMatching(/^card-request-\d+\.html$/),
+      expect.stringMatching(/^validation-\d+\.html$/),
+      expect.stringMatching(/^workspace-\d{8}-\d{6}$/),
+    ]);
+    const bundle = join(out, readdirSync(out).find((f) => /^bundle-dataset-\d+$/.test(f))!);
+    expect(airlock(['verify', bundle])).toMatchObject({ code: 0, out: expect.stringContaining('✓ verified') });
+    writeFileSync(join(bundle, 'data', 'synthetic.csv'), 'tampered\r\n');
+    expect(airlock(['verify', bundle])).toMatchObject({ code: 1, out: expect.stringContaining('✗ data/synthetic.csv:') });
   });
 
   it('validates a dataset: the verdict in words, --json for scripts, exit 6 on FAIL, and the report written only where asked', () => {
@@ -98,5 +110,34 @@ describe('the airlock CLI', () => {
     expect(airlock(['-w', ws, '-u', 'ada', 'validate', 'abc'], env)).toMatchObject({ code: 1, err: expect.stringContaining('The dataset takes a whole number') });
     expect(airlock(['-w', ws, '-u', 'ada', 'validate', '99'], env)).toMatchObject({ code: 1, err: expect.stringContaining('[NOT_FOUND]') });
     expect(airlock(['-w', ws, '-u', 'ada', 'report', '1', '--html', join(tempDir(), 'no', 'such', 'r.html')], env)).toMatchObject({ code: 1, err: expect.stringMatching(/^airlock: Validation #1 is stored, but its report could not be written .*its folder does not exist.*\[FILE_UNWRITABLE\]\n$/) });
+  }, 180_000);
+  it('signs off and exports from the command line: request, approve with the password again, export, verify', () => {
+    const ws = join(tempDir(), 'ws');
+    const ada = { AIRLOCK_PASSWORD: 'admin password 123' };
+    const sam = { AIRLOCK_PASSWORD: 'steward password 1' };
+    const rita = { AIRLOCK_PASSWORD: 'reviewer password 1' };
+    expect(airlock(['-w', ws, '-u', 'ada', 'init', '--name', 'Ada'], ada).code).toBe(0);
+    expect(airlock(['-w', ws, '-u', 'ada', 'users', 'add', 'sam', '--name', 'Sam Steward', '--roles', 'steward'], { ...ada, AIRLOCK_NEW_PASSWORD: sam.AIRLOCK_PASSWORD }).code).toBe(0);
+    expect(airlock(['-w', ws, '-u', 'ada', 'users', 'add', 'rita', '--name', 'Rita Reviewer', '--roles', 'reviewer'], { ...ada, AIRLOCK_NEW_PASSWORD: rita.AIRLOCK_PASSWORD }).code).toBe(0);
+    expect(airlock(['-w', ws, '-u', 'sam', 'ingest', join(process.cwd(), '../shared/data/pbc.csv')], sam).code).toBe(0);
+    const file = join(tempDir(), 'spec.json');
+    const draft = JSON.parse(airlock(['-w', ws, '-u', 'sam', 'spec', 'draft', '--table', '1'], sam).out) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...draft, name: 'PBC', rows: 200 }));
+    expect(airlock(['-w', ws, '-u', 'sam', 'spec', 'create', file], sam).code).toBe(0);
+    expect(airlock(['-w', ws, '-u', 'sam', 'train', '1'], sam).code).toBe(0);
+    expect([0, 6]).toContain(airlock(['-w', ws, '-u', 'sam', 'validate', '1'], sam).code);
+    const out = tempDir();
+    expect(airlock(['-w', ws, '-u', 'sam', 'request', '1', '--section', 'Contact=Ward 4 data office'], sam)).toMatchObject({ code: 0, out: expect.stringMatching(/Request #1: dataset #1 .* pending \(0 of 1 approvals\)/) });
+    const [inbox] = JSON.parse(airlock(['-w', ws, '-u', 'rita', '--json', 'approvals'], rita).out) as { verdict: string; canSign: boolean }[];
+    expect(inbox?.canSign).toBe(true);
+    const verdict = inbox!.verdict;
+    const exception = verdict === 'fail' ? ['--exception', 'Accepted for a pilot only.'] : [];
+    expect(airlock(['-w', ws, '-u', 'rita', 'approve', '1', '--comment', 'Reviewed.', ...exception], { ...rita, AIRLOCK_SIGN_PASSWORD: 'wrong password!!' })).toMatchObject({ code: 1, err: expect.stringContaining('[INVALID_CREDENTIALS]') });
+    expect(airlock(['-w', ws, '-u', 'rita', 'approve', '1', '--comment', 'Reviewed.', ...exception], { ...rita, AIRLOCK_SIGN_PASSWORD: rita.AIRLOCK_PASSWORD })).toMatchObject({ code: 0, out: expect.stringMatching(/Approved for model development — Rita Reviewer \(rita\), \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/) });
+    const bundle = join(out, 'bundle');
+    const exported = airlock(['-w', ws, '-u', 'sam', 'export', '1', '--to', bundle, '--zip', '--no-pdf'], sam);
+    expect(exported).toMatchObject({ code: 0, out: expect.stringContaining(`Check it anywhere with: airlock verify ${bundle}.zip`) });
+    expect(airlock(['verify', `${bundle}.zip`])).toMatchObject({ code: 0, out: expect.stringContaining('signed by Rita Reviewer (rita)') });
+    expect(airlock(['-w', ws, '-u', 'sam', 'export', '1', '--to', bundle, '--no-pdf'], sam)).toMatchObject({ code: 1, err: expect.stringContaining('[EXPORT_REFUSED]') });
   }, 180_000);
 });

@@ -37,7 +37,7 @@ export async function signOffWorkspace() {
   await as('rex');
   const started = await svc.call('runs:start', { specId: spec.specId });
   const run = await svc.current!.runs.wait(started.id);
-  if (run.status !== 'done') throw new Error(`run ${run.status}: ${run.errorMessage ?? ''}`);
+  if (run.status !== 'done') throw new Error(`run ${run.status}`);
   const validate = async (datasetId: number) => {
     const v = await svc.call('validations:start', { datasetId });
     const done = await svc.current!.validations.wait(v.id);

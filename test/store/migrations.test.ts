@@ -78,7 +78,7 @@ describe('migrations', () => {
 
   it('6 creates runs tied to a spec version, with checkpoints, models and dataset rows', () => {
     const db = freshDb();
-    expect(migrate(db)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(migrate(db)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(tables(db)).toEqual(expect.arrayContaining(['runs', 'run_checkpoints', 'run_models', 'datasets', 'dataset_rows', 'dataset_images']));
     const run = "INSERT INTO runs (spec_id, spec_version, spec_hash, source_sha256, generator, seed, status, actor, hyperparameters, started_at) VALUES (1, 1, 'h', 's', 'copula', 1, 'running', 'a', '{}', 't')";
     expect(() => db.prepare(run).run()).toThrow(/FOREIGN KEY/);
@@ -102,6 +102,42 @@ describe('migrations', () => {
     expect(() => db.prepare("UPDATE validations SET spec_hash = 'x'").run()).toThrow(/cannot change/);
     db.prepare("UPDATE validations SET status = 'done'").run();
     expect(() => db.prepare("UPDATE validations SET status = 'failed'").run()).toThrow(/cannot change/);
+    db.close();
+  });
+
+  it('8 keeps signing keys, requests, signatures, revocations, retirements and exports append-only', () => {
+    const db = freshDb();
+    migrate(db);
+    db.prepare("INSERT INTO specs (id, name, kind, table_id, created_at, created_by) VALUES (1, 's', 'image', NULL, 't', 'a')").run();
+    db.prepare("INSERT INTO spec_versions (spec_id, version, content, hash, created_at, created_by) VALUES (1, 1, '{}', 'h', 't', 'a')").run();
+    db.prepare("INSERT INTO runs (spec_id, spec_version, spec_hash, source_sha256, generator, seed, status, actor, hyperparameters, started_at) VALUES (1, 1, 'h', 's', 'copula', 1, 'done', 'a', '{}', 't')").run();
+    db.prepare("INSERT INTO datasets (run_id, version, kind, header, row_count, sha256, created_at, created_by) VALUES (1, 1, 'table', '[]', 0, 'd', 't', 'a')").run();
+    db.prepare("INSERT INTO validations (dataset_id, dataset_sha256, spec_id, spec_version, spec_hash, validator_version, seed, status, actor, started_at) VALUES (1, 'd', 1, 1, 'h', '1', 's', 'done', 'a', 't')").run();
+    const key = "INSERT INTO signing_keys (username, public_key, fingerprint, wrapped, created_at) VALUES ('rita', ?, ?, '{}', 't')";
+    db.prepare(key).run('pk1', 'f1');
+    // One current key per user: a second needs the first retired.
+    expect(() => db.prepare(key).run('pk2', 'f2')).toThrow(/UNIQUE/);
+    expect(() => db.prepare("UPDATE signing_keys SET public_key = 'x'").run()).toThrow(/cannot change/);
+    db.prepare("UPDATE signing_keys SET wrapped = '{\"re\":1}'").run();
+    db.prepare("UPDATE signing_keys SET retired_at = 't2', retired_reason = 'password reset'").run();
+    expect(() => db.prepare("UPDATE signing_keys SET wrapped = '{}'").run()).toThrow(/retired/);
+    expect(() => db.prepare('DELETE FROM signing_keys').run()).toThrow(/kept/);
+    db.prepare(key).run('pk2', 'f2');
+    db.prepare("INSERT INTO approval_requests (dataset_id, validation_id, dataset_sha256, spec_id, spec_version, spec_hash, result_sha256, card, card_sha256, tier, requested_by, requested_at) VALUES (1, 1, 'd', 1, 1, 'h', 'r', '{}', 'c', 'model-development', 'sam', 't')").run();
+    const sig = "INSERT INTO approval_signatures (request_id, signer, key_id, decision, payload, signature, signed_at) VALUES (1, ?, 2, 'approved', '{}', 's', 't')";
+    db.prepare(sig).run('rita');
+    expect(() => db.prepare(sig).run('RITA')).toThrow(/UNIQUE/);
+    expect(() => db.prepare("INSERT INTO approval_signatures (request_id, signer, key_id, decision, payload, signature, signed_at) VALUES (1, 'remy', 2, 'maybe', '{}', 's', 't')").run()).toThrow(/CHECK/);
+    db.prepare("INSERT INTO approval_revocations (signature_id, revoked_by, key_id, payload, signature, reason, revoked_at) VALUES (1, 'rita', 2, '{}', 's', 'why', 't')").run();
+    db.prepare("INSERT INTO dataset_retirements (dataset_id, retired_by, reason, retired_at) VALUES (1, 'sam', 'why', 't')").run();
+    db.prepare("INSERT INTO exports (bundle_id, dataset_id, request_id, manifest_sha256, path, exported_by, exported_at) VALUES ('b', 1, 1, 'm', '/x', 'sam', 't')").run();
+    for (const table of ['approval_requests', 'approval_signatures', 'approval_revocations', 'dataset_retirements', 'exports']) {
+      expect(() => db.prepare(`UPDATE ${table} SET rowid = rowid`).run(), table).toThrow(/cannot change/);
+      expect(() => db.prepare(`DELETE FROM ${table}`).run(), table).toThrow(/cannot be deleted/);
+    }
+    expect(() => db.prepare("UPDATE datasets SET sha256 = 'x'").run()).toThrow(/cannot change/);
+    db.prepare("INSERT INTO dataset_rows (dataset_id, row_idx, cells) VALUES (1, 0, '[\"a\"]')").run();
+    expect(() => db.prepare("UPDATE dataset_rows SET cells = '[]'").run()).toThrow(/cannot change/);
     db.close();
   });
 

@@ -49,7 +49,7 @@ export function prepareDestination(dest: string, options: { dryRun?: boolean } =
   const st = lstatOrNull(dir);
   if (st === null) {
     const parent = dirname(dir);
-    let parentOk = false;
+    let parentOk: boolean;
     try {
       parentOk = statSync(parent).isDirectory();
     } catch {

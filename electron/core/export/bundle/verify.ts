@@ -126,7 +126,7 @@ function checkCsv(bytes: Uint8Array, table: (string | null)[][], report: Report)
   let records: string[][];
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    records = parseCsv(text, { bom: false, relax_column_count: true, skip_empty_lines: false, record_delimiter: '\r\n' }) as string[][];
+    records = parseCsv(text, { bom: false, relax_column_count: true, skip_empty_lines: false, record_delimiter: '\r\n' });
   } catch (err) {
     return report(CSV, `it is not valid UTF-8 RFC 4180 CSV (${err instanceof Error ? err.message : String(err)})`);
   }

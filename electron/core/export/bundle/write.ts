@@ -145,6 +145,9 @@ export function writeBundle(dest: string, input: BundleInput, options: { zip?: b
   const bundleId = input.bundleId ?? randomUUID();
   if (!UUID_V4.test(bundleId)) throw refuse(`The bundle id “${bundleId}” is not a version 4 UUID.`);
   if (!Number.isFinite(input.now.getTime())) throw refuse('The export time is not a valid date.');
+  // A zip records times from 1980 to 2099 only; a clock outside that is wrong, and is said before any file exists.
+  const year = input.now.getFullYear();
+  if (options.zip && (year < 1980 || year > 2099)) throw refuse(`The computer's clock says ${year}, which a zip file cannot record; set the clock, then export again.`);
   const files = bundleFiles(input);
   const manifest = signedManifest(input, bundleId, files);
   const manifestBytes = utf8(`${JSON.stringify(manifest, null, 2)}\n`);
