@@ -12,7 +12,9 @@ export function verificationText(bundle: string, v: BundleVerification): string 
     const s = v.summary;
     lines.push(`  dataset sha256 ${s.datasetSha256}`);
     lines.push(`  release tier: ${tierText(s.tier)} (needs ${s.requiredApprovals} approval${s.requiredApprovals === 1 ? '' : 's'})`);
-    for (const a of s.approvals) lines.push(`  signed by ${a.printedName} (${a.username}) on ${utc(a.signedAt)}: ${a.meaning}`);
+    for (const a of s.approvals) lines.push(`  signed by ${a.printedName} (${a.username}) on ${utc(a.signedAt)}: ${a.meaning}  [key ${a.keyFingerprint.slice(0, 16)}]`);
+    if (s.exporter) lines.push(`  exported by ${s.exporter.printedName} (${s.exporter.username})  [key ${s.exporter.keyFingerprint.slice(0, 16)}]`);
+    lines.push('  Compare the key fingerprints with the ones the hospital publishes: the bundle cannot vouch for its own keys.');
   }
   if (v.ok) lines.push(`✓ verified (${v.checked.files} files, ${v.checked.signatures} signatures)`);
   else {

@@ -30,10 +30,21 @@ if (!app.requestSingleInstanceLock()) {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
 
+  // Reports and cards are self-contained HTML with no script: print them in a hidden, script-less, sandboxed window.
+  const printHtml = async (html: string): Promise<Buffer> => {
+    const printer = new BrowserWindow({ show: false, webPreferences: { sandbox: true, javascript: false, contextIsolation: true, nodeIntegration: false } });
+    try {
+      await printer.loadURL(`data:text/html;charset=utf-8;base64,${Buffer.from(html, 'utf8').toString('base64')}`);
+      return await printer.webContents.printToPDF({ pageSize: 'A4', printBackground: true });
+    } finally {
+      printer.destroy();
+    }
+  };
+
   const service = new AirlockService({
     logError: (err) => console.error('[airlock]', err),
     chooseFolder: async () => {
-      const opts = { title: 'Choose the workspace folder', properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+      const opts = { title: 'Choose a folder (a new or empty one for a workspace or a bundle)', properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
       const result = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
@@ -52,16 +63,16 @@ if (!app.requestSingleInstanceLock()) {
         await writeFile(chosen.filePath, report.content, { mode: 0o600 });
         return chosen.filePath;
       }
-      // The report is self-contained HTML with no script: print it in a hidden, script-less, sandboxed window.
-      const printer = new BrowserWindow({ show: false, webPreferences: { sandbox: true, javascript: false, contextIsolation: true, nodeIntegration: false } });
-      try {
-        await printer.loadURL(`data:text/html;charset=utf-8;base64,${Buffer.from(report.content, 'utf8').toString('base64')}`);
-        const pdf = await printer.webContents.printToPDF({ pageSize: 'A4', printBackground: true });
-        await writeFile(chosen.filePath, pdf, { mode: 0o600 });
-        return chosen.filePath;
-      } finally {
-        printer.destroy();
-      }
+      await writeFile(chosen.filePath, await printHtml(report.content), { mode: 0o600 });
+      return chosen.filePath;
+    },
+    renderPdf: async (html) => new Uint8Array(await printHtml(html)),
+    chooseBundle: async (zip) => {
+      const opts = zip
+        ? { title: 'Choose the bundle’s zip', properties: ['openFile'] as 'openFile'[], filters: [{ name: 'Zip', extensions: ['zip'] }] }
+        : { title: 'Choose the bundle folder', properties: ['openDirectory'] as 'openDirectory'[] };
+      const result = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
     },
   });
 

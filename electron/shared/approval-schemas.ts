@@ -97,7 +97,8 @@ export const verificationSchema = z.object({
       datasetSha256: z.string(),
       tier: z.string(),
       requiredApprovals: z.number().int(),
-      approvals: z.array(z.object({ printedName: z.string(), username: z.string(), meaning: z.string(), signedAt: z.string() })),
+      approvals: z.array(z.object({ printedName: z.string(), username: z.string(), meaning: z.string(), signedAt: z.string(), keyFingerprint: z.string() })),
+      exporter: z.object({ printedName: z.string(), username: z.string(), keyFingerprint: z.string() }).nullable(),
     })
     .nullable(),
 });

@@ -114,6 +114,10 @@ describe('the export gate and sign-off', () => {
     expect(check.ok).toBe(true);
     expect(check.summary?.approvals.map((a) => a.printedName).sort()).toEqual(['Remy Reviewer', 'Rita Reviewer']);
     expect(verifyBundle(exported.zipPath!).ok).toBe(true);
+    // The fingerprints a recipient compares with the hospital's published keys are the store's recorded ones.
+    const recorded = (await svc.call('approvals:get', { requestId: r1 })).signatures.map((x) => x.keyFingerprint).sort();
+    expect(check.summary?.approvals.map((a) => a.keyFingerprint).sort()).toEqual(recorded);
+    expect(check.summary?.exporter).toMatchObject({ username: 'tess', printedName: 'Tess Requester', keyFingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const admin = await s.as(ADMIN.username);
     const event = (await admin.call('audit:list', { action: 'dataset.exported' }))[0];
     expect(event?.details).toMatchObject({ bundleId: exported.bundleId, manifestSha256: exported.manifestSha256 });

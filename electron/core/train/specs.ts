@@ -158,7 +158,8 @@ export function draftSpec(db: Db, tableId: number): Spec {
   const table = getTable(db, tableId, 0);
   const trainingRows = table.rowCount - table.holdout.rows;
   return specSchema.parse({
-    name: `${table.name.replace(/\.[^.]+$/, '')} synthetic`,
+    // Not the file's name: a spec's name travels on the card and in the bundle, and file names can identify people.
+    name: `Table #${table.id} synthetic`,
     source: { kind: 'table', tableId, sha256: table.sha256 },
     columns: table.columns.map((c) => ({
       name: c.name,

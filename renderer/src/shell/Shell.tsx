@@ -1,10 +1,13 @@
-import { AppShell, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
+import { AppShell, Badge, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../electron/shared/contract';
 import { api } from '../api';
 import { setLastWorkspace } from '../storage';
 import { SuccessAlert } from '../components/SuccessAlert';
+import { ApprovalsPage } from '../pages/approvals/ApprovalsPage';
+import { useSignableCount } from '../pages/approvals/useSignableCount';
 import { AuditPage } from '../pages/audit/AuditPage';
+import { ExportPage } from '../pages/export/ExportPage';
 import { PlaceholderPage } from '../pages/PlaceholderPage';
 import { SettingsPage } from '../pages/SettingsPage';
 import { SourcesPage } from '../pages/sources/SourcesPage';
@@ -12,6 +15,7 @@ import { SpecsPage } from '../pages/specs/SpecsPage';
 import { TrainingPage } from '../pages/training/TrainingPage';
 import { UsersPage } from '../pages/users/UsersPage';
 import { ValidationPage } from '../pages/validation/ValidationPage';
+import { VerifyPage } from '../pages/verify/VerifyPage';
 import { useIdleLock } from '../useIdleLock';
 import { ChangePasswordModal } from './ChangePasswordModal';
 import { ShellHeader } from './ShellHeader';
@@ -46,7 +50,8 @@ export function Shell({ session, onLock, onIdleLocked, onSessionRefreshed }: Pro
   }, []);
 
   const isAdmin = session.roles.includes('admin');
-  const visible = PAGES.filter((p) => isAdmin || !p.adminOnly);
+  const signable = useSignableCount(session.roles.includes('reviewer'));
+  const visible = PAGES.filter((p) => (isAdmin || !p.adminOnly) && (!p.roles || p.roles.some((r) => session.roles.includes(r))));
   // Roles can change under a running session; fall back to Audit rather than show a forbidden page.
   const page = visible.find((p) => p.id === pageId) ?? visible.find((p) => p.id === 'audit');
 
@@ -78,6 +83,13 @@ export function Shell({ session, onLock, onIdleLocked, onSessionRefreshed }: Pro
                     data-testid={`nav-${p.id}`}
                     label={p.label}
                     leftSection={p.icon}
+                    rightSection={
+                      p.id === 'approvals' && signable.count > 0 ? (
+                        <Badge size="sm" circle data-testid="nav-approvals-badge" aria-label={`${signable.count} to sign`}>
+                          {signable.count}
+                        </Badge>
+                      ) : undefined
+                    }
                     active={page?.id === p.id}
                     aria-current={page?.id === p.id ? 'page' : undefined}
                     onClick={() => navigate(p.id)}
@@ -107,6 +119,7 @@ export function Shell({ session, onLock, onIdleLocked, onSessionRefreshed }: Pro
               onSessionRefreshed={onSessionRefreshed}
               openRunId={openRunId}
               onOpenRun={(runId) => navigate('training', runId)}
+              onApprovalsChanged={signable.refresh}
             />
           )}
         </Stack>
@@ -129,9 +142,10 @@ interface ContentProps {
   onSessionRefreshed: (s: SessionInfo) => void;
   openRunId: number | null;
   onOpenRun: (runId: number) => void;
+  onApprovalsChanged: () => void;
 }
 
-function PageContent({ page, session, onSessionRefreshed, openRunId, onOpenRun }: ContentProps) {
+function PageContent({ page, session, onSessionRefreshed, openRunId, onOpenRun, onApprovalsChanged }: ContentProps) {
   if (page.planned) return <PlaceholderPage page={page} planned={page.planned} />;
   switch (page.id) {
     case 'sources':
@@ -142,6 +156,12 @@ function PageContent({ page, session, onSessionRefreshed, openRunId, onOpenRun }
       return <TrainingPage session={session} initialRunId={openRunId} />;
     case 'validation':
       return <ValidationPage session={session} />;
+    case 'approvals':
+      return <ApprovalsPage session={session} onChanged={onApprovalsChanged} />;
+    case 'exports':
+      return <ExportPage />;
+    case 'verify':
+      return <VerifyPage />;
     case 'users':
       return <UsersPage currentUser={session.username} />;
     case 'settings':

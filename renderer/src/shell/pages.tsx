@@ -1,9 +1,11 @@
 import type { ReactNode } from 'react';
+import type { Role } from '../../../electron/shared/contract';
 import {
   ApprovalsIcon,
   AuditIcon,
   ExportsIcon,
   SettingsIcon,
+  ShieldIcon,
   SourcesIcon,
   SpecsIcon,
   TrainingIcon,
@@ -11,7 +13,7 @@ import {
   ValidationIcon,
 } from '../components/icons';
 
-export type PageId = 'sources' | 'specs' | 'training' | 'validation' | 'approvals' | 'exports' | 'audit' | 'users' | 'settings';
+export type PageId = 'sources' | 'specs' | 'training' | 'validation' | 'approvals' | 'exports' | 'verify' | 'audit' | 'users' | 'settings';
 
 export interface PageDef {
   id: PageId;
@@ -19,6 +21,8 @@ export interface PageDef {
   icon: ReactNode;
   section: 'Pipeline' | 'Governance';
   adminOnly?: boolean;
+  // Shown only to holders of one of these roles (the channels behind the page refuse everyone else).
+  roles?: readonly Role[];
   // Areas not built yet: what they will do, shown on their placeholder page.
   planned?: { tagline: string; description: string };
 }
@@ -28,26 +32,9 @@ export const PAGES: readonly PageDef[] = [
   { id: 'specs', label: 'Specs', icon: <SpecsIcon />, section: 'Pipeline' },
   { id: 'training', label: 'Training', icon: <TrainingIcon />, section: 'Pipeline' },
   { id: 'validation', label: 'Validation', icon: <ValidationIcon />, section: 'Pipeline' },
-  {
-    id: 'approvals',
-    label: 'Approvals',
-    icon: <ApprovalsIcon />,
-    section: 'Pipeline',
-    planned: {
-      tagline: 'Reviewer decisions on candidate datasets.',
-      description: 'Reviewers sign off or reject candidate datasets with an electronic signature that names the person, the time and the meaning of the signature.',
-    },
-  },
-  {
-    id: 'exports',
-    label: 'Exports',
-    icon: <ExportsIcon />,
-    section: 'Pipeline',
-    planned: {
-      tagline: 'Approved synthetic data leaving the workspace.',
-      description: 'Export approved synthetic data as signed bundles that anyone can verify offline, together with their validation evidence.',
-    },
-  },
+  { id: 'approvals', label: 'Approvals', icon: <ApprovalsIcon />, section: 'Pipeline' },
+  { id: 'exports', label: 'Export', icon: <ExportsIcon />, section: 'Pipeline', roles: ['steward'] },
+  { id: 'verify', label: 'Verify bundle', icon: <ShieldIcon />, section: 'Governance' },
   { id: 'audit', label: 'Audit', icon: <AuditIcon />, section: 'Governance' },
   { id: 'users', label: 'Users', icon: <UsersIcon />, section: 'Governance', adminOnly: true },
   { id: 'settings', label: 'Settings', icon: <SettingsIcon />, section: 'Governance', adminOnly: true },

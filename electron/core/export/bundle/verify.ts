@@ -16,8 +16,10 @@ export type { Failure } from './read-bundle';
 export interface BundleSummary {
   datasetSha256: string;
   tier: string;
-  approvals: { printedName: string; username: string; meaning: string; signedAt: string }[];
+  approvals: { printedName: string; username: string; meaning: string; signedAt: string; keyFingerprint: string }[];
   requiredApprovals: number;
+  /** Who exported it, with the fingerprint of the key that signed the manifest (null if unreadable). */
+  exporter: { printedName: string; username: string; keyFingerprint: string } | null;
 }
 
 export interface BundleVerification {
@@ -197,6 +199,9 @@ function checkAnchors(files: Map<string, Uint8Array>, manifest: ManifestDocument
   }
 }
 
+// The recipient compares these with the keys the hospital publishes: the bundle alone cannot vouch for its keys.
+const fingerprintOf = (publicKey: string): string => sha256Hex(Buffer.from(publicKey, 'base64'));
+
 /** Verifies the bundle folder or .zip at `path`. */
 export function verifyBundle(path: string): BundleVerification {
   const failures: Failure[] = [];
@@ -217,8 +222,9 @@ export function verifyBundle(path: string): BundleVerification {
       summary = {
         datasetSha256: request.datasetSha256,
         tier: request.tier,
-        approvals: approvals.approvals.map(({ payload: p }) => ({ printedName: p.signer.printedName, username: p.signer.username, meaning: p.meaning, signedAt: p.signedAt })),
+        approvals: approvals.approvals.map(({ payload: p, publicKey }) => ({ printedName: p.signer.printedName, username: p.signer.username, meaning: p.meaning, signedAt: p.signedAt, keyFingerprint: fingerprintOf(publicKey) })),
         requiredApprovals: policy.requiredApprovals,
+        exporter: manifest ? { printedName: manifest.exporter.printedName, username: manifest.exporter.username, keyFingerprint: fingerprintOf(manifest.exporter.publicKey) } : null,
       };
       checkAnchors(tree.files, manifest, approvals, (p) => listed.has(p), report);
     }
