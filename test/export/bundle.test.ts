@@ -9,11 +9,11 @@ import { protectCell, toCsv } from '../../electron/core/export/bundle/csv';
 import { assertSafeRelativePath, prepareDestination, removeMade, writeExclusive, type Made } from '../../electron/core/export/bundle/paths';
 import { verifyBundle } from '../../electron/core/export/bundle/verify';
 import { tableJsonl, writeBundle } from '../../electron/core/export/bundle/write';
-import { sha256Hex } from '../../electron/core/govern/signature';
+import { keyFingerprint, sha256Hex } from '../../electron/core/govern/signature';
 import { addVerifyCommand } from '../../electron/cli/verify-command';
 import { tempDir } from '../helpers';
 import { PYTHON } from '../imaging/pydicom';
-import { imagesBuilt, pythonVerify, RAJ, RITA, tableBuilt, TRICKY } from './bundle-fixtures';
+import { ADA, imagesBuilt, pythonVerify, RAJ, RITA, tableBuilt, TRICKY } from './bundle-fixtures';
 import { phantom } from './fixtures';
 import { need, run } from './tools';
 
@@ -41,7 +41,13 @@ describe('writeBundle + verifyBundle: a table', () => {
     const v = verifyBundle(dest);
     expect(v.failures).toEqual([]);
     expect(v).toMatchObject({ ok: true, bundleId: w.bundleId, checked: { files: 9, signatures: 2 } });
-    expect(v.summary).toEqual({ datasetSha256: input.dataset.sha256, tier: 'model-development', requiredApprovals: 1, approvals: [{ printedName: 'Rita Reviewer', username: 'rita', meaning: 'Approved for model development', signedAt: '2026-11-22T10:10:30.000Z' }] });
+    expect(v.summary).toEqual({
+      datasetSha256: input.dataset.sha256,
+      tier: 'model-development',
+      requiredApprovals: 1,
+      approvals: [{ printedName: 'Rita Reviewer', username: 'rita', meaning: 'Approved for model development', signedAt: '2026-11-22T10:10:30.000Z', keyFingerprint: keyFingerprint(RITA.publicKey) }],
+      exporter: { printedName: 'Ada Steward', username: 'ada', keyFingerprint: keyFingerprint(ADA.publicKey) },
+    });
     const py = pythonVerify(dest);
     expect(py.out.trim()).toBe('verified');
     expect(py.status).toBe(0);

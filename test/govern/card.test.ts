@@ -9,36 +9,18 @@ import { AirlockService } from '../../electron/core/api/service';
 import { buildCard, cardContent } from '../../electron/core/govern/card/build';
 import { renderCardHtml } from '../../electron/core/govern/card/html';
 import type { Db } from '../../electron/core/store/database';
-import { createRng } from '../../electron/core/train/rng';
 import { insertDataset } from '../../electron/core/train/runs-repo';
 import { chromiumAvailable, htmlToPdf } from '../../electron/core/validate/report/pdf';
 import { finishValidation, getResultRow, insertResult, insertValidation } from '../../electron/core/validate/validations-repo';
 import { datasetCardSchema, GENERATED_SECTION_TITLES, type CardSignature, type StewardSection } from '../../electron/shared/card-schema';
 import type { ReportDocumentView } from '../../electron/shared/validation-schemas';
 import { ADMIN, FAST_KDF } from '../helpers';
+import { cellNoise } from '../validate/fixtures';
 
 const DATA = join(process.cwd(), '../shared/data');
 const AT = new Date('2027-03-01T10:00:00.000Z');
 const FILE = 'cohort-export-42.csv';
-type Cells = (string | null)[][];
 
-// Independent uniform noise per column within each real column's values (as in the gate test).
-function uniformNoise(training: Cells, n: number, seed: string): Cells {
-  const rng = createRng(seed);
-  const cols = training[0]!.map((_, j) => training.map((r) => r[j]).filter((v): v is string => v !== null));
-  return Array.from({ length: n }, () =>
-    cols.map((vals) => {
-      const nums = vals.map(Number);
-      if (nums.every(Number.isFinite) && new Set(vals).size > 12) {
-        const lo = Math.min(...nums);
-        const hi = Math.max(...nums);
-        return (lo + rng.uniform() * (hi - lo)).toFixed(Math.max(...vals.map((v) => (v.split('.')[1] ?? '').length)));
-      }
-      const levels = [...new Set(vals)];
-      return levels[rng.int(levels.length)]!;
-    }),
-  );
-}
 
 let svc: AirlockService;
 let db: Db;
@@ -82,7 +64,7 @@ beforeAll(async () => {
   const header = (await svc.call('datasets:preview', { datasetId: run.datasets[0]!.id, limit: 0 })).header;
   const idx = header.map((h) => cols.find((c) => c.name === h)!.index);
   const training = (db.prepare('SELECT cells FROM table_rows WHERE table_id = ? AND holdout = 0 ORDER BY row_idx').all(table.id) as { cells: string }[]).map((r) => idx.map((i) => (JSON.parse(r.cells) as (string | null)[])[i] ?? null));
-  bad = await validate(insertDataset(db, run.id, header, uniformNoise(training, 300, 'u'), 'ada', new Date()).id);
+  bad = await validate(insertDataset(db, run.id, header, cellNoise(training, 300, 'u'), 'ada', new Date()).id);
 }, 240_000);
 
 afterAll(async () => {

@@ -66,6 +66,28 @@ export function uniformNoise(table: CsvTable, types: Record<string, ColumnType>,
   return Array.from({ length: n }, () => gens.map((g) => g()));
 }
 
+/**
+ * Independent uniform noise per column of stored training cells: numbers (more than 12 distinct) uniform within the
+ * observed range at the column's decimals, anything else uniformly among the values seen.
+ */
+export function cellNoise(training: Cells, n: number, seed: string): Cells {
+  const rng = createRng(seed);
+  const cols = training[0]!.map((_, j) => training.map((r) => r[j]).filter((v): v is string => v !== null && v !== undefined));
+  return Array.from({ length: n }, () =>
+    cols.map((vals) => {
+      const nums = vals.map(Number);
+      if (nums.every(Number.isFinite) && new Set(vals).size > 12) {
+        const lo = Math.min(...nums);
+        const hi = Math.max(...nums);
+        const decimals = Math.max(...vals.map((v) => (v.split('.')[1] ?? '').length));
+        return (lo + rng.uniform() * (hi - lo)).toFixed(decimals);
+      }
+      const levels = [...new Set(vals)];
+      return levels[rng.int(levels.length)]!;
+    }),
+  );
+}
+
 /** Two random halves of the real table: the training half against the other half as the "synthetic" side. */
 export function halves(t: CsvTable, types: Record<string, ColumnType>): Frames {
   const { frames } = framesOf(t, types, [], { holdoutShare: 0.5, seed: 'halves' });

@@ -8,6 +8,7 @@ import { insertDataset } from '../../electron/core/train/runs-repo';
 import { insertValidation } from '../../electron/core/validate/validations-repo';
 import type { ValidationView } from '../../electron/shared/validation-schemas';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
+import { cellNoise } from './fixtures';
 
 const DATA = join(process.cwd(), '../shared/data');
 type Cells = (string | null)[][];
@@ -46,24 +47,6 @@ async function setup(file: string, target: string, opts: { categorical?: string[
   return { svc, run, header, training, fake, validate, detail };
 }
 
-// Independent uniform noise per column, within each real column's observed values (numbers) or categories.
-function uniformNoise(training: Cells, n: number, seed: string): Cells {
-  const rng = createRng(seed);
-  const cols = training[0]!.map((_, j) => training.map((r) => r[j]).filter((v): v is string => v !== null));
-  return Array.from({ length: n }, () =>
-    cols.map((vals) => {
-      const nums = vals.map(Number);
-      if (nums.every(Number.isFinite) && new Set(vals).size > 12) {
-        const lo = Math.min(...nums);
-        const hi = Math.max(...nums);
-        const decimals = Math.max(...vals.map((v) => (v.split('.')[1] ?? '').length));
-        return (lo + rng.uniform() * (hi - lo)).toFixed(decimals);
-      }
-      const levels = [...new Set(vals)];
-      return levels[rng.int(levels.length)]!;
-    }),
-  );
-}
 
 // Training rows with small noise on every numeric cell (1% of the column's range).
 function jitter(training: Cells, seed: string): Cells {
@@ -92,7 +75,7 @@ describe.sequential('the acceptance gate on real tables', () => {
     expect(noisy.v.verdict).toBe('fail');
     expect(noisy.failed).toEqual(expect.arrayContaining(['privacy.dcrRatioMin', 'privacy.membershipAucMax']));
 
-    const noise = await validate(fake(uniformNoise(training, 600, 'u')));
+    const noise = await validate(fake(cellNoise(training, 600, 'u')));
     expect(noise.v.verdict).toBe('fail');
     expect(noise.failed).toEqual(expect.arrayContaining(['fidelity.qualityMin', 'fidelity.ksMax', 'fidelity.detectionMin', 'utility.scoreRatioMin']));
     svc.end();

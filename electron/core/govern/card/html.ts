@@ -2,7 +2,7 @@
 // printable to A4 by Chromium: identity and hash first, then the approvals signed over that hash, then every
 // section, generated parts marked as not editable and steward sections as written by the steward.
 import { GENERATED_SECTION_TITLES as T, type CardCriterion, type CardSignature, type DatasetCard } from '../../../shared/card-schema';
-import { escapeHtml as e } from '../../validate/report/html';
+import { PRINT_BASE_CSS, escapeHtml as e } from '../../validate/report/html';
 import { cardContent } from './build';
 
 const GENERATED = '<p class="origin generated">Generated from lineage and results — not editable.</p>';
@@ -95,16 +95,9 @@ function stewardHtml(card: DatasetCard): string {
     .join('\n');
 }
 
-const CSS = `
-@page { size: A4; margin: 16mm 14mm 18mm 14mm; }
-* { box-sizing: border-box; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0; font-family: Helvetica, Arial, "Liberation Sans", "DejaVu Sans", sans-serif; font-size: 10.5pt; line-height: 1.45; color: #1a1a1a; background: #ffffff; }
-main { max-width: 182mm; margin: 0 auto; padding: 12px 16px 32px; }
-h1 { font-size: 20pt; margin: 0 0 4px; }
-h2 { font-size: 14pt; margin: 18px 0 6px; border-bottom: 1px solid #cccccc; padding-bottom: 3px; break-after: avoid; }
+const CSS = `${PRINT_BASE_CSS}
+h2 { margin-bottom: 6px; break-after: avoid; }
 h3 { font-size: 11pt; margin: 10px 0 4px; }
-.subtitle { font-size: 12pt; color: #444444; margin: 0; }
 .small { font-size: 8.5pt; color: #555555; }
 .id, .hash { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; word-break: break-all; }
 .origin { font-size: 8.5pt; font-style: italic; margin: 0 0 6px; padding-left: 6px; }

@@ -181,7 +181,8 @@ function sectionHtml(s: ReportSection, index: number): string {
   return `<section id="${id}" class="evidence">\n${parts.join('\n')}\n</section>`;
 }
 
-const CSS = `
+/** The page, type and heading rules every printable document (report, dataset card) shares. */
+export const PRINT_BASE_CSS = `
 @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -190,6 +191,9 @@ main { max-width: 182mm; margin: 0 auto; padding: 12px 16px 32px; }
 h1 { font-size: 20pt; margin: 0 0 4px; }
 h2 { font-size: 14pt; margin: 18px 0 8px; border-bottom: 1px solid #cccccc; padding-bottom: 3px; }
 .subtitle { font-size: 12pt; color: #444444; margin: 0; }
+`;
+
+const CSS = `${PRINT_BASE_CSS}
 .generated, .small { font-size: 8.5pt; color: #555555; }
 .id { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 .verdict .banner { display: flex; align-items: center; gap: 16px; padding: 14px 18px; border-radius: 6px; color: #ffffff; margin-top: 14px; }
