@@ -182,4 +182,18 @@ run('sign-off and export end to end', () => {
     expect(await lines.first().textContent()).toContain('card/card.html');
     await app.shot('55-verify-tampered');
   });
+
+  it('lets an admin change a tier’s approval policy in Settings, audited', async () => {
+    const { page } = app;
+    await lock(page);
+    await login(page, workspace, ADMIN);
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('policy-card').waitFor();
+    await expect.poll(() => page.getByTestId('policy-external-sharing').inputValue()).toBe('2');
+    await page.getByTestId('policy-external-sharing').fill('3');
+    await page.getByTestId('policy-save-external-sharing').click();
+    await expect.poll(() => page.getByTestId('policy-card').getByTestId('success-alert').textContent()).toContain('External sharing now needs 3 distinct reviewers');
+    expect(await app.service.call('approvals:policy', {})).toMatchObject({ 'external-sharing': 3, 'model-development': 1 });
+    expect((await app.service.call('audit:list', { action: 'policy.changed' }))[0]).toMatchObject({ actor: ADMIN.username, details: { from: 2, to: 3 } });
+  });
 });

@@ -5,6 +5,7 @@ import { api, errorMessage } from '../api';
 import { FormError } from '../components/FormError';
 import { PageHeader } from '../components/PageHeader';
 import { SuccessAlert } from '../components/SuccessAlert';
+import { PolicyCard } from './settings/PolicyCard';
 
 const MIN = 1;
 const MAX = 240;
@@ -86,6 +87,7 @@ export function SettingsPage({ onSaved }: { onSaved: (idleTimeoutMinutes: number
           </form>
         )}
       </Paper>
+      <PolicyCard />
     </Stack>
   );
 }
