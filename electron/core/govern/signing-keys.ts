@@ -6,13 +6,13 @@ import { z } from 'zod';
 import { AirlockError, InvalidCredentialsError } from '../errors';
 import type { Db } from '../store/database';
 import type { KdfParams } from '../store/keyslots';
-import { slotKey } from '../store/keyslots';
+import { scryptParamsSchema, slotKey } from '../store/keyslots';
 import { appendAudit } from './audit';
 import { keyFingerprint, privateKeyFromPkcs8, rawPublicKey } from './signature';
 
 const b64 = z.string().regex(/^[A-Za-z0-9+/]+=*$/);
 const wrappedSchema = z.object({
-  kdf: z.object({ name: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int(), salt: b64 }),
+  kdf: scryptParamsSchema,
   iv: b64,
   tag: b64,
   ciphertext: b64,
@@ -61,7 +61,9 @@ async function wrap(pkcs8: Buffer, password: string, kdf: KdfParams, bind: Buffe
 }
 
 async function unwrap(wrappedJson: string, password: string, bind: Buffer): Promise<Buffer | null> {
-  const w = wrappedSchema.parse(JSON.parse(wrappedJson));
+  const parsed = wrappedSchema.safeParse(JSON.parse(wrappedJson));
+  if (!parsed.success) throw new AirlockError('WORKSPACE_CORRUPT', `A stored signing key is damaged (${parsed.error.issues[0]?.message ?? 'bad format'}). Ask an admin to reset your password, which makes a new key pair.`);
+  const w = parsed.data;
   const kek = await derive(password, Buffer.from(w.kdf.salt, 'base64'), w.kdf);
   try {
     const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(w.iv, 'base64'));

@@ -17,9 +17,22 @@ export interface KdfParams {
 export const DEFAULT_KDF: KdfParams = { N: 2 ** 17, r: 8, p: 1 };
 
 const b64 = z.string().regex(/^[A-Za-z0-9+/]+=*$/);
+// Parameters read from a file are only accepted within fixed bounds: a hostile N would cost minutes and gigabytes
+// per login. N a power of two from 2^10 to 2^18, r up to 16, p up to 4: at most 512 MiB and a few seconds.
+export const KDF_BOUNDS = { minLog2N: 10, maxLog2N: 18, maxR: 16, maxP: 4 } as const;
+export const scryptParamsSchema = z.object({
+  name: z.literal('scrypt'),
+  N: z
+    .number()
+    .int()
+    .refine((n) => n >= 2 ** KDF_BOUNDS.minLog2N && n <= 2 ** KDF_BOUNDS.maxLog2N && (n & (n - 1)) === 0, `the scrypt cost N must be a power of two from 2^${KDF_BOUNDS.minLog2N} to 2^${KDF_BOUNDS.maxLog2N}`),
+  r: z.number().int().min(1).max(KDF_BOUNDS.maxR, `the scrypt block size r must be at most ${KDF_BOUNDS.maxR}`),
+  p: z.number().int().min(1).max(KDF_BOUNDS.maxP, `the scrypt parallelism p must be at most ${KDF_BOUNDS.maxP}`),
+  salt: b64,
+});
 const slotSchema = z.object({
   username: z.string(),
-  kdf: z.object({ name: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int(), salt: b64 }),
+  kdf: scryptParamsSchema,
   wrap: z.object({ name: z.literal('aes-256-gcm'), iv: b64, tag: b64, ciphertext: b64 }),
   createdAt: z.string(),
 });
