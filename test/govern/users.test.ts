@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../electron/core/govern/audit';
@@ -109,7 +110,11 @@ describe('users and key slots', () => {
     ws.close();
     await expect(login(dir, 'nobody', 'whatever password', opts)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS', message: 'The user name or password is not correct.' });
     const { workspace } = await login(dir, 'ada', ADMIN.password, opts);
-    expect(listAudit(workspace.db, { action: 'login.failed' })[0]).toMatchObject({ subject: 'nobody', details: { reason: 'unknown or disabled user' } });
+    expect(listAudit(workspace.db, { action: 'login.failed' })[0]).toMatchObject({ subject: '(unknown user)', details: { reason: 'unknown or disabled user' } });
+    // What was typed as a user name may be a password in the wrong field: it is kept nowhere.
+    await expect(login(dir, 'Tr0ub4dor&3-secret', 'whatever password', opts)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(readFileSync(join(dir, KEYSLOT_FILE), 'utf8')).not.toContain('Tr0ub4dor');
+    expect(JSON.stringify(listAudit(workspace.db, {}))).not.toContain('nobody');
     workspace.close();
   });
 });

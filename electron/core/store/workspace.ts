@@ -31,6 +31,7 @@ export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MINUTES = 15;
 // Failed attempts are nobody's until a password proves who is there; the attempted name is the subject.
 const UNAUTHENTICATED = '(unauthenticated)';
+const UNKNOWN_USER = '(unknown user)';
 
 export interface WorkspaceOptions {
   kdf?: KdfParams;
@@ -158,15 +159,20 @@ export async function unlockWorkspace(dir: string, username: string, password: s
   const slot = findSlot(file, who);
   // With no slot, still pay for one derivation so response time does not reveal which names exist.
   const key = slot ? await unwrapKey(slot, password, file.workspaceId) : (await unwrapKey(decoySlot(options.kdf ?? DEFAULT_KDF), password, file.workspaceId), null);
+  if (!key && !slot) {
+    // The typed name is never kept: it may be a password typed in the wrong field.
+    writeKeySlots(slotPath, pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject: UNKNOWN_USER, details: { reason: 'unknown or disabled user' } }, now));
+    throw new InvalidCredentialsError();
+  }
   if (!key) {
     const failures = (lock?.failures ?? 0) + 1;
     const locked = failures >= MAX_FAILED_LOGINS;
     const lockedUntil = locked ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
-    file = pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject: who, details: { reason: slot ? 'wrong password' : 'unknown or disabled user', failures } }, now);
+    file = pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject: who, details: { reason: 'wrong password', failures } }, now);
     if (locked) file = pending(file, { actor: 'system', action: 'user.locked', subject: who, details: { failures, lockedUntil } }, now);
     writeKeySlots(slotPath, { ...file, lockouts: { ...file.lockouts, [who]: { failures: locked ? 0 : failures, lockedUntil } } });
     if (locked) throw new AccountLockedError(new Date(lockedUntil ?? now), now);
-    throw new InvalidCredentialsError(slot ? MAX_FAILED_LOGINS - failures : undefined);
+    throw new InvalidCredentialsError(MAX_FAILED_LOGINS - failures);
   }
   const db = openEncrypted(join(path, DB_FILE), key, { create: false });
   try {
