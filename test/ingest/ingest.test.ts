@@ -143,6 +143,7 @@ describe('ingest into the locked store', () => {
     expect(count(svc, 'tables_')).toBe(0);
     expect(count(svc, 'table_rows')).toBe(0);
     expect(count(svc, 'source_files')).toBe(0);
+    expect((await svc.call('audit:list', { action: 'import.interrupted' }))[0]).toMatchObject({ actor: 'system', subject: 'import #1', details: { partialTablesRemoved: 1 } });
     svc.end();
   });
 });

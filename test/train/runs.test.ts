@@ -103,6 +103,7 @@ describe('training runs (Gaussian copula)', () => {
     await svc.call('session:login', { path, username: 'ada', password: ADMIN.password });
     const [run] = await svc.call('runs:list', {});
     expect(run).toMatchObject({ status: 'failed', error: { code: 'INTERRUPTED' }, canResume: false });
+    expect((await svc.call('audit:list', { action: 'run.interrupted' }))[0]).toMatchObject({ actor: 'system', subject: `run #${run!.id}`, details: { code: 'INTERRUPTED' } });
     svc.end();
   });
 });

@@ -1,5 +1,6 @@
 // Imported files and import runs: repository functions, `db` first, parameters only.
 import type { Db } from '../store/database';
+import { appendAudit } from '../govern/audit';
 
 export interface StoredFile {
   id: number;
@@ -40,9 +41,12 @@ export function finishImportRow(db: Db, id: number, status: 'done' | 'cancelled'
 // whole, and its import is marked failed. Runs when a workspace opens.
 export function recoverInterruptedImports(db: Db, now: Date): number {
   const stale = db.prepare("SELECT id, file_id FROM tables_ WHERE status = 'importing'").all() as { id: number; file_id: number }[];
+  const cut = db.prepare("SELECT id FROM imports WHERE status = 'running'").all() as { id: number }[];
   db.transaction(() => {
     for (const t of stale) deleteTable(db, t.id, t.file_id);
     db.prepare("UPDATE imports SET status = 'failed', finished_at = ? WHERE status = 'running'").run(now.toISOString());
+    // What a crash cut off is said in the chain, not only in a status column.
+    for (const i of cut) appendAudit(db, { actor: 'system', action: 'import.interrupted', subject: `import #${i.id}`, details: { partialTablesRemoved: stale.length } }, now);
   })();
   return stale.length;
 }

@@ -3,6 +3,7 @@ import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors';
 import type { Db } from '../store/database';
+import { appendAudit } from '../govern/audit';
 
 export interface RunRow {
   id: number;
@@ -143,9 +144,13 @@ export function trainingRows(db: Db, tableId: number): (string | null)[][] {
 // A run still 'running' when a workspace opens was cut off (crash, power loss, app closed): it failed, and
 // can be resumed from its last checkpoint.
 export function recoverInterruptedRuns(db: Db, now: Date): void {
-  db.prepare(
-    "UPDATE runs SET status = 'failed', finished_at = ?, error_code = 'INTERRUPTED', error_message = 'Airlock closed while this run was training. Resume it from its last checkpoint, or start it again.' WHERE status = 'running'",
-  ).run(now.toISOString());
+  const cut = db.prepare("SELECT id, epochs_done FROM runs WHERE status = 'running'").all() as { id: number; epochs_done: number }[];
+  db.transaction(() => {
+    db.prepare(
+      "UPDATE runs SET status = 'failed', finished_at = ?, error_code = 'INTERRUPTED', error_message = 'Airlock closed while this run was training. Resume it from its last checkpoint, or start it again.' WHERE status = 'running'",
+    ).run(now.toISOString());
+    for (const r of cut) appendAudit(db, { actor: 'system', action: 'run.interrupted', subject: `run #${r.id}`, details: { epochsDone: r.epochs_done, code: 'INTERRUPTED' } }, now);
+  })();
 }
 
 // Synthetic images as a dataset version: one DICOM file each; the hash is over the pixels (the files carry
