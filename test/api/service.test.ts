@@ -65,6 +65,14 @@ describe('the IPC service', () => {
     svc.end();
   });
 
+  it('ends the session when wrong current passwords in a password change lock the account', async () => {
+    const { svc } = await adminService();
+    for (let i = 1; i <= 4; i += 1) expect(await svc.dispatch('session:changePassword', { currentPassword: `guess ${i}`, newPassword: 'a new passphrase here' })).toMatchObject({ ok: false, error: { code: 'INVALID_CREDENTIALS' } });
+    expect(await svc.dispatch('session:changePassword', { currentPassword: 'guess 5', newPassword: 'a new passphrase here' })).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
+    expect(await svc.dispatch('session:status', {})).toMatchObject({ ok: true, value: { session: null } });
+    await svc.settled();
+  });
+
   it('gives the folder picker only where one exists', async () => {
     expect(await new AirlockService().dispatch('workspace:chooseFolder', {})).toMatchObject({ ok: false, error: { code: 'NOT_AVAILABLE' } });
     expect(await new AirlockService({ chooseFolder: () => Promise.resolve('/data/ws') }).dispatch('workspace:chooseFolder', {})).toEqual({ ok: true, value: { path: '/data/ws' } });

@@ -105,6 +105,19 @@ describe('users and key slots', () => {
     workspace.close();
   });
 
+  it('counts wrong current passwords in a password change like failed logins, and locks the account after five', async () => {
+    const { dir, ws, admin: ada, opts } = await setup();
+    for (let i = 1; i <= 4; i += 1) await expect(changeOwnPassword(ws, ada, `guess number ${i}`, 'my own new password')).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    await expect(changeOwnPassword(ws, ada, 'guess number 5', 'my own new password')).rejects.toMatchObject({ code: 'ACCOUNT_LOCKED' });
+    // Locked means locked: the right password does not change it now, and logging in is refused.
+    await expect(changeOwnPassword(ws, ada, ADMIN.password, 'my own new password')).rejects.toMatchObject({ code: 'ACCOUNT_LOCKED' });
+    const actions = listAudit(ws.db, {}).map((e) => e.action);
+    expect(actions.filter((a) => a === 'password_change.failed')).toHaveLength(5);
+    expect(actions).toContain('user.locked');
+    ws.close();
+    await expect(login(dir, 'ada', ADMIN.password, opts)).rejects.toMatchObject({ code: 'ACCOUNT_LOCKED' });
+  });
+
   it('answers an unknown user like a wrong password, and records the attempt', async () => {
     const { dir, ws, opts } = await setup();
     ws.close();

@@ -1,9 +1,9 @@
 // User management on an open workspace: every change updates the database, the key slots and the audit
 // chain together (the key-slot file is written inside the transaction, so a failure rolls both back).
 import { displayNameSchema, rolesSchema, type Role, type UserView } from '../../shared/contract';
-import { AirlockError, ForbiddenError, InvalidCredentialsError } from '../errors';
+import { AccountLockedError, AirlockError, ForbiddenError, InvalidCredentialsError } from '../errors';
 import { findSlot, putSlot, readKeySlots, removeSlot, slotKey, unwrapKey } from '../store/keyslots';
-import type { Workspace } from '../store/workspace';
+import { LOCKOUT_MINUTES, MAX_FAILED_LOGINS, type Workspace } from '../store/workspace';
 import { parseOrThrow } from '../validate-input';
 import { appendAudit } from './audit';
 import { installSigningKey, prepareSigningKey, rewrapSigningKey, storeRewrapped } from './signing-keys';
@@ -127,10 +127,35 @@ export function resetPassword(ws: Workspace, actor: UserRow, username: string, p
   return issueSlot(ws, actor, username, password, 'user.password_reset', () => undefined, { kind: 'new', reason: 'password reset' });
 }
 
+// A wrong current password counts like a failed login and locks the account the same way: an open session must
+// not be a place to guess passwords without limit.
+function countPasswordFailure(ws: Workspace, actor: UserRow): { locked: Date | null; left: number } {
+  const who = slotKey(actor.username);
+  const now = ws.now();
+  let result: { locked: Date | null; left: number } = { locked: null, left: MAX_FAILED_LOGINS };
+  ws.db.transaction(() => {
+    ws.updateKeySlots((f) => {
+      const failures = (f.lockouts[who]?.failures ?? 0) + 1;
+      const locked = failures >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) : null;
+      result = { locked, left: MAX_FAILED_LOGINS - failures };
+      appendAudit(ws.db, { actor: actor.username, action: 'password_change.failed', subject: actor.username, details: { reason: 'wrong current password', failures } }, now);
+      if (locked) appendAudit(ws.db, { actor: 'system', action: 'user.locked', subject: actor.username, details: { failures, lockedUntil: locked.toISOString() } }, now);
+      return { ...f, lockouts: { ...f.lockouts, [who]: { failures: locked ? 0 : failures, lockedUntil: locked ? locked.toISOString() : null } } };
+    });
+  })();
+  return result;
+}
+
 export async function changeOwnPassword(ws: Workspace, actor: UserRow, currentPassword: string, newPassword: string): Promise<void> {
+  const until = lockedUntil(ws, actor.username);
+  if (until) throw new AccountLockedError(new Date(until), ws.now());
   const slot = findSlot(readKeySlots(ws.keySlotPath), actor.username);
   const key = slot ? await unwrapKey(slot, currentPassword, ws.workspaceId) : null;
-  if (!key) throw new InvalidCredentialsError();
+  if (!key) {
+    const { locked, left } = countPasswordFailure(ws, actor);
+    if (locked) throw new AccountLockedError(locked, ws.now());
+    throw new InvalidCredentialsError(left);
+  }
   key.fill(0);
   await issueSlot(ws, actor, actor.username, newPassword, 'user.password_changed', () => undefined, { kind: 'rewrap', oldPassword: currentPassword });
 }
