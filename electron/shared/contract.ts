@@ -44,7 +44,7 @@ export const PASSWORD_MIN_LENGTH = 12;
 // 'public': callable on the lock screen; 'session': any logged-in user; a role list: any one of them.
 export type Access = 'public' | 'session' | readonly Role[];
 
-const workspacePath = z.string().trim().min(1, 'Choose a folder for the workspace.');
+const workspacePath = z.string().trim().min(1, 'Choose a folder for the workspace.').max(4096, 'That folder path is too long.');
 export const usernameSchema = z
   .string()
   .trim()
@@ -139,7 +139,7 @@ export const contract = {
   ),
   'session:login': channel(
     'public',
-    z.object({ path: workspacePath, username: z.string().trim().min(1, 'Enter your user name.'), password: anyPassword }),
+    z.object({ path: workspacePath, username: z.string().trim().min(1, 'Enter your user name.').max(64, 'User names have at most 64 characters.'), password: anyPassword }),
     sessionInfoSchema,
     'Unlocks the workspace with a user’s password.',
   ),

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AirlockService } from '../../electron/core/api/service';
+import { KEYSLOT_FILE } from '../../electron/core/store/keyslots';
 import { CHANNELS, contract } from '../../electron/shared/contract';
 import { ADMIN, FAST_KDF, fakeClock, tempDir } from '../helpers';
 
@@ -71,6 +74,14 @@ describe('the IPC service', () => {
     expect(await svc.dispatch('session:changePassword', { currentPassword: 'guess 5', newPassword: 'a new passphrase here' })).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
     expect(await svc.dispatch('session:status', {})).toMatchObject({ ok: true, value: { session: null } });
     await svc.settled();
+  });
+
+  it('refuses a 5 MiB user name at login before it reaches the store or the key-slot file', async () => {
+    const { svc, path } = await adminService();
+    svc.end();
+    await svc.settled();
+    expect(await svc.dispatch('session:login', { path, username: 'x'.repeat(5 * 1024 * 1024), password: 'whatever password' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: 'username: User names have at most 64 characters.' } });
+    expect(readFileSync(join(path, KEYSLOT_FILE), 'utf8').length).toBeLessThan(10_000);
   });
 
   it('gives the folder picker only where one exists', async () => {
