@@ -118,6 +118,17 @@ describe('users and key slots', () => {
     await expect(login(dir, 'ada', ADMIN.password, opts)).rejects.toMatchObject({ code: 'ACCOUNT_LOCKED' });
   });
 
+  it('counts every one of ten parallel wrong passwords', async () => {
+    const { dir, ws, opts } = await setup();
+    ws.close();
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => login(dir, 'ada', `parallel guess ${i}`, opts)));
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    const file = readKeySlots(join(dir, KEYSLOT_FILE));
+    expect(file.pendingAudit.filter((e) => e.action === 'login.failed')).toHaveLength(10);
+    expect(file.pendingAudit.filter((e) => e.action === 'user.locked').length).toBeGreaterThanOrEqual(1);
+    expect(file.lockouts.ada?.lockedUntil).not.toBeNull();
+  });
+
   it('answers an unknown user like a wrong password, and records the attempt', async () => {
     const { dir, ws, opts } = await setup();
     ws.close();

@@ -159,13 +159,15 @@ export async function unlockWorkspace(dir: string, username: string, password: s
   const slot = findSlot(file, who);
   // With no slot, still pay for one derivation so response time does not reveal which names exist.
   const key = slot ? await unwrapKey(slot, password, file.workspaceId) : (await unwrapKey(decoySlot(options.kdf ?? DEFAULT_KDF), password, file.workspaceId), null);
+  // Read again after the slow key derivation: parallel attempts in this process must each be counted.
+  if (!key) file = readKeySlots(slotPath);
   if (!key && !slot) {
     // The typed name is never kept: it may be a password typed in the wrong field.
     writeKeySlots(slotPath, pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject: UNKNOWN_USER, details: { reason: 'unknown or disabled user' } }, now));
     throw new InvalidCredentialsError();
   }
   if (!key) {
-    const failures = (lock?.failures ?? 0) + 1;
+    const failures = (file.lockouts[who]?.failures ?? 0) + 1;
     const locked = failures >= MAX_FAILED_LOGINS;
     const lockedUntil = locked ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
     file = pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject: who, details: { reason: 'wrong password', failures } }, now);
