@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DB_FILE, openEncrypted } from '../../electron/core/store/database';
@@ -47,6 +47,26 @@ describe('the locked store', () => {
     expect(workspace.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(statSync(join(dir, 'ws')).mode & 0o777).toBe(0o700);
     for (const f of readdirSync(join(dir, 'ws'))) expect({ f, mode: statSync(join(dir, 'ws', f)).mode & 0o777 }).toEqual({ f, mode: 0o600 });
+    workspace.close();
+    // An existing empty folder that anyone could enter is made the owner's alone.
+    const open = join(dir, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    (await createWorkspace(open, ADMIN, { kdf: FAST_KDF })).workspace.close();
+    expect(statSync(open).mode & 0o777).toBe(0o700);
+  });
+
+  it('writes the key-slot file through a fresh, exclusive temp file: a planted link is never followed', async () => {
+    const dir = tempDir();
+    const { workspace } = await createWorkspace(join(dir, 'ws'), ADMIN, { kdf: FAST_KDF });
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'untouched');
+    // The old fixed name an attacker could have planted.
+    symlinkSync(victim, join(dir, 'ws', `${KEYSLOT_FILE}.tmp-${process.pid}`));
+    workspace.updateKeySlots((f) => ({ ...f, pendingAudit: [] }));
+    expect(readFileSync(victim, 'utf8')).toBe('untouched');
+    expect(readKeySlots(join(dir, 'ws', KEYSLOT_FILE)).slots).toHaveLength(1);
+    expect(readdirSync(join(dir, 'ws')).filter((f) => f.includes('.tmp-') && !f.endsWith(`${process.pid}`))).toEqual([]);
     workspace.close();
   });
 

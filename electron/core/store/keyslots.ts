@@ -2,7 +2,7 @@
 // The file sits beside the database; it also keeps what must be recorded before the database can be
 // opened (failed-login counters and the audit events they produce), flushed into the chain at next unlock.
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { z } from 'zod';
 import { AirlockError } from '../errors';
 
@@ -83,8 +83,9 @@ export function readKeySlots(path: string): KeySlotFile {
 
 // Atomic replace: write a 0600 temp file, fsync, rename, so a crash never leaves half a key-slot file.
 export function writeKeySlots(path: string, file: KeySlotFile): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', 0o600);
+  // A fresh name, created exclusively and never through a link: nobody can plant the temp file beforehand.
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
     writeSync(fd, `${JSON.stringify(file, null, 2)}\n`);
     fsyncSync(fd);

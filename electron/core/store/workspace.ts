@@ -1,7 +1,7 @@
 // A workspace is a folder: the encrypted database and the key-slot file beside it.
 // Creating one makes the random key and the first admin; unlocking one turns a password into the key.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Role } from '../../shared/contract';
 import { AccountLockedError, AirlockError, InvalidCredentialsError } from '../errors';
@@ -106,6 +106,8 @@ export async function createWorkspace(dir: string, admin: NewAdmin, options: Wor
   if (state === 'workspace') throw new AirlockError('WORKSPACE_EXISTS', 'This folder already holds an Airlock workspace. Log in to it instead.');
   if (state === 'not-a-workspace') throw new AirlockError('WORKSPACE_EXISTS', 'This folder is not empty. Choose an empty or new folder for the workspace.');
   mkdirSync(path, { recursive: true, mode: 0o700 });
+  // An existing empty folder keeps whatever mode it had (0777, say): the workspace is its owner's alone.
+  chmodSync(path, 0o700);
   const now = options.now ?? (() => new Date());
   const workspaceId = randomUUID();
   const key = randomBytes(32);
