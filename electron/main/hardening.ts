@@ -38,7 +38,13 @@ export interface HardenedWebPreferences {
   devTools: boolean;
 }
 
-export function webPreferences(preload: string, production: boolean): HardenedWebPreferences {
+/** DevTools only for a developer who asks: the dev server (`npm run dev`) or AIRLOCK_DEVTOOLS=1, never when packaged. */
+export function devToolsAllowed(packaged: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
+  if (packaged) return false;
+  return Boolean(env.ELECTRON_RENDERER_URL) || env.AIRLOCK_DEVTOOLS === '1';
+}
+
+export function webPreferences(preload: string, devTools: boolean): HardenedWebPreferences {
   return {
     preload,
     contextIsolation: true,
@@ -52,7 +58,7 @@ export function webPreferences(preload: string, production: boolean): HardenedWe
     navigateOnDragDrop: false,
     spellcheck: false,
     safeDialogs: true,
-    devTools: !production,
+    devTools,
   };
 }
 

@@ -3,7 +3,7 @@ import { BrowserWindow, app, dialog, protocol, session } from 'electron';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AirlockService } from '../core/api/service';
-import { APP_ENTRY, APP_SCHEME, allowedOrigins, isAllowedRequest, mimeType, resolveAppFile, webPreferences, withCsp } from './hardening';
+import { APP_ENTRY, APP_SCHEME, allowedOrigins, devToolsAllowed, isAllowedRequest, mimeType, resolveAppFile, webPreferences, withCsp } from './hardening';
 import { registerIpc } from './ipc';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -106,7 +106,7 @@ if (!app.requestSingleInstanceLock()) {
       show: false,
       title: 'Airlock',
       backgroundColor: '#f8f9fa',
-      webPreferences: webPreferences(join(import.meta.dirname, '../preload/index.cjs'), app.isPackaged),
+      webPreferences: webPreferences(join(import.meta.dirname, '../preload/index.cjs'), devToolsAllowed(app.isPackaged, process.env)),
     });
     win.removeMenu();
     win.once('ready-to-show', () => win?.show());

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  devToolsAllowed,
   APP_ORIGIN,
   CONTENT_SECURITY_POLICY,
   allowedOrigins,
@@ -11,10 +12,14 @@ import {
 } from '../../electron/main/hardening';
 
 describe('the hardened shell', () => {
-  it('isolates and sandboxes the renderer, and turns DevTools off in production', () => {
-    const prod = webPreferences('/app/preload.cjs', true);
+  it('isolates and sandboxes the renderer, and turns DevTools on only for a developer who asks', () => {
+    const prod = webPreferences('/app/preload.cjs', devToolsAllowed(true, { AIRLOCK_DEVTOOLS: '1' }));
     expect(prod).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false, devTools: false });
-    expect(webPreferences('/app/preload.cjs', false).devTools).toBe(true);
+    // An unpackaged build started on a workstation (`npm start`) has none either.
+    expect(devToolsAllowed(false, {})).toBe(false);
+    expect(devToolsAllowed(false, { ELECTRON_RENDERER_URL: 'http://localhost:5173' })).toBe(true);
+    expect(devToolsAllowed(false, { AIRLOCK_DEVTOOLS: '1' })).toBe(true);
+    expect(webPreferences('/app/preload.cjs', true).devTools).toBe(true);
   });
 
   it('has a strict CSP: self only, no eval, no remote origins, no inline scripts', () => {
