@@ -1,7 +1,6 @@
 // Sign-off and export from the command line: `request`, `approvals`, `approval`, `approve`, `reject`, `revoke`,
 // `retire`, `policy` and `export`, over the same service (and the same gate) as the desktop app.
 import type { Command } from 'commander';
-import Table from 'cli-table3';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,14 +9,11 @@ import { AirlockError } from '../core/errors';
 import { chromiumAvailable, htmlToPdf } from '../core/validate/report/pdf';
 import { RELEASE_TIERS, TIER_LABELS, type ReleaseTier } from '../shared/criteria';
 import type { GateAnswer, RequestDetail, RequestView } from '../shared/approval-schemas';
-import { print, readSigningPassword, userName, withSession, type GlobalOptions } from './context';
+import { print, readSigningPassword, userName, wholeNumber, withSession, type GlobalOptions } from './context';
+import { table } from './format';
 
 type Globals = () => GlobalOptions;
 
-const whole = (what: string, v: string): number => {
-  if (!/^\d+$/.test(v.trim())) throw new AirlockError('INVALID_ARGUMENT', `${what} takes a whole number; “${v}” is not one.`);
-  return Number(v);
-};
 const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 
 function requestLine(r: RequestView): string {
@@ -76,7 +72,7 @@ export function addApprovalCommands(program: Command, globals: Globals): void {
     .description('request approval of a validated dataset for its spec’s release tier (freezes dataset, spec, result and card)')
     .action(async (datasetId: string, o: { validation?: string; section: string[]; card?: string }) => {
       const g = globals();
-      const args = { datasetId: whole('The dataset', datasetId), validationId: o.validation === undefined ? undefined : whole('--validation', o.validation), sections: await sections(o.section) };
+      const args = { datasetId: wholeNumber('The dataset', datasetId), validationId: o.validation === undefined ? undefined : wholeNumber('--validation', o.validation), sections: await sections(o.section) };
       const out = await withSession(g, async (svc) => {
         const req = await svc.call('approvals:request', args);
         return { request: req, detail: await svc.call('approvals:get', { requestId: req.id }) };
@@ -92,7 +88,7 @@ export function addApprovalCommands(program: Command, globals: Globals): void {
       const g = globals();
       const list = await withSession(g, (svc) => svc.call('approvals:list', { status: o.status }));
       print(g, list, () => {
-        const t = new Table({ head: ['#', 'dataset', 'tier', 'verdict', 'requested by', 'status', 'you can sign'] });
+        const t = table({ head: ['#', 'dataset', 'tier', 'verdict', 'requested by', 'status', 'you can sign'] });
         for (const r of list) t.push([r.id, `#${r.datasetId} v${r.datasetVersion}`, r.tier, r.verdict, r.requestedBy, r.status === 'pending' ? `pending ${r.approvals}/${r.requiredApprovals}` : r.status, r.canSign ? 'yes' : (r.cannotSignBecause ?? 'no')]);
         return list.length === 0 ? 'No approval requests.' : t.toString();
       });
@@ -104,7 +100,7 @@ export function addApprovalCommands(program: Command, globals: Globals): void {
     .description('show a request: its frozen hashes and signatures')
     .action(async (requestId: string, o: { card?: string; report?: string }) => {
       const g = globals();
-      const d = await withSession(g, (svc) => svc.call('approvals:get', { requestId: whole('The request', requestId) }));
+      const d = await withSession(g, (svc) => svc.call('approvals:get', { requestId: wholeNumber('The request', requestId) }));
       if (o.card) writeFileSync(o.card, d.cardHtml, { mode: 0o600 });
       if (o.report) writeFileSync(o.report, d.reportHtml, { mode: 0o600 });
       print(g, { request: d.request, signatures: d.signatures }, () => detailText(d));
@@ -117,7 +113,7 @@ export function addApprovalCommands(program: Command, globals: Globals): void {
       .description(decision === 'approve' ? 'sign “Approved for <tier>” on a request (password asked again)' : 'sign “Rejected” on a request, which ends it (password asked again)')
       .action(async (requestId: string, o: { comment: string; exception?: string }) => {
         const g = globals();
-        const id = whole('The request', requestId);
+        const id = wholeNumber('The request', requestId);
         const d = await withSession(g, async (svc) => {
           const current = await svc.call('approvals:get', { requestId: id });
           const meaning = decision === 'reject' ? 'Rejected' : `Approved for ${TIER_LABELS[current.request.tier].toLowerCase()}`;
@@ -133,7 +129,7 @@ export function addApprovalCommands(program: Command, globals: Globals): void {
     .description('revoke an approval (its signer or an admin; password asked again): it no longer opens the export gate')
     .action(async (signatureId: string, o: { reason: string }) => {
       const g = globals();
-      const d = await withSession(g, async (svc) => svc.call('approvals:revoke', { signatureId: whole('The signature', signatureId), reason: o.reason, password: await readSigningPassword(userName(g), 'revoke') }));
+      const d = await withSession(g, async (svc) => svc.call('approvals:revoke', { signatureId: wholeNumber('The signature', signatureId), reason: o.reason, password: await readSigningPassword(userName(g), 'revoke') }));
       print(g, d, () => detailText(d));
     });
   program
@@ -142,7 +138,7 @@ export function addApprovalCommands(program: Command, globals: Globals): void {
     .description('retire a dataset: it can no longer be approved or exported')
     .action(async (datasetId: string, o: { reason: string }) => {
       const g = globals();
-      const gate = await withSession(g, (svc) => svc.call('datasets:retire', { datasetId: whole('The dataset', datasetId), reason: o.reason }));
+      const gate = await withSession(g, (svc) => svc.call('datasets:retire', { datasetId: wholeNumber('The dataset', datasetId), reason: o.reason }));
       print(g, gate, () => gateText(gate));
     });
   program
@@ -155,7 +151,7 @@ export function addApprovalCommands(program: Command, globals: Globals): void {
         if (!o.set) return svc.call('approvals:policy', {});
         const [tier, n] = o.set.split('=');
         if (!RELEASE_TIERS.includes(tier as ReleaseTier) || n === undefined) throw new AirlockError('INVALID_ARGUMENT', `--set takes tier=n with a tier among ${RELEASE_TIERS.join(', ')}.`);
-        return svc.call('approvals:setPolicy', { tier: tier as ReleaseTier, requiredApprovals: whole('--set', n) });
+        return svc.call('approvals:setPolicy', { tier: tier as ReleaseTier, requiredApprovals: wholeNumber('--set', n) });
       });
       print(g, policy, () => RELEASE_TIERS.map((t) => `${TIER_LABELS[t]}: ${policy[t]} distinct reviewer${policy[t] === 1 ? '' : 's'}`).join('\n'));
     });
@@ -169,7 +165,7 @@ export function addApprovalCommands(program: Command, globals: Globals): void {
     .description('export an approved dataset as a signed, verifiable bundle (password asked again: the manifest is signed)')
     .action(async (datasetId: string, o: { to?: string; zip?: boolean; csv: boolean; pdf: boolean; check?: boolean }) => {
       const g = globals();
-      const id = whole('The dataset', datasetId);
+      const id = wholeNumber('The dataset', datasetId);
       if (o.check) {
         const gate = await withSession(g, (svc) => svc.call('export:check', { datasetId: id }));
         print(g, gate, () => gateText(gate));

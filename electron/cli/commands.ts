@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { AirlockService } from '../core/api/service';
 import { AirlockError } from '../core/errors';
 import { ROLES, type Role } from '../shared/contract';
-import { print, readPassword, userName, withSession, workspaceDir, type GlobalOptions } from './context';
+import { print, readPassword, userName, withSession, workspaceDir, type GlobalOptions, wholeNumber } from './context';
 import { auditTable, usersTable, verifyLine } from './format';
 
 type Globals = () => GlobalOptions;
@@ -99,7 +99,7 @@ export function addAuditCommands(program: Command, globals: Globals): void {
     .option('--limit <n>', 'at most this many, newest first', '200')
     .action(async (o: { action?: string; text?: string; limit: string }) => {
       const g = globals();
-      const entries = await withSession(g, (svc) => svc.call('audit:list', { action: o.action, text: o.text, limit: Number(o.limit) }));
+      const entries = await withSession(g, (svc) => svc.call('audit:list', { action: o.action, text: o.text, limit: wholeNumber('--limit', o.limit) }));
       print(g, entries, () => auditTable([...entries].reverse()));
     });
   program
@@ -108,7 +108,7 @@ export function addAuditCommands(program: Command, globals: Globals): void {
     .action(async (o: { idleTimeout?: string }) => {
       const g = globals();
       const result = await withSession(g, (svc) =>
-        o.idleTimeout === undefined ? svc.call('settings:get', {}) : svc.call('settings:update', { idleTimeoutMinutes: Number(o.idleTimeout) }),
+        o.idleTimeout === undefined ? svc.call('settings:get', {}) : svc.call('settings:update', { idleTimeoutMinutes: wholeNumber('--idle-timeout', o.idleTimeout) }),
       );
       print(g, result, () => `Idle timeout: ${result.idleTimeoutMinutes} minutes.`);
     });

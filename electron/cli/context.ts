@@ -59,3 +59,11 @@ export async function withSession<T>(opts: GlobalOptions, run: (svc: AirlockServ
 export function print(opts: GlobalOptions, value: unknown, human: () => string): void {
   process.stdout.write(`${opts.json ? JSON.stringify(value, null, 2) : human()}\n`);
 }
+
+/** A whole-number argument, or a sentence naming it (`--rows takes a whole number; “abc” is not one.`). */
+export function wholeNumber(what: string, v: string): number {
+  if (!/^\d+$/.test(v.trim())) throw new AirlockError('INVALID_ARGUMENT', `${what} takes a whole number; “${v}” is not one.`);
+  return Number(v);
+}
+
+export const optionalWhole = (what: string, v: string | undefined): number | undefined => (v === undefined ? undefined : wholeNumber(what, v));

@@ -20,6 +20,8 @@ export function buildProgram(): Command {
     .option('-u, --user <name>', 'your user name (or AIRLOCK_USER)')
     .option('--json', 'print JSON instead of text')
     .showHelpAfterError()
+    // Global options go before the command, so a command's own option (`train 2 --version 4`) is never taken for one.
+    .enablePositionalOptions()
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
   addWorkspaceCommands(program, globals);

@@ -1,15 +1,15 @@
 // `airlock ingest` and `airlock sources`: import files and folders, list what the store holds.
 import type { Command } from 'commander';
-import Table from 'cli-table3';
 import type { AirlockService } from '../core/api/service';
 import { AirlockError } from '../core/errors';
 import type { ImportJobView } from '../shared/ingest-schemas';
 import { print, withSession, type GlobalOptions } from './context';
+import { table } from './format';
 
 type Globals = () => GlobalOptions;
 
 export function resultsTable(job: ImportJobView): string {
-  const t = new Table({ head: ['file', 'kind', 'result', 'details'], wordWrap: true, colWidths: [40, 8, 11, 70] });
+  const t = table({ head: ['file', 'kind', 'result', 'details'], wordWrap: true, colWidths: [40, 8, 11, 70] });
   for (const r of job.results) t.push([r.path, r.kind, r.status, r.code ? `${r.message} [${r.code}]` : r.message]);
   return t.toString();
 }
@@ -56,9 +56,9 @@ export function addIngestCommands(program: Command, globals: Globals): void {
         return svc.call('sources:list', {});
       });
       print(g, list, () => {
-        const tables = new Table({ head: ['#', 'table', 'rows', 'columns', 'identifying', 'holdout rows'] });
+        const tables = table({ head: ['#', 'table', 'rows', 'columns', 'identifying', 'holdout rows'] });
         for (const t of list.tables) tables.push([t.id, t.name, t.rowCount, t.columnCount, t.identifyingColumns, t.holdout.rows]);
-        const series = new Table({ head: ['patient', 'study', 'series #', 'modality', 'description', 'images', 'holdout'] });
+        const series = table({ head: ['patient', 'study', 'series #', 'modality', 'description', 'images', 'holdout'] });
         for (const s of list.studies) for (const se of s.series) series.push([s.patient.key, s.description ?? s.studyUid, se.number ?? '', se.modality ?? '', se.description ?? '', se.instances, s.patient.holdout ? 'yes' : 'no']);
         return `Tables\n${tables.toString()}\nDICOM series\n${series.toString()}`;
       });

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { AirlockError } from '../core/errors';
-import { print, withSession, type GlobalOptions } from './context';
+import { optionalWhole, print, wholeNumber, withSession, type GlobalOptions } from './context';
 
 type Globals = () => GlobalOptions;
 
@@ -22,7 +22,7 @@ export function addSpecCommands(program: Command, globals: Globals): void {
     .description('print a starting spec as JSON (identifying columns dropped); edit it, then `spec create`')
     .action(async (o: { table: string }) => {
       const g = globals();
-      const draft = await withSession(g, (svc) => svc.call('specs:draft', { tableId: Number(o.table) }));
+      const draft = await withSession(g, (svc) => svc.call('specs:draft', { tableId: wholeNumber('--table', o.table) }));
       process.stdout.write(`${JSON.stringify(draft, null, 2)}\n`);
     });
   spec
@@ -32,7 +32,7 @@ export function addSpecCommands(program: Command, globals: Globals): void {
     .action(async (file: string, o: { spec?: string }) => {
       const g = globals();
       const spec = readJson(file);
-      const specId = o.spec ? Number(o.spec) : null;
+      const specId = optionalWhole('--spec', o.spec) ?? null;
       // An image spec names DICOM series as its source; a table spec names a table.
       const isImage = typeof spec === 'object' && spec !== null && (spec as { source?: { kind?: unknown } }).source?.kind === 'dicom';
       const saved = await withSession<{ specId: number; version: number; hash: string; spec: { name: string } }>(g, async (svc) =>
@@ -45,7 +45,7 @@ export function addSpecCommands(program: Command, globals: Globals): void {
     .option('--version <n>', 'a specific version (default: the latest)')
     .action(async (id: string, o: { version?: string }) => {
       const g = globals();
-      const got = await withSession(g, (svc) => svc.call('specs:get', { specId: Number(id), version: o.version ? Number(o.version) : undefined }));
+      const got = await withSession(g, (svc) => svc.call('specs:get', { specId: wholeNumber('The spec', id), version: optionalWhole('--version', o.version) }));
       print(g, got, () => {
         const versions = got.versions.map((v) => `  v${v.version}  ${v.createdAt}  ${v.createdBy}  ${v.frozen ? 'frozen' : 'editable'}  ${v.hash.slice(0, 16)}`).join('\n');
         return `Spec #${got.current.specId} version ${got.current.version} (sha256 ${got.current.hash})\n${JSON.stringify(got.current.spec, null, 2)}\nVersions:\n${versions}`;
@@ -53,7 +53,7 @@ export function addSpecCommands(program: Command, globals: Globals): void {
     });
   spec.command('diff <id> <from> <to>').action(async (id: string, from: string, to: string) => {
     const g = globals();
-    const changes = await withSession(g, (svc) => svc.call('specs:diff', { specId: Number(id), from: Number(from), to: Number(to) }));
+    const changes = await withSession(g, (svc) => svc.call('specs:diff', { specId: wholeNumber('The spec', id), from: wholeNumber('The first version', from), to: wholeNumber('The second version', to) }));
     print(g, changes, () => changes.map((c) => `${c.kind.padEnd(8)} ${c.path}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`).join('\n') || 'No changes.');
   });
 }

@@ -1,10 +1,10 @@
 // `airlock train SPEC`, `airlock runs`, `airlock sample RUN --rows N`.
 import type { Command } from 'commander';
-import Table from 'cli-table3';
 import type { AirlockService } from '../core/api/service';
 import { AirlockError } from '../core/errors';
 import type { RunView } from '../shared/train-schemas';
-import { print, withSession, type GlobalOptions } from './context';
+import { optionalWhole, print, wholeNumber, withSession, type GlobalOptions } from './context';
+import { table } from './format';
 
 type Globals = () => GlobalOptions;
 
@@ -47,7 +47,7 @@ export function addTrainCommands(program: Command, globals: Globals): void {
       const g = globals();
       const tty = process.stderr.isTTY && !g.json;
       const run = await withSession(g, (svc) =>
-        trainAndWait(svc, Number(specId), o.version ? Number(o.version) : undefined, tty ? (r) => process.stderr.write(`\r${r.stage ?? r.status} ${r.epochsDone}/${r.epochs} ${lossText(r)}   `) : undefined),
+        trainAndWait(svc, wholeNumber('The spec', specId), optionalWhole('--version', o.version), tty ? (r) => process.stderr.write(`\r${r.stage ?? r.status} ${r.epochsDone}/${r.epochs} ${lossText(r)}   `) : undefined),
       );
       if (tty) process.stderr.write('\n');
       print(g, run, () => runSummary(run));
@@ -57,7 +57,7 @@ export function addTrainCommands(program: Command, globals: Globals): void {
     const g = globals();
     const runs = await withSession(g, (svc) => svc.call('runs:list', {}));
     print(g, runs, () => {
-      const t = new Table({ head: ['#', 'spec', 'generator', 'status', 'backend', 'rows', 'started'] });
+      const t = table({ head: ['#', 'spec', 'generator', 'status', 'backend', 'rows', 'started'] });
       for (const r of runs) t.push([r.id, `${r.specName} v${r.specVersion}`, r.generator, r.status, r.backend?.name ?? '—', r.datasets.at(-1)?.rows ?? '', r.startedAt]);
       return t.toString();
     });
@@ -68,7 +68,7 @@ export function addTrainCommands(program: Command, globals: Globals): void {
     .description('sample a new dataset version from a finished run (kept in the store)')
     .action(async (runId: string, o: { rows: string }) => {
       const g = globals();
-      const d = await withSession(g, (svc) => svc.call('runs:sample', { runId: Number(runId), rows: Number(o.rows) }));
+      const d = await withSession(g, (svc) => svc.call('runs:sample', { runId: wholeNumber('The run', runId), rows: wholeNumber('--rows', o.rows) }));
       print(g, d, () => `Dataset #${d.id} v${d.version} of run #${d.runId}: ${d.rows} rows, sha256 ${d.sha256}.`);
     });
 }

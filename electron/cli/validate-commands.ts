@@ -1,20 +1,16 @@
 // `airlock validate DATASET` (verdict, criteria, where the report is), `airlock validations`, and
 // `airlock report VALIDATION` (the aggregates-only report as HTML, JSON or PDF).
 import type { Command } from 'commander';
-import Table from 'cli-table3';
 import { writeFileSync } from 'node:fs';
 import type { AirlockService } from '../core/api/service';
 import { AirlockError } from '../core/errors';
 import { htmlToPdf } from '../core/validate/report/pdf';
 import type { ReportDocumentView, ValidationView } from '../shared/validation-schemas';
-import { print, withSession, type GlobalOptions } from './context';
+import { print, wholeNumber, withSession, type GlobalOptions } from './context';
+import { table } from './format';
 
 type Globals = () => GlobalOptions;
 
-const wholeNumber = (flag: string, v: string): number => {
-  if (!/^\d+$/.test(v.trim())) throw new AirlockError('INVALID_ARGUMENT', `${flag} takes a whole number; “${v}” is not one.`);
-  return Number(v);
-};
 
 export function verdictText(v: ValidationView, doc: ReportDocumentView | null): string {
   const lines = [`Validation #${v.id} of dataset #${v.datasetId} (v${v.datasetVersion}): ${v.status}`];
@@ -22,7 +18,7 @@ export function verdictText(v: ValidationView, doc: ReportDocumentView | null): 
   if (!doc) return lines.join('\n');
   lines.push(`  ${doc.verdict.pass ? 'PASS' : 'FAIL'} — ${doc.verdict.headline}`);
   for (const f of doc.verdict.failed) lines.push(`  ✗ ${f}`);
-  const t = new Table({ head: ['criterion', 'measured', 'threshold', 'result'], wordWrap: true, colWidths: [60, 22, 12, 16] });
+  const t = table({ head: ['criterion', 'measured', 'threshold', 'result'], wordWrap: true, colWidths: [60, 22, 12, 16] });
   for (const c of doc.criteria) t.push([c.sentence, c.measured, c.threshold, c.status === 'not-applicable' ? 'n/a' : `${c.status}${c.straddles ? ' (interval straddles)' : ''}`]);
   lines.push(t.toString());
   lines.push(`  result sha256 ${v.resultSha256 ?? '—'}; validator ${v.validatorVersion}, seed ${v.seed}`);
@@ -107,7 +103,7 @@ export function addValidateCommands(program: Command, globals: Globals): void {
       const g = globals();
       const list = await withSession(g, (svc) => svc.call('validations:list', { datasetId: o.dataset === undefined ? undefined : wholeNumber('--dataset', o.dataset) }));
       print(g, list, () => {
-        const t = new Table({ head: ['#', 'dataset', 'tier', 'status', 'verdict', 'result sha256', 'started'] });
+        const t = table({ head: ['#', 'dataset', 'tier', 'status', 'verdict', 'result sha256', 'started'] });
         for (const v of list) t.push([v.id, `#${v.datasetId} v${v.datasetVersion}`, v.tier, v.status, v.verdict ?? '—', v.resultSha256?.slice(0, 16) ?? '—', v.startedAt]);
         return t.toString();
       });

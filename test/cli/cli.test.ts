@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { colourWanted } from '../../electron/cli/format';
 import { AirlockService } from '../../electron/core/api/service';
 import { unlockWorkspace } from '../../electron/core/store/workspace';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
@@ -143,5 +144,19 @@ describe('the airlock CLI', () => {
     expect(exported).toMatchObject({ code: 0, out: expect.stringContaining(`Check it anywhere with: airlock verify ${bundle}.zip`) });
     expect(airlock(['verify', `${bundle}.zip`])).toMatchObject({ code: 0, out: expect.stringContaining('signed by Rita Reviewer (rita)') });
     expect(airlock(['-w', ws, '-u', 'sam', 'export', '1', '--to', bundle, '--no-pdf'], sam)).toMatchObject({ code: 1, err: expect.stringContaining('[EXPORT_REFUSED]') });
+
+    // For scripts: a command's own --version is not the program's; numbers are asked for in words; no colour in a pipe.
+    expect(airlock(['-w', ws, '-u', 'sam', 'train', '1', '--version', '9'], sam)).toMatchObject({ code: 1, err: expect.stringContaining('[NOT_FOUND]') });
+    expect(airlock(['-w', ws, '-u', 'sam', 'sample', '1', '--rows', 'abc'], sam)).toMatchObject({ code: 1, err: expect.stringContaining('--rows takes a whole number; “abc” is not one.') });
+    const piped = airlock(['-w', ws, '-u', 'sam', 'runs'], { ...sam, NO_COLOR: '' });
+    expect(piped.out).toContain('PBC v1');
+    expect(piped.out).not.toContain('\u001b[');
   }, 180_000);
+
+  it('colours tables only on a terminal and never under NO_COLOR', () => {
+    expect(colourWanted({ isTTY: true }, {})).toBe(true);
+    expect(colourWanted({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(colourWanted({ isTTY: false }, {})).toBe(false);
+    expect(colourWanted({}, { NO_COLOR: '' })).toBe(false);
+  });
 });
