@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyBundle } from '../../electron/core/export/bundle/verify';
-import { insertDataset } from '../../electron/core/train/runs-repo';
+import { insertDataset, insertImageDataset } from '../../electron/core/train/runs-repo';
+import { writeSyntheticDicom } from '../../electron/core/export/dicom-writer';
+import { META, phantom } from '../export/fixtures';
 import type { AirlockService } from '../../electron/core/api/service';
 import { ADMIN } from '../helpers';
 import { PW, signOffWorkspace } from './approvals-setup';
@@ -198,6 +200,23 @@ describe('the export gate and sign-off', () => {
     expect(retired.reasons[0]).toMatch(/was retired by tess .*Smoke test only/);
     expect(await err(svc.call('export:run', { datasetId: bad, destination: fresh(), password: PW }))).toMatchObject({ code: 'DATASET_RETIRED' });
     expect(await err(svc.call('approvals:request', { datasetId: bad, sections: [] }))).toMatchObject({ code: 'DATASET_RETIRED' });
+  });
+});
+
+describe('image datasets beside tables', () => {
+  it('are listed with their status, and nothing on the way parses an image spec as a table spec', async () => {
+    const svc = await s.as('tess');
+    const db = svc.current!.ws.db;
+    const spec = Number(db.prepare("INSERT INTO specs (name, kind, table_id, created_at, created_by) VALUES ('MR brain DCGAN', 'image', NULL, 't', 'sam')").run().lastInsertRowid);
+    db.prepare("INSERT INTO spec_versions (spec_id, version, content, hash, created_at, created_by) VALUES (?, 1, '{\"name\":\"MR brain DCGAN\"}', 'h', 't', 'sam')").run(spec);
+    const run = Number(db.prepare("INSERT INTO runs (spec_id, spec_version, spec_hash, source_sha256, generator, seed, status, actor, hyperparameters, started_at) VALUES (?, 1, 'h', 's', 'dcgan', 1, 'done', 'rex', '{}', 't')").run(spec).lastInsertRowid);
+    const images = [phantom(16, 8, 1)];
+    const dataset = insertImageDataset(db, run, 16, images.map((i) => i.pixels as Uint8Array), writeSyntheticDicom(images, { ...META, runId: run }), 'rex', new Date()).id;
+    const listed = (await svc.call('approvals:datasets', {})).find((d) => d.datasetId === dataset);
+    expect(listed).toMatchObject({ kind: 'images', specName: 'MR brain DCGAN', latestRequest: null, retired: false });
+    expect(await err(svc.call('approvals:request', { datasetId: dataset, sections: [] }))).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/has no finished validation/) });
+    expect(await err(svc.call('specs:get', { specId: spec }))).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/is an image spec/) });
+    expect((await svc.call('export:check', { datasetId: dataset })).reasons.join(' ')).toMatch(/has no approval request/);
   });
 });
 

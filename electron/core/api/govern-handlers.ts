@@ -8,7 +8,7 @@ import { exportGate } from '../govern/gate';
 import { getPolicy, setPolicy } from '../govern/policy';
 import { exportDataset } from '../export/export-dataset';
 import { verifyBundle } from '../export/bundle/verify';
-import { getSpecVersion } from '../train/specs';
+import { specName } from '../train/specs';
 import { getRunRow } from '../train/runs-repo';
 import type { AirlockService, OpenSession } from './service';
 
@@ -46,7 +46,7 @@ export const governHandlers: { [C in GovernChannel]: Handler<C> } = {
         datasetId: d.id,
         datasetVersion: d.version,
         runId: d.run_id,
-        specName: getSpecVersion(s.ws.db, run.spec_id, run.spec_version).spec.name,
+        specName: specName(s.ws.db, run.spec_id, run.spec_version),
         kind: d.kind,
         rows: d.row_count,
         retired: retirementOf(s.ws.db, d.id) !== null,

@@ -6,7 +6,7 @@ import type { RequestDetail, RequestView } from '../../shared/approval-schemas';
 import { AirlockError, ForbiddenError, InvalidCredentialsError } from '../errors';
 import type { Workspace } from '../store/workspace';
 import { getDatasetRow, getRunRow } from '../train/runs-repo';
-import { getSpecVersion } from '../train/specs';
+import { getSpecVersion, specName } from '../train/specs';
 import { getResultRow, getValidationRow, listValidationRows } from '../validate/validations-repo';
 import * as repo from './approvals-repo';
 import { appendAudit } from './audit';
@@ -103,7 +103,6 @@ export function requestView(ws: Workspace, actor: UserRow, id: number): RequestV
   const ev = evaluateRequest(ws.db, req);
   const dataset = getDatasetRow(ws.db, req.dataset_id);
   const run = getRunRow(ws.db, dataset.run_id);
-  const spec = getSpecVersion(ws.db, req.spec_id, req.spec_version).spec;
   const signed = repo.signaturesOf(ws.db, id).some((s) => s.signer.toLowerCase() === actor.username.toLowerCase());
   const why = cannotSign(actor, req, ev, signed);
   return {
@@ -112,7 +111,7 @@ export function requestView(ws: Workspace, actor: UserRow, id: number): RequestV
     datasetVersion: dataset.version,
     datasetKind: dataset.kind,
     runId: run.id,
-    specName: spec.name,
+    specName: specName(ws.db, req.spec_id, req.spec_version),
     validationId: req.validation_id,
     verdict: getResultRow(ws.db, req.validation_id)?.verdict ?? 'fail',
     tier: req.tier,

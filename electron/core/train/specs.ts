@@ -77,6 +77,9 @@ function toView(r: VersionRow): SpecVersionView {
 }
 
 export function getSpecVersion(db: Db, specId: number, version?: number): SpecVersionView {
+  // An image spec has its own schema: parsing it as a table spec would be a ZodError, not an answer.
+  const kind = db.prepare('SELECT kind FROM specs WHERE id = ?').get(specId) as { kind: string } | undefined;
+  if (kind?.kind === 'image') throw new AirlockError('INVALID_ARGUMENT', `Spec #${specId} is an image spec; it is listed with the image specs (“airlock spec list”, or the Specs screen).`);
   const row = (
     version === undefined
       ? db.prepare('SELECT * FROM spec_versions WHERE spec_id = ? ORDER BY version DESC LIMIT 1').get(specId)
@@ -235,4 +238,12 @@ export function listImageSpecs(db: Db): { specId: number; name: string; latestVe
     const v = getImageSpecVersion(db, id);
     return { specId: id, name: v.spec.name, latestVersion: v.version, generator: v.spec.generator.kind, seriesIds: v.spec.source.seriesIds, updatedAt: v.createdAt };
   });
+}
+
+/** A spec version's name, whatever its kind (table or image), for lists and cards. */
+export function specName(db: Db, specId: number, version: number): string {
+  const row = db.prepare('SELECT content FROM spec_versions WHERE spec_id = ? AND version = ?').get(specId, version) as { content: string } | undefined;
+  if (!row) throw new AirlockError('NOT_FOUND', `Spec #${specId} has no version ${version}.`);
+  const name = (JSON.parse(row.content) as { name?: unknown }).name;
+  return typeof name === 'string' ? name : `Spec #${specId}`;
 }
