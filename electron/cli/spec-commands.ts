@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { AirlockError } from '../core/errors';
 import { optionalWhole, print, wholeNumber, withSession, type GlobalOptions } from './context';
+import { table } from './format';
 
 type Globals = () => GlobalOptions;
 
@@ -39,6 +40,19 @@ export function addSpecCommands(program: Command, globals: Globals): void {
         isImage ? await svc.call('imagespecs:save', { specId, spec }) : await svc.call('specs:save', { specId, spec }),
       );
       print(g, saved, () => `Saved ${isImage ? 'image ' : ''}spec #${saved.specId} “${saved.spec.name}” version ${saved.version} (sha256 ${saved.hash}).`);
+    });
+  spec
+    .command('list')
+    .description('list table and image specs with their latest version')
+    .action(async () => {
+      const g = globals();
+      const out = await withSession(g, async (svc) => ({ tables: await svc.call('specs:list', {}), images: await svc.call('imagespecs:list', {}) }));
+      print(g, out, () => {
+        const t = table({ head: ['#', 'kind', 'name', 'version', 'generator', 'source', 'updated'] });
+        for (const x of out.tables) t.push([x.specId, 'table', x.name, `v${x.latestVersion} of ${x.versions}`, x.generator, `table #${x.tableId}`, x.updatedAt]);
+        for (const x of out.images) t.push([x.specId, 'image', x.name, `v${x.latestVersion}`, x.generator, `series ${x.seriesIds.map((i) => `#${i}`).join(', ')}`, x.updatedAt]);
+        return out.tables.length + out.images.length === 0 ? 'No specs yet: `airlock spec draft --table N` starts one.' : t.toString();
+      });
     });
   spec
     .command('show <id>')

@@ -53,15 +53,56 @@ export function addTrainCommands(program: Command, globals: Globals): void {
       print(g, run, () => runSummary(run));
       if (run.status !== 'done') process.exitCode = 5;
     });
-  program.command('runs').description('list training runs').action(async () => {
-    const g = globals();
-    const runs = await withSession(g, (svc) => svc.call('runs:list', {}));
-    print(g, runs, () => {
-      const t = table({ head: ['#', 'spec', 'generator', 'status', 'backend', 'rows', 'started'] });
-      for (const r of runs) t.push([r.id, `${r.specName} v${r.specVersion}`, r.generator, r.status, r.backend?.name ?? '—', r.datasets.at(-1)?.rows ?? '', r.startedAt]);
-      return t.toString();
+  const runs = program.command('runs').description('training runs: list (the default), show, resume');
+  runs
+    .command('list', { isDefault: true })
+    .description('list training runs')
+    .action(async () => {
+      const g = globals();
+      const list = await withSession(g, (svc) => svc.call('runs:list', {}));
+      print(g, list, () => {
+        const t = table({ head: ['#', 'spec', 'generator', 'status', 'backend', 'rows', 'started'] });
+        for (const r of list) t.push([r.id, `${r.specName} v${r.specVersion}`, r.generator, r.status, r.backend?.name ?? '—', r.datasets.at(-1)?.rows ?? '', r.startedAt]);
+        return t.toString();
+      });
     });
-  });
+  runs
+    .command('show <runId>')
+    .description('one run: status, backend, hashes, losses, its dataset versions')
+    .action(async (runId: string) => {
+      const g = globals();
+      const run = await withSession(g, (svc) => svc.call('runs:get', { runId: wholeNumber('The run', runId) }));
+      print(g, run, () => runSummary(run));
+    });
+  runs
+    .command('resume <runId>')
+    .description('resume a cancelled or interrupted run from its last checkpoint, and wait for it; exit 5 if it fails')
+    .action(async (runId: string) => {
+      const g = globals();
+      const run = await withSession(g, async (svc) => {
+        const started = await svc.call('runs:resume', { runId: wholeNumber('The run', runId) });
+        return svc.current ? svc.current.runs.wait(started.id) : started;
+      });
+      print(g, run, () => runSummary(run));
+      if (run.status !== 'done') process.exitCode = 5;
+    });
+  program
+    .command('datasets')
+    .description('synthetic datasets in the store')
+    .command('show <datasetId>')
+    .option('--rows <n>', 'how many rows to show (at most 1000)', '20')
+    .option('--offset <n>', 'from which row (0 is the first)', '0')
+    .description('read a synthetic table inside the workstation, a page at a time (taking it out is the export gate’s job)')
+    .action(async (datasetId: string, o: { rows: string; offset: string }) => {
+      const g = globals();
+      const d = await withSession(g, (svc) => svc.call('datasets:preview', { datasetId: wholeNumber('The dataset', datasetId), limit: wholeNumber('--rows', o.rows), offset: wholeNumber('--offset', o.offset) }));
+      print(g, d, () => {
+        const first = Number(o.offset);
+        const t = table({ head: ['row', ...d.header] });
+        d.preview.forEach((r, i) => t.push([String(first + i + 1), ...r.map((c) => c ?? '')]));
+        return `Dataset #${d.id} v${d.version} of run #${d.runId}: rows ${d.preview.length === 0 ? 'none' : `${first + 1}–${first + d.preview.length}`} of ${d.rows}, sha256 ${d.sha256}\n${t.toString()}`;
+      });
+    });
   program
     .command('sample <runId>')
     .requiredOption('--rows <n>', 'how many rows')

@@ -292,9 +292,9 @@ export const contract = {
   ),
   'datasets:preview': channel(
     ['steward', 'reviewer'],
-    z.object({ datasetId: z.number().int(), limit: z.number().int().min(0).max(1000).default(100) }),
+    z.object({ datasetId: z.number().int(), limit: z.number().int().min(0).max(1000).default(100), offset: z.number().int().min(0).default(0) }),
     datasetPreviewSchema,
-    'A synthetic dataset’s header and first rows.',
+    'A synthetic dataset’s header and a page of its rows (from `offset`).',
   ),
   'imagespecs:save': channel(
     ['steward'],

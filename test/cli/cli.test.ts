@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { colourWanted } from '../../electron/cli/format';
 import { AirlockService } from '../../electron/core/api/service';
 import { unlockWorkspace } from '../../electron/core/store/workspace';
+import { datasetRows } from '../../electron/core/train/runs-repo';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
 
 const BIN = join(process.cwd(), 'bin/airlock.mjs');
@@ -12,6 +13,16 @@ const BIN = join(process.cwd(), 'bin/airlock.mjs');
 function airlock(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, input: '' });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+// A page of a synthetic table read straight from the store, to compare with what the CLI printed.
+async function datasetPage(ws: string, offset: number) {
+  const { workspace } = await unlockWorkspace(ws, 'sam', 'steward password 1', { kdf: FAST_KDF });
+  try {
+    return datasetRows(workspace.db, 1, 1, offset);
+  } finally {
+    workspace.close();
+  }
 }
 
 describe('the airlock CLI', () => {
@@ -113,7 +124,7 @@ describe('the airlock CLI', () => {
     expect(airlock(['-w', ws, '-u', 'ada', 'validate', '99'], env)).toMatchObject({ code: 1, err: expect.stringContaining('[NOT_FOUND]') });
     expect(airlock(['-w', ws, '-u', 'ada', 'report', '1', '--html', join(tempDir(), 'no', 'such', 'r.html')], env)).toMatchObject({ code: 1, err: expect.stringMatching(/^airlock: Validation #1 is stored, but its report could not be written .*its folder does not exist.*\[FILE_UNWRITABLE\]\n$/) });
   }, 180_000);
-  it('signs off and exports from the command line: request, approve with the password again, export, verify', async () => {
+  it('signs off and exports from the command line (request, approve with the password again, export, verify), and serves scripts', async () => {
     // The slow setup in-process; the workspace's cheap scrypt cost is stored in its slots, so the CLI calls are quick.
     const ws = join(tempDir(), 'ws');
     const sam = { AIRLOCK_PASSWORD: 'steward password 1' };
@@ -151,6 +162,12 @@ describe('the airlock CLI', () => {
     const piped = airlock(['-w', ws, '-u', 'sam', 'runs'], { ...sam, NO_COLOR: '' });
     expect(piped.out).toContain('PBC v1');
     expect(piped.out).not.toContain('\u001b[');
+    // What a headless workflow needs: the specs, one run, and a page of a synthetic table (read inside the workstation).
+    expect(airlock(['-w', ws, '-u', 'sam', 'spec', 'list'], sam).out).toMatch(/│ 1 +│ table +│ PBC +│ v1 of 1 /);
+    expect(airlock(['-w', ws, '-u', 'sam', 'runs', 'show', '1'], sam).out).toMatch(/^Run #1: done — copula on spec “PBC” v1/);
+    const page = JSON.parse(airlock(['-w', ws, '-u', 'sam', '--json', 'datasets', 'show', '1', '--rows', '3', '--offset', '2'], sam).out) as { preview: unknown[]; rows: number };
+    expect(page.preview).toHaveLength(3);
+    expect(page.preview[0]).toEqual((await datasetPage(ws, 2))[0]);
   }, 180_000);
 
   it('colours tables only on a terminal and never under NO_COLOR', () => {

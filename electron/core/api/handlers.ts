@@ -90,6 +90,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   'datasets:preview': (_svc, a, session) => {
     const db = must(session).ws.db;
     const row = getDatasetRow(db, a.datasetId);
+    if (row.kind === 'images') throw new AirlockError('INVALID_ARGUMENT', `Dataset #${row.id} holds ${row.row_count} synthetic images, not rows: look at them in the Training screen.`);
     return {
       id: row.id,
       runId: row.run_id,
@@ -99,7 +100,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
       createdAt: row.created_at,
       createdBy: row.created_by,
       header: JSON.parse(row.header) as string[],
-      preview: datasetRows(db, row.id, a.limit),
+      preview: datasetRows(db, row.id, a.limit, a.offset),
     };
   },
   'validations:start': (_svc, a, session) => {
