@@ -129,6 +129,18 @@ describe('users and key slots', () => {
     expect(file.lockouts.ada?.lockedUntil).not.toBeNull();
   });
 
+  it('gives an unknown name the same answers as a real one, attempt for attempt, lockout included', async () => {
+    const { dir, ws, opts } = await setup();
+    ws.close();
+    const answers = async (name: string) => {
+      const out: string[] = [];
+      for (let i = 0; i < 6; i += 1) out.push(await login(dir, name, `wrong guess ${i}`, opts).then(() => 'in', (e: { code: string; message: string }) => `${e.code}: ${e.message}`));
+      return out;
+    };
+    expect(await answers('nobody')).toEqual(await answers('ada'));
+    expect(readFileSync(join(dir, KEYSLOT_FILE), 'utf8')).not.toContain('nobody');
+  });
+
   it('answers an unknown user like a wrong password, and records the attempt', async () => {
     const { dir, ws, opts } = await setup();
     ws.close();

@@ -1,6 +1,6 @@
 // A workspace is a folder: the encrypted database and the key-slot file beside it.
 // Creating one makes the random key and the first admin; unlocking one turns a password into the key.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Role } from '../../shared/contract';
@@ -140,6 +140,11 @@ export async function createWorkspace(dir: string, admin: NewAdmin, options: Wor
   }
 }
 
+// Counters of unknown names whose lock has run out are dropped, so probing many names does not grow the file for ever.
+function withoutExpiredUnknown(lockouts: KeySlotFile['lockouts'], now: Date): KeySlotFile['lockouts'] {
+  return Object.fromEntries(Object.entries(lockouts).filter(([k, v]) => !(k.startsWith('unknown:') && v.lockedUntil !== null && new Date(v.lockedUntil) <= now)));
+}
+
 function pending(file: KeySlotFile, event: Omit<PendingEvent, 'ts'>, now: Date): KeySlotFile {
   return { ...file, pendingAudit: [...file.pendingAudit, { ...event, ts: now.toISOString() }] };
 }
@@ -153,28 +158,27 @@ export async function unlockWorkspace(dir: string, username: string, password: s
   const slotPath = join(path, KEYSLOT_FILE);
   let file = readKeySlots(slotPath);
   const who = slotKey(username.trim());
-  const lock = file.lockouts[who];
+  const slot = findSlot(file, who);
+  // Unknown names are counted and locked like real ones (the same answers, so names cannot be probed), under a
+  // hash: the typed text may be a password in the wrong field, so it is never kept.
+  const counter = slot ? who : `unknown:${createHash('sha256').update(`${file.workspaceId}|${who}`).digest('hex').slice(0, 32)}`;
+  const subject = slot ? who : UNKNOWN_USER;
+  const lock = file.lockouts[counter];
   if (lock?.lockedUntil && new Date(lock.lockedUntil) > now) {
-    writeKeySlots(slotPath, pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject: who, details: { reason: 'account locked' } }, now));
+    writeKeySlots(slotPath, pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject, details: { reason: 'account locked' } }, now));
     throw new AccountLockedError(new Date(lock.lockedUntil), now);
   }
-  const slot = findSlot(file, who);
   // With no slot, still pay for one derivation so response time does not reveal which names exist.
   const key = slot ? await unwrapKey(slot, password, file.workspaceId) : (await unwrapKey(decoySlot(options.kdf ?? DEFAULT_KDF), password, file.workspaceId), null);
-  // Read again after the slow key derivation: parallel attempts in this process must each be counted.
-  if (!key) file = readKeySlots(slotPath);
-  if (!key && !slot) {
-    // The typed name is never kept: it may be a password typed in the wrong field.
-    writeKeySlots(slotPath, pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject: UNKNOWN_USER, details: { reason: 'unknown or disabled user' } }, now));
-    throw new InvalidCredentialsError();
-  }
   if (!key) {
-    const failures = (file.lockouts[who]?.failures ?? 0) + 1;
+    // Read again after the slow key derivation: parallel attempts in this process must each be counted.
+    file = readKeySlots(slotPath);
+    const failures = (file.lockouts[counter]?.failures ?? 0) + 1;
     const locked = failures >= MAX_FAILED_LOGINS;
     const lockedUntil = locked ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
-    file = pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject: who, details: { reason: 'wrong password', failures } }, now);
-    if (locked) file = pending(file, { actor: 'system', action: 'user.locked', subject: who, details: { failures, lockedUntil } }, now);
-    writeKeySlots(slotPath, { ...file, lockouts: { ...file.lockouts, [who]: { failures: locked ? 0 : failures, lockedUntil } } });
+    file = pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject, details: { reason: slot ? 'wrong password' : 'unknown or disabled user', failures } }, now);
+    if (locked) file = pending(file, { actor: 'system', action: 'user.locked', subject, details: { failures, lockedUntil } }, now);
+    writeKeySlots(slotPath, { ...file, lockouts: { ...withoutExpiredUnknown(file.lockouts, now), [counter]: { failures: locked ? 0 : failures, lockedUntil } } });
     if (locked) throw new AccountLockedError(new Date(lockedUntil ?? now), now);
     throw new InvalidCredentialsError(MAX_FAILED_LOGINS - failures);
   }
