@@ -26,16 +26,44 @@ export function runSummary(run: RunView): string {
   return lines.join('\n');
 }
 
-export async function trainAndWait(svc: AirlockService, specId: number, version: number | undefined, onTick?: (run: RunView) => void): Promise<RunView> {
-  const run = await svc.call('runs:start', { specId, version });
+// Where the run is, with the time left: the engine's estimate, or one from the epochs done so far (none before the first).
+export function progressLine(run: RunView, now: Date, startedMs: number): string {
+  const elapsed = Math.max(0, (now.getTime() - startedMs) / 1000);
+  const perEpoch = run.epochsDone > 0 ? elapsed / run.epochsDone : null;
+  const own = perEpoch !== null && run.epochs > run.epochsDone ? Math.round(perEpoch * (run.epochs - run.epochsDone)) : null;
+  const left = typeof run.etaSeconds === 'number' ? Math.round(run.etaSeconds) : own;
+  const eta = left === null ? '' : `, about ${left < 90 ? `${left} s` : `${Math.round(left / 60)} min`} left`;
+  return `${run.stage ?? run.status}: epoch ${run.epochsDone}/${run.epochs}, ${Math.round(elapsed)} s${eta}${run.losses.length > 0 ? `; ${lossText(run)}` : ''}`;
+}
+
+// On a terminal one line rewritten each second; otherwise (a log, a pipe) a new line every five seconds.
+function progressReporter(json: boolean): ((run: RunView) => void) | undefined {
+  if (json) return undefined;
+  const tty = process.stderr.isTTY === true;
+  const startedMs = Date.now();
+  let last = 0;
+  return (r) => {
+    const now = new Date();
+    if (!tty && now.getTime() - last < 5000) return;
+    last = now.getTime();
+    process.stderr.write(tty ? `\r${progressLine(r, now, startedMs)}   ` : `${progressLine(r, now, startedMs)}\n`);
+  };
+}
+
+async function waitWithTicks(svc: AirlockService, runId: number, onTick?: (run: RunView) => void): Promise<RunView> {
   const session = svc.current;
   if (!session) throw new AirlockError('UNAUTHENTICATED', 'The session ended during training.');
-  const timer = onTick ? setInterval(() => onTick(session.runs.view(run.id)), 1000) : null;
+  const timer = onTick ? setInterval(() => onTick(session.runs.view(runId)), 1000) : null;
   try {
-    return await session.runs.wait(run.id);
+    return await session.runs.wait(runId);
   } finally {
     if (timer) clearInterval(timer);
   }
+}
+
+export async function trainAndWait(svc: AirlockService, specId: number, version: number | undefined, onTick?: (run: RunView) => void): Promise<RunView> {
+  const run = await svc.call('runs:start', { specId, version });
+  return waitWithTicks(svc, run.id, onTick);
 }
 
 export function addTrainCommands(program: Command, globals: Globals): void {
@@ -45,11 +73,8 @@ export function addTrainCommands(program: Command, globals: Globals): void {
     .description('train a spec version and store the synthetic table; exit 5 if the run failed')
     .action(async (specId: string, o: { version?: string }) => {
       const g = globals();
-      const tty = process.stderr.isTTY && !g.json;
-      const run = await withSession(g, (svc) =>
-        trainAndWait(svc, wholeNumber('The spec', specId), optionalWhole('--version', o.version), tty ? (r) => process.stderr.write(`\r${r.stage ?? r.status} ${r.epochsDone}/${r.epochs} ${lossText(r)}   `) : undefined),
-      );
-      if (tty) process.stderr.write('\n');
+      const run = await withSession(g, (svc) => trainAndWait(svc, wholeNumber('The spec', specId), optionalWhole('--version', o.version), progressReporter(g.json === true)));
+      if (process.stderr.isTTY && !g.json) process.stderr.write('\n');
       print(g, run, () => runSummary(run));
       if (run.status !== 'done') process.exitCode = 5;
     });
@@ -81,8 +106,9 @@ export function addTrainCommands(program: Command, globals: Globals): void {
       const g = globals();
       const run = await withSession(g, async (svc) => {
         const started = await svc.call('runs:resume', { runId: wholeNumber('The run', runId) });
-        return svc.current ? svc.current.runs.wait(started.id) : started;
+        return waitWithTicks(svc, started.id, progressReporter(g.json === true));
       });
+      if (process.stderr.isTTY && !g.json) process.stderr.write('\n');
       print(g, run, () => runSummary(run));
       if (run.status !== 'done') process.exitCode = 5;
     });

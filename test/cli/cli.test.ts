@@ -3,6 +3,8 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { colourWanted } from '../../electron/cli/format';
+import { progressLine } from '../../electron/cli/train-commands';
+import type { RunView } from '../../electron/shared/train-schemas';
 import { AirlockService } from '../../electron/core/api/service';
 import { unlockWorkspace } from '../../electron/core/store/workspace';
 import { datasetRows } from '../../electron/core/train/runs-repo';
@@ -169,6 +171,14 @@ describe('the airlock CLI', () => {
     expect(page.preview).toHaveLength(3);
     expect(page.preview[0]).toEqual((await datasetPage(ws, 2))[0]);
   }, 180_000);
+
+  it('reports training progress with the time left, from the epochs done so far', () => {
+    const at = (epochsDone: number, losses: RunView['losses'] = []) => ({ stage: 'training', status: 'running', epochsDone, epochs: 10, losses }) as Partial<RunView> as RunView;
+    expect(progressLine(at(0), new Date(3_000), 0)).toBe('training: epoch 0/10, 3 s');
+    expect(progressLine(at(2), new Date(20_000), 0)).toBe('training: epoch 2/10, 20 s, about 80 s left');
+    expect(progressLine(at(1, [{ epoch: 1, losses: { loss: 0.5 } }]), new Date(60_000), 0)).toBe('training: epoch 1/10, 60 s, about 9 min left; loss 0.5000');
+    expect(progressLine({ ...at(2), etaSeconds: 30.4 }, new Date(20_000), 0)).toBe('training: epoch 2/10, 20 s, about 30 s left');
+  });
 
   it('colours tables only on a terminal and never under NO_COLOR', () => {
     expect(colourWanted({ isTTY: true }, {})).toBe(true);
