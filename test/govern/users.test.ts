@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../electron/core/govern/audit';
@@ -139,6 +139,29 @@ describe('users and key slots', () => {
     };
     expect(await answers('nobody')).toEqual(await answers('ada'));
     expect(readFileSync(join(dir, KEYSLOT_FILE), 'utf8')).not.toContain('nobody');
+  });
+
+  it('admits into the chain only the pending events the login path writes; forged ones are refused and that is audited', async () => {
+    const { dir, ws, opts } = await setup();
+    ws.close();
+    await expect(login(dir, 'ada', 'a genuine wrong guess', opts)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    const path = join(dir, KEYSLOT_FILE);
+    const file = readKeySlots(path);
+    const ts = file.pendingAudit[0]!.ts;
+    file.pendingAudit.push(
+      { ts, actor: 'ada', action: 'user.roles_changed', subject: 'ada', details: { to: ['admin'] } },
+      { ts, actor: '(unauthenticated)', action: 'login.failed', subject: 'ada', details: { reason: 'wrong password', note: 'anything at all' } },
+      { ts: '2099-01-01T00:00:00.000Z', actor: '(unauthenticated)', action: 'login.failed', subject: 'ada', details: { reason: 'wrong password', failures: 1 } },
+      { ts, actor: 'system', action: 'user.locked', subject: 'mallory', details: { failures: 5, lockedUntil: ts } },
+    );
+    writeFileSync(path, JSON.stringify(file));
+    const { workspace } = await login(dir, 'ada', ADMIN.password, opts);
+    const log = listAudit(workspace.db, {});
+    expect(log.filter((e) => e.action === 'login.failed')).toHaveLength(1);
+    expect(log.some((e) => e.action === 'user.roles_changed' || e.subject === 'mallory')).toBe(false);
+    expect(log.find((e) => e.action === 'audit.pending_refused')).toMatchObject({ actor: 'system', details: { count: 4 } });
+    expect(JSON.stringify(log)).not.toContain('anything at all');
+    workspace.close();
   });
 
   it('answers an unknown user like a wrong password, and records the attempt', async () => {

@@ -23,6 +23,7 @@ import {
   type PendingEvent,
 } from './keyslots';
 import { migrate } from './migrations';
+import { admitPending } from './pending-audit';
 import { APP_VERSION } from '../version';
 import { assertNewPassword, assertUsername, insertUser, getUserRow, type UserRow } from '../govern/users-repo';
 import { currentKey, installSigningKey, prepareSigningKey } from '../govern/signing-keys';
@@ -188,7 +189,9 @@ export async function unlockWorkspace(dir: string, username: string, password: s
     const ws = new Workspace(path, db, key, file.workspaceId, options);
     const user = db.transaction(() => {
       const fresh = readKeySlots(slotPath);
-      for (const e of fresh.pendingAudit) appendAudit(db, e, now);
+      const { admitted, refused } = admitPending(db, fresh.pendingAudit, now);
+      for (const e of admitted) appendAudit(db, e, now);
+      if (refused) appendAudit(db, { actor: 'system', action: 'audit.pending_refused', subject: KEYSLOT_FILE, details: { count: refused.count, reasons: refused.reasons } }, now);
       const row = getUserRow(db, who);
       if (!row || row.status !== 'active') {
         appendAudit(db, { actor: UNAUTHENTICATED, action: 'login.failed', subject: who, details: { reason: 'unknown or disabled user' } }, now);
