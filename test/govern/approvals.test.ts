@@ -243,4 +243,14 @@ describe('signing keys', () => {
     svc = await s.as('tess');
     expect((await svc.call('export:check', { datasetId: d1 })).allowed).toBe(true);
   });
+
+  it('counts wrong signing passwords like failed logins: five lock the account and end the session', async () => {
+    const svc = await s.as('remy');
+    const mine = (await svc.call('approvals:get', { requestId: r1 })).signatures.find((x) => x.username === 'remy')!;
+    const revoke = (password: string) => svc.call('approvals:revoke', { signatureId: mine.id, reason: 'Testing the lockout.', password });
+    for (let i = 1; i <= 4; i += 1) expect(await err(revoke(`wrong guess ${i}`))).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(await err(revoke('wrong guess 5'))).toMatchObject({ code: 'ACCOUNT_LOCKED' });
+    expect(svc.current).toBeNull();
+    expect(await err(svc.call('session:login', { path: s.dir, username: 'remy', password: PW }))).toMatchObject({ code: 'ACCOUNT_LOCKED' });
+  });
 });

@@ -163,15 +163,9 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     return { session: s ? svc.info(s) : null, idleSecondsLeft: s ? svc.idleSecondsLeft(s) : null, idleLockedAfterMinutes: s ? null : svc.idleLockedAfterMinutes };
   },
   'session:touch': () => ({ ok: true as const }),
-  'session:changePassword': async (svc, a, session) => {
+  'session:changePassword': async (_svc, a, session) => {
     const s = must(session);
-    try {
-      await changeOwnPassword(s.ws, s.user, a.currentPassword, a.newPassword);
-    } catch (err) {
-      // Too many wrong current passwords lock the account: the open session ends with it.
-      if (err instanceof AirlockError && err.code === 'ACCOUNT_LOCKED') svc.end('logout');
-      throw err;
-    }
+    await changeOwnPassword(s.ws, s.user, a.currentPassword, a.newPassword);
     return { ok: true as const };
   },
   'users:list': (_svc, _a, session) => {

@@ -154,7 +154,14 @@ export class AirlockService {
     const session = spec.access === 'public' ? null : this.requireSession(spec.access);
     if (session && channel !== 'session:status') session.lastActivity = this.now().getTime();
     const handler = handlers[channel] as (svc: AirlockService, args: unknown, session: OpenSession | null) => Promise<unknown>;
-    const result = await handler(this, parsed.data, session);
+    let result: unknown;
+    try {
+      result = await handler(this, parsed.data, session);
+    } catch (err) {
+      // A wrong password typed inside a session (a change, a signature, an export) can lock the account: the session ends with it.
+      if (session && err instanceof AirlockError && err.code === 'ACCOUNT_LOCKED' && this.session === session) this.end('logout');
+      throw err;
+    }
     // Results are checked too, so nothing outside the contract (a key, a path) can slip through.
     return spec.result.parse(result) as ResultOf<C>;
   }

@@ -8,7 +8,8 @@ import { datasetMakers } from '../govern/lineage';
 import * as repo from '../govern/approvals-repo';
 import { appendAudit } from '../govern/audit';
 import { renderCardHtml } from '../govern/card/html';
-import { unlockSigningKey, keyById } from '../govern/signing-keys';
+import { keyById } from '../govern/signing-keys';
+import { unlockOrAudit } from '../govern/approvals';
 import type { UserRow } from '../govern/users-repo';
 import type { Workspace } from '../store/workspace';
 import { getDatasetRow, getRunRow } from '../train/runs-repo';
@@ -16,7 +17,6 @@ import { APP_NAME, APP_VERSION } from '../version';
 import { renderReportHtml, type ReportDocument } from '../validate/report/html';
 import { getResultRow } from '../validate/validations-repo';
 import type { Validations } from '../validate/validations';
-import { InvalidCredentialsError } from '../errors';
 import type { ApprovalsDocument } from './bundle/approvals-doc';
 import { prepareDestination } from './bundle/paths';
 import { writeBundle, type BundleInput } from './bundle/write';
@@ -44,13 +44,7 @@ export async function exportDataset(ws: Workspace, actor: UserRow, validations: 
   const first = exportGate(ws.db, input.datasetId);
   if (!first.allowed) refuse(first);
   prepareDestination(input.destination, { dryRun: true });
-  let exporterKey: Awaited<ReturnType<typeof unlockSigningKey>>;
-  try {
-    exporterKey = await unlockSigningKey(ws.db, ws.workspaceId, actor.username, input.password);
-  } catch (err) {
-    if (err instanceof InvalidCredentialsError) appendAudit(ws.db, { actor: actor.username, action: 'signature.failed', subject: `dataset #${input.datasetId}`, details: { reason: 'wrong password', for: 'export' } }, ws.now());
-    throw err;
-  }
+  const exporterKey = await unlockOrAudit(ws, actor, input.password, `dataset #${input.datasetId}`, { for: 'export' });
   // Asked again after the password: an approval may have been revoked while the key was being unlocked.
   const gate = exportGate(ws.db, input.datasetId);
   if (!gate.allowed || !gate.request || !gate.evaluation) refuse(gate);

@@ -16,6 +16,7 @@ import { evaluateRequest, parsePayload, signatureView, type Evaluation } from '.
 import { APPROVAL_KIND, REJECTED_MEANING, REVOCATION_KIND, approvedMeaning, canonicalBytes, sha256Hex, signCanonical, type ApprovalPayload, type RevocationPayload } from './signature';
 import { unlockSigningKey } from './signing-keys';
 import type { UserRow } from './users-repo';
+import { assertNotLocked, refuseWrongPassword } from './users';
 import { renderReportHtml } from '../validate/report/html';
 import type { ReportDocument } from '../validate/report/html';
 
@@ -161,14 +162,13 @@ export interface SignInput {
   password: string;
 }
 
-async function unlockOrAudit(ws: Workspace, actor: UserRow, password: string, what: string) {
+// The password typed to sign: a wrong one is audited and counts towards the lockout, like a failed login.
+export async function unlockOrAudit(ws: Workspace, actor: UserRow, password: string, what: string, details: Record<string, unknown> = {}) {
+  assertNotLocked(ws, actor);
   try {
     return await unlockSigningKey(ws.db, ws.workspaceId, actor.username, password);
   } catch (err) {
-    if (err instanceof InvalidCredentialsError) {
-      appendAudit(ws.db, { actor: actor.username, action: 'signature.failed', subject: what, details: { reason: 'wrong password' } }, ws.now());
-      throw new InvalidCredentialsError();
-    }
+    if (err instanceof InvalidCredentialsError) refuseWrongPassword(ws, actor, { action: 'signature.failed', subject: what, details: { reason: 'wrong password', ...details } });
     throw err;
   }
 }

@@ -127,35 +127,37 @@ export function resetPassword(ws: Workspace, actor: UserRow, username: string, p
   return issueSlot(ws, actor, username, password, 'user.password_reset', () => undefined, { kind: 'new', reason: 'password reset' });
 }
 
-// A wrong current password counts like a failed login and locks the account the same way: an open session must
-// not be a place to guess passwords without limit.
-function countPasswordFailure(ws: Workspace, actor: UserRow): { locked: Date | null; left: number } {
+// A wrong password typed inside a session (a password change, a signature, an export) counts like a failed login
+// and locks the account the same way: an open session must not be a place to guess passwords without limit.
+export function refuseWrongPassword(ws: Workspace, actor: UserRow, event: { action: string; subject: string; details: Record<string, unknown> }): never {
   const who = slotKey(actor.username);
   const now = ws.now();
-  let result: { locked: Date | null; left: number } = { locked: null, left: MAX_FAILED_LOGINS };
+  let locked: Date | null = null;
+  let left = MAX_FAILED_LOGINS;
   ws.db.transaction(() => {
     ws.updateKeySlots((f) => {
       const failures = (f.lockouts[who]?.failures ?? 0) + 1;
-      const locked = failures >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) : null;
-      result = { locked, left: MAX_FAILED_LOGINS - failures };
-      appendAudit(ws.db, { actor: actor.username, action: 'password_change.failed', subject: actor.username, details: { reason: 'wrong current password', failures } }, now);
+      locked = failures >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) : null;
+      left = MAX_FAILED_LOGINS - failures;
+      appendAudit(ws.db, { actor: actor.username, action: event.action, subject: event.subject, details: { ...event.details, failures } }, now);
       if (locked) appendAudit(ws.db, { actor: 'system', action: 'user.locked', subject: actor.username, details: { failures, lockedUntil: locked.toISOString() } }, now);
       return { ...f, lockouts: { ...f.lockouts, [who]: { failures: locked ? 0 : failures, lockedUntil: locked ? locked.toISOString() : null } } };
     });
   })();
-  return result;
+  if (locked) throw new AccountLockedError(locked, now);
+  throw new InvalidCredentialsError(left);
+}
+
+export function assertNotLocked(ws: Workspace, actor: UserRow): void {
+  const until = lockedUntil(ws, actor.username);
+  if (until) throw new AccountLockedError(new Date(until), ws.now());
 }
 
 export async function changeOwnPassword(ws: Workspace, actor: UserRow, currentPassword: string, newPassword: string): Promise<void> {
-  const until = lockedUntil(ws, actor.username);
-  if (until) throw new AccountLockedError(new Date(until), ws.now());
+  assertNotLocked(ws, actor);
   const slot = findSlot(readKeySlots(ws.keySlotPath), actor.username);
   const key = slot ? await unwrapKey(slot, currentPassword, ws.workspaceId) : null;
-  if (!key) {
-    const { locked, left } = countPasswordFailure(ws, actor);
-    if (locked) throw new AccountLockedError(locked, ws.now());
-    throw new InvalidCredentialsError(left);
-  }
+  if (!key) refuseWrongPassword(ws, actor, { action: 'password_change.failed', subject: actor.username, details: { reason: 'wrong current password' } });
   key.fill(0);
   await issueSlot(ws, actor, actor.username, newPassword, 'user.password_changed', () => undefined, { kind: 'rewrap', oldPassword: currentPassword });
 }
