@@ -1,13 +1,13 @@
 // Sign-off: a steward requests approval of a validated dataset (freezing dataset, spec, result and card by their
 // hashes); reviewers sign it with their password and a meaning; approvals can be revoked and datasets retired.
 // Separation of duties is enforced here, whatever roles the caller holds. Every step is an audit event.
-import { TIER_LABELS, type ReleaseTier } from '../../shared/criteria';
+import { TIER_LABELS } from '../../shared/criteria';
 import type { RequestDetail, RequestView } from '../../shared/approval-schemas';
 import { AirlockError, ForbiddenError, InvalidCredentialsError } from '../errors';
 import type { Workspace } from '../store/workspace';
 import { getDatasetRow, getRunRow } from '../train/runs-repo';
-import { getSpecVersion, specName } from '../train/specs';
-import { getResultRow, getValidationRow, listValidationRows } from '../validate/validations-repo';
+import { specName } from '../train/specs';
+import { getResultRow, listValidationRows } from '../validate/validations-repo';
 import * as repo from './approvals-repo';
 import { appendAudit } from './audit';
 import { buildCard, cardContent } from './card/build';
@@ -25,15 +25,11 @@ export interface SectionInput {
   body: string;
 }
 
-// The validation a request rests on: the one named, or the dataset's newest finished one.
-function chooseValidation(ws: Workspace, datasetId: number, validationId?: number) {
-  const dataset = getDatasetRow(ws.db, datasetId);
-  const id = validationId ?? latestDoneValidation(ws, datasetId);
-  const v = getValidationRow(ws.db, id);
-  if (v.dataset_id !== datasetId) throw new AirlockError('CONFLICT', `Validation #${id} is of dataset #${v.dataset_id}, not #${datasetId}.`);
-  if (v.status !== 'done' || !getResultRow(ws.db, id)) throw new AirlockError('CONFLICT', `Validation #${id} is ${v.status}, so it has no result to approve. Validate the dataset and wait for its result.`);
-  if (v.dataset_sha256 !== dataset.sha256) throw new AirlockError('CONFLICT', `Validation #${id} judged other data than dataset #${datasetId} now holds. Validate it again.`);
-  return v;
+// The validation a request rests on: the one named, or the dataset's newest finished one. buildCard checks it
+// (done, of this dataset, judging its current data), so the card is the one place those checks live.
+function chooseValidation(ws: Workspace, datasetId: number, validationId?: number): number {
+  getDatasetRow(ws.db, datasetId);
+  return validationId ?? latestDoneValidation(ws, datasetId);
 }
 
 function latestDoneValidation(ws: Workspace, datasetId: number): number {
@@ -48,54 +44,60 @@ function assertNotRetired(ws: Workspace, datasetId: number): void {
 }
 
 export function previewCard(ws: Workspace, actor: UserRow, datasetId: number, validationId: number | undefined, sections: SectionInput[]): { cardJson: string; cardHtml: string } {
-  const v = chooseValidation(ws, datasetId, validationId);
-  const card = buildCard(ws.db, { datasetId, validationId: v.id, requestedBy: actor.username, stewardSections: sections, generatedAt: ws.now() });
+  const card = buildCard(ws.db, { datasetId, validationId: chooseValidation(ws, datasetId, validationId), requestedBy: actor.username, stewardSections: sections, generatedAt: ws.now() });
   return { cardJson: cardContent(card).content, cardHtml: renderCardHtml(card, [], null) };
 }
 
 export function requestApproval(ws: Workspace, actor: UserRow, datasetId: number, validationId: number | undefined, sections: SectionInput[]): RequestView {
   assertNotRetired(ws, datasetId);
-  const v = chooseValidation(ws, datasetId, validationId);
+  const validation = chooseValidation(ws, datasetId, validationId);
   for (const r of repo.listRequestRows(ws.db, datasetId)) {
     const status = evaluateRequest(ws.db, r).status;
     if (status === 'pending' || status === 'approved') throw new AirlockError('CONFLICT', `Request #${r.id} for dataset #${datasetId} is still ${status}. A rejection, or a revoked approval, ends it first.`);
   }
-  const result = getResultRow(ws.db, v.id);
-  if (!result) throw new AirlockError('CONFLICT', `Validation #${v.id} has no result.`);
-  const tier: ReleaseTier = getSpecVersion(ws.db, v.spec_id, v.spec_version).spec.tier;
-  const card = buildCard(ws.db, { datasetId, validationId: v.id, requestedBy: actor.username, stewardSections: sections, generatedAt: ws.now() });
+  // What the request freezes is what the card states: the card is built from the store and checked there.
+  const card = buildCard(ws.db, { datasetId, validationId: validation, requestedBy: actor.username, stewardSections: sections, generatedAt: ws.now() });
   const { content, sha256 } = cardContent(card);
+  const c = card.identity;
   const id = ws.db.transaction(() => {
     const rid = repo.insertRequest(ws.db, {
       dataset_id: datasetId,
-      validation_id: v.id,
-      dataset_sha256: v.dataset_sha256,
-      spec_id: v.spec_id,
-      spec_version: v.spec_version,
-      spec_hash: v.spec_hash,
-      result_sha256: result.result_sha256,
+      validation_id: c.validationId,
+      dataset_sha256: c.datasetSha256,
+      spec_id: c.specId,
+      spec_version: c.specVersion,
+      spec_hash: c.specHash,
+      result_sha256: c.resultSha256,
       card: content,
       card_sha256: sha256,
-      tier,
+      tier: c.tier,
       requested_by: actor.username,
       requested_at: ws.now().toISOString(),
     });
-    appendAudit(ws.db, { actor: actor.username, action: 'approval.requested', subject: `request #${rid}`, details: { datasetId, validationId: v.id, tier, datasetSha256: v.dataset_sha256, specHash: v.spec_hash, resultSha256: result.result_sha256, cardSha256: sha256, verdict: result.verdict } }, ws.now());
+    appendAudit(ws.db, { actor: actor.username, action: 'approval.requested', subject: `request #${rid}`, details: { datasetId, validationId: c.validationId, tier: c.tier, datasetSha256: c.datasetSha256, specHash: c.specHash, resultSha256: c.resultSha256, cardSha256: sha256, verdict: c.verdict } }, ws.now());
     return rid;
   })();
   return requestView(ws, actor, id);
 }
 
+interface CannotSign {
+  code: 'FORBIDDEN' | 'SEPARATION_OF_DUTIES' | 'DATASET_RETIRED' | 'CONFLICT';
+  reason: string;
+  /** Only an approval is barred (the tier's approvals are in); a rejection may still be signed. */
+  approvalOnly: boolean;
+}
+
 // Why this user may not sign this request now, or null.
-function cannotSign(actor: UserRow, req: repo.RequestRow, ev: Evaluation, signed: boolean): string | null {
-  if (!actor.roles.includes('reviewer')) return 'Only a reviewer can sign approvals.';
+function cannotSign(actor: UserRow, req: repo.RequestRow, ev: Evaluation, signed: boolean): CannotSign | null {
+  const no = (code: CannotSign['code'], reason: string, approvalOnly = false): CannotSign => ({ code, reason, approvalOnly });
+  if (!actor.roles.includes('reviewer')) return no('FORBIDDEN', 'Only a reviewer can sign approvals.');
   const me = actor.username.toLowerCase();
-  if (req.requested_by.toLowerCase() === me) return 'You requested this approval: separation of duties forbids you to sign it.';
-  if (ev.makers.has(me)) return 'You wrote the spec or trained this dataset: separation of duties forbids you to sign it.';
-  if (ev.status === 'retired') return 'The dataset was retired.';
-  if (ev.status === 'rejected') return 'A rejection ended this request.';
-  if (signed) return 'You have already signed this request.';
-  if (ev.status === 'approved') return `It already has the ${ev.required} approval${ev.required === 1 ? '' : 's'} its tier needs.`;
+  if (req.requested_by.toLowerCase() === me) return no('SEPARATION_OF_DUTIES', 'You requested this approval: separation of duties forbids you to sign it.');
+  if (ev.makers.has(me)) return no('SEPARATION_OF_DUTIES', 'You wrote the spec or trained this dataset: separation of duties forbids you to sign it.');
+  if (ev.status === 'retired') return no('DATASET_RETIRED', 'The dataset was retired.');
+  if (ev.status === 'rejected') return no('CONFLICT', 'A rejection ended this request.');
+  if (signed) return no('CONFLICT', 'You have already signed this request.');
+  if (ev.status === 'approved') return no('CONFLICT', `It already has the ${ev.required} approval${ev.required === 1 ? '' : 's'} its tier needs.`, true);
   return null;
 }
 
@@ -126,7 +128,7 @@ export function requestView(ws: Workspace, actor: UserRow, id: number): RequestV
     requiredApprovals: ev.required,
     approvals: ev.valid.length,
     canSign: why === null,
-    cannotSignBecause: why,
+    cannotSignBecause: why?.reason ?? null,
   };
 }
 
@@ -180,10 +182,7 @@ export async function signRequest(ws: Workspace, actor: UserRow, input: SignInpu
   const approving = input.meaning === approvedMeaning(req.tier);
   // Rejecting is allowed while the request is open; approving also needs it not yet approved.
   const why = cannotSign(actor, req, ev, signed);
-  if (why && !(why.startsWith('It already has') && !approving)) {
-    const code = why.includes('separation of duties') ? 'SEPARATION_OF_DUTIES' : why.startsWith('Only a reviewer') ? 'FORBIDDEN' : ev.status === 'retired' ? 'DATASET_RETIRED' : 'CONFLICT';
-    throw new AirlockError(code, `You cannot sign request #${req.id}. ${why}`);
-  }
+  if (why && (approving || !why.approvalOnly)) throw new AirlockError(why.code, `You cannot sign request #${req.id}. ${why.reason}`);
   if (!approving && input.meaning !== REJECTED_MEANING) {
     throw new AirlockError('INVALID_ARGUMENT', `Request #${req.id} asks for approval for ${TIER_LABELS[req.tier].toLowerCase()}: sign “${approvedMeaning(req.tier)}” or “${REJECTED_MEANING}”.`);
   }
