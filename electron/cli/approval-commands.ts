@@ -1,12 +1,11 @@
 // Sign-off and export from the command line: `request`, `approvals`, `approval`, `approve`, `reject`, `revoke`,
 // `retire`, `policy` and `export`, over the same service (and the same gate) as the desktop app.
 import type { Command } from 'commander';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AirlockError } from '../core/errors';
-import { chromiumAvailable, htmlToPdf } from '../core/validate/report/pdf';
+import { chromiumAvailable, htmlToPdfBytes } from '../core/validate/report/pdf';
 import { RELEASE_TIERS, TIER_LABELS, type ReleaseTier } from '../shared/criteria';
 import type { GateAnswer, RequestDetail, RequestView } from '../shared/approval-schemas';
 import { print, readSigningPassword, userName, wholeNumber, withSession, type GlobalOptions } from './context';
@@ -50,17 +49,9 @@ async function sections(specs: string[]): Promise<{ title: string; body: string 
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-async function pdfRenderer(): Promise<((html: string) => Promise<Uint8Array>) | undefined> {
-  if (!(await chromiumAvailable())) return undefined;
-  return async (html) => {
-    const dir = await mkdtemp(join(tmpdir(), 'airlock-card-'));
-    try {
-      await htmlToPdf(html, join(dir, 'card.pdf'));
-      return new Uint8Array(await readFile(join(dir, 'card.pdf')));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  };
+// The card printer for an export: Chromium's, when it is installed.
+export async function pdfRenderer(): Promise<((html: string) => Promise<Uint8Array>) | undefined> {
+  return (await chromiumAvailable()) ? (html) => htmlToPdfBytes(html) : undefined;
 }
 
 export function addApprovalCommands(program: Command, globals: Globals): void {

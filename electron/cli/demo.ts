@@ -12,9 +12,7 @@ import { runSummary, trainAndWait } from './train-commands';
 import { validateAndWait, verdictText } from './validate-commands';
 import { verifyBundle } from '../core/export/bundle/verify';
 import { verificationText } from './verify-command';
-import { chromiumAvailable, htmlToPdf } from '../core/validate/report/pdf';
-import { readFileSync, rmSync } from 'node:fs';
-import { detailText, gateText } from './approval-commands';
+import { detailText, gateText, pdfRenderer } from './approval-commands';
 
 const SAMPLE = resolve(import.meta.dirname, '../../resources/sample');
 
@@ -33,15 +31,7 @@ export async function runDemo(outDir: string, password: string, log: (line: stri
   // A fresh workspace per run: the demo never touches an earlier one.
   const path = join(out, `workspace-${stamp(new Date())}`);
   // The card's PDF goes into the bundle when Chromium is there to print it.
-  const renderPdf = (await chromiumAvailable())
-    ? async (html: string) => {
-        const file = join(out, '.card-print.pdf');
-        await htmlToPdf(html, file);
-        const bytes = new Uint8Array(readFileSync(file));
-        rmSync(file, { force: true });
-        return bytes;
-      }
-    : undefined;
+  const renderPdf = await pdfRenderer();
   const svc = new AirlockService(renderPdf ? { renderPdf } : {});
   const done: string[] = [];
   let requested: { requestId: number; datasetId: number } | null = null;

@@ -78,6 +78,19 @@ function lastError(stderr: string): string {
 
 /** Prints a self-contained HTML page to an A4 PDF at outFile (written only when printing succeeded). */
 export async function htmlToPdf(html: string, outFile: string, options: PdfOptions = {}): Promise<void> {
+  await printPdf(html, options, async (pdf) => {
+    await copyFile(pdf, outFile);
+    await chmod(outFile, 0o600);
+  });
+}
+
+/** The same print, as bytes (for a bundle), with nothing left on disk. */
+export function htmlToPdfBytes(html: string, options: PdfOptions = {}): Promise<Uint8Array> {
+  return printPdf(html, options, async (pdf) => new Uint8Array(await readFile(pdf)));
+}
+
+// Prints into a private temp folder, hands the checked PDF to `take`, then removes the folder.
+async function printPdf<T>(html: string, options: PdfOptions, take: (pdf: string) => Promise<T>): Promise<T> {
   const bin = chromiumPath();
   if (!(await chromiumAvailable(bin))) {
     throw new AirlockError(
@@ -119,8 +132,7 @@ export async function htmlToPdf(html: string, outFile: string, options: PdfOptio
       const how = exit.code !== null ? `exit code ${exit.code}` : `signal ${exit.signal ?? 'unknown'}`;
       throw new AirlockError('INTERNAL', `Chromium could not print the report to PDF (${how}: ${lastError(exit.stderr)}); no PDF was written.`);
     }
-    await copyFile(pdf, outFile);
-    await chmod(outFile, 0o600);
+    return await take(pdf);
   } finally {
     await rm(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 200 });
   }
