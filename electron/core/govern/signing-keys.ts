@@ -1,12 +1,12 @@
 // Each user's Ed25519 signing key pair. The private key (PKCS#8) is wrapped by AES-256-GCM under a key derived
 // from the user's password (scrypt), so signing needs the password every time; the public key is recorded in
 // the store and in the audit chain. A password change rewraps the key; an admin reset makes a new pair.
-import { createCipheriv, createDecipheriv, generateKeyPairSync, randomBytes, scrypt as scryptCb, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { AirlockError, InvalidCredentialsError } from '../errors';
 import type { Db } from '../store/database';
 import type { KdfParams } from '../store/keyslots';
-import { scryptParamsSchema, slotKey } from '../store/keyslots';
+import { openUnderPassword, scryptParamsSchema, sealUnderPassword, slotKey } from '../store/keyslots';
 import { appendAudit } from './audit';
 import { keyFingerprint, privateKeyFromPkcs8, rawPublicKey } from './signature';
 
@@ -17,7 +17,6 @@ const wrappedSchema = z.object({
   tag: b64,
   ciphertext: b64,
 });
-type Wrapped = z.infer<typeof wrappedSchema>;
 
 export interface SigningKeyRow {
   id: number;
@@ -38,43 +37,17 @@ export interface PreparedKey {
   wrapped: string;
 }
 
-function derive(password: string, salt: Buffer, kdf: KdfParams): Promise<Buffer> {
-  const maxmem = 256 * kdf.N * kdf.r + 1024 * 1024;
-  return new Promise((resolve, reject) => {
-    scryptCb(password.normalize('NFC'), salt, 32, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem }, (err, key) => (err ? reject(err) : resolve(key)));
-  });
-}
-
 // The AAD binds the wrapped key to its workspace, owner and public key: a wrapped blob cannot be moved.
 const aad = (workspaceId: string, username: string, fingerprint: string) => Buffer.from(`airlock-signing|${workspaceId}|${slotKey(username)}|${fingerprint}`, 'utf8');
 
 async function wrap(pkcs8: Buffer, password: string, kdf: KdfParams, bind: Buffer): Promise<string> {
-  const salt = randomBytes(16);
-  const kek = await derive(password, salt, kdf);
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', kek, iv);
-  cipher.setAAD(bind);
-  const ciphertext = Buffer.concat([cipher.update(pkcs8), cipher.final()]);
-  kek.fill(0);
-  const w: Wrapped = { kdf: { name: 'scrypt', ...kdf, salt: salt.toString('base64') }, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
-  return JSON.stringify(w);
+  return JSON.stringify(await sealUnderPassword(pkcs8, password, kdf, bind));
 }
 
 async function unwrap(wrappedJson: string, password: string, bind: Buffer): Promise<Buffer | null> {
   const parsed = wrappedSchema.safeParse(JSON.parse(wrappedJson));
   if (!parsed.success) throw new AirlockError('WORKSPACE_CORRUPT', `A stored signing key is damaged (${parsed.error.issues[0]?.message ?? 'bad format'}). Ask an admin to reset your password, which makes a new key pair.`);
-  const w = parsed.data;
-  const kek = await derive(password, Buffer.from(w.kdf.salt, 'base64'), w.kdf);
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(w.iv, 'base64'));
-    decipher.setAAD(bind);
-    decipher.setAuthTag(Buffer.from(w.tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(w.ciphertext, 'base64')), decipher.final()]);
-  } catch {
-    return null;
-  } finally {
-    kek.fill(0);
-  }
+  return openUnderPassword(parsed.data, password, bind);
 }
 
 export async function prepareSigningKey(workspaceId: string, username: string, password: string, kdf: KdfParams): Promise<PreparedKey> {

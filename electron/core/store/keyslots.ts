@@ -107,42 +107,49 @@ function aad(workspaceId: string, username: string): Buffer {
   return Buffer.from(`airlock-keyslot|${workspaceId}|${slotKey(username)}`, 'utf8');
 }
 
-export async function wrapKey(
-  dbKey: Buffer,
-  password: string,
-  workspaceId: string,
-  username: string,
-  params: KdfParams,
-  now: Date,
-): Promise<KeySlot> {
+/** A secret sealed under a password: scrypt parameters with their salt, and AES-256-GCM iv, tag and ciphertext. */
+export interface PasswordSealed {
+  kdf: { name: 'scrypt'; N: number; r: number; p: number; salt: string };
+  iv: string;
+  tag: string;
+  ciphertext: string;
+}
+
+/** Seals `secret` under a key derived from `password`; `bind` (the AAD) ties it to its owner and use. */
+export async function sealUnderPassword(secret: Buffer, password: string, params: KdfParams, bind: Buffer): Promise<PasswordSealed> {
   const salt = randomBytes(16);
   const kek = await scrypt(password, salt, params);
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', kek, iv);
-  cipher.setAAD(aad(workspaceId, username));
-  const ciphertext = Buffer.concat([cipher.update(dbKey), cipher.final()]);
+  cipher.setAAD(bind);
+  const ciphertext = Buffer.concat([cipher.update(secret), cipher.final()]);
   kek.fill(0);
-  return {
-    username,
-    kdf: { name: 'scrypt', ...params, salt: salt.toString('base64') },
-    wrap: { name: 'aes-256-gcm', iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') },
-    createdAt: now.toISOString(),
-  };
+  return { kdf: { name: 'scrypt', ...params, salt: salt.toString('base64') }, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
 }
 
-// Returns the database key, or null when the password is wrong (the GCM tag does not verify).
-export async function unwrapKey(slot: KeySlot, password: string, workspaceId: string): Promise<Buffer | null> {
-  const kek = await scrypt(password, Buffer.from(slot.kdf.salt, 'base64'), slot.kdf);
+/** The sealed secret, or null when the password (or the binding) is wrong: the GCM tag does not verify. */
+export async function openUnderPassword(sealed: PasswordSealed, password: string, bind: Buffer): Promise<Buffer | null> {
+  const kek = await scrypt(password, Buffer.from(sealed.kdf.salt, 'base64'), sealed.kdf);
   try {
-    const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(slot.wrap.iv, 'base64'));
-    decipher.setAAD(aad(workspaceId, slot.username));
-    decipher.setAuthTag(Buffer.from(slot.wrap.tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(slot.wrap.ciphertext, 'base64')), decipher.final()]);
+    const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(sealed.iv, 'base64'));
+    decipher.setAAD(bind);
+    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]);
   } catch {
     return null;
   } finally {
     kek.fill(0);
   }
+}
+
+export async function wrapKey(dbKey: Buffer, password: string, workspaceId: string, username: string, params: KdfParams, now: Date): Promise<KeySlot> {
+  const { kdf, iv, tag, ciphertext } = await sealUnderPassword(dbKey, password, params, aad(workspaceId, username));
+  return { username, kdf, wrap: { name: 'aes-256-gcm', iv, tag, ciphertext }, createdAt: now.toISOString() };
+}
+
+// Returns the database key, or null when the password is wrong (the GCM tag does not verify).
+export function unwrapKey(slot: KeySlot, password: string, workspaceId: string): Promise<Buffer | null> {
+  return openUnderPassword({ kdf: slot.kdf, iv: slot.wrap.iv, tag: slot.wrap.tag, ciphertext: slot.wrap.ciphertext }, password, aad(workspaceId, slot.username));
 }
 
 export function findSlot(file: KeySlotFile, username: string): KeySlot | undefined {
