@@ -49,7 +49,7 @@ export function addUserCommands(program: Command, globals: Globals): void {
       const g = globals();
       const roles = parseRoles(o.roles);
       const user = await withSession(g, async (svc) => svc.call('users:add', { username, displayName: o.name, roles, password: await newPassword(username) }));
-      print(g, user, () => `Added ${user.username} (${user.roles.join(', ')}).`);
+      print(g, user, () => `Added ${user.username} (${user.roles.join(', ')}) with a temporary password: they choose their own at first login.`);
     });
   users.command('disable <username>').action(async (username: string) => {
     const g = globals();
@@ -64,7 +64,7 @@ export function addUserCommands(program: Command, globals: Globals): void {
   users.command('reset-password <username>').action(async (username: string) => {
     const g = globals();
     const user = await withSession(g, async (svc) => svc.call('users:resetPassword', { username, password: await newPassword(username) }));
-    print(g, user, () => `New key slot issued for ${user.username}.`);
+    print(g, user, () => `New temporary password set for ${user.username}: they choose their own at their next login.`);
   });
   users.command('set-roles <username> <roles>').action(async (username: string, roles: string) => {
     const g = globals();
@@ -73,10 +73,15 @@ export function addUserCommands(program: Command, globals: Globals): void {
   });
   program.command('passwd').description('change your own password').action(async () => {
     const g = globals();
-    await withSession(g, async (svc) => {
-      const currentPassword = await readPassword('AIRLOCK_PASSWORD', 'Current password:');
-      return svc.call('session:changePassword', { currentPassword, newPassword: await newPassword(userName(g)) });
-    });
+    await withSession(
+      g,
+      async (svc) => {
+        const currentPassword = await readPassword('AIRLOCK_PASSWORD', 'Current password:');
+        return svc.call('session:changePassword', { currentPassword, newPassword: await newPassword(userName(g)) });
+      },
+      {},
+      true,
+    );
     print(g, { ok: true }, () => 'Password changed.');
   });
 }

@@ -41,14 +41,36 @@ export async function readSigningPassword(username: string, what: string): Promi
   return readPassword('AIRLOCK_PASSWORD', `Password for ${username}:`);
 }
 
+// A password an admin set must be replaced before anything else: from AIRLOCK_NEW_PASSWORD in scripts, else a prompt.
+async function chooseOwnPassword(svc: AirlockService, username: string, current: string): Promise<void> {
+  const fromEnv = process.env.AIRLOCK_NEW_PASSWORD;
+  if (!fromEnv && !process.stdin.isTTY) {
+    throw new AirlockError(
+      'PASSWORD_CHANGE_REQUIRED',
+      `The password of ${username} was set by an admin and is temporary: choose your own first, with \`airlock passwd\` on a terminal or AIRLOCK_NEW_PASSWORD in a script.`,
+    );
+  }
+  if (!fromEnv) process.stderr.write(`The password of ${username} was set by an admin and is temporary: choose a new one now.\n`);
+  const next = fromEnv ?? (await password({ message: `New password for ${username} (at least 12 characters):`, mask: true }));
+  await svc.call('session:changePassword', { currentPassword: current, newPassword: next });
+  process.stderr.write(`Password of ${username} changed; use the new one from now on.\n`);
+}
+
 // Logs in through the same service the desktop app uses, so the audit trail and checks are identical.
-export async function withSession<T>(opts: GlobalOptions, run: (svc: AirlockService) => Promise<T>, options: ServiceOptions = {}): Promise<T> {
+// `ownPasswordChange`: the command changes the password itself (`passwd`), so a temporary one is not replaced first.
+export async function withSession<T>(opts: GlobalOptions, run: (svc: AirlockService) => Promise<T>, options: ServiceOptions = {}, ownPasswordChange = false): Promise<T> {
+  const pass = await readPassword('AIRLOCK_PASSWORD', `Password for ${userName(opts)}:`);
+  return withSessionUsing(opts, pass, run, options, ownPasswordChange);
+}
+
+/** withSession with a password already read (a command that needs it again, e.g. to cancel a run elsewhere). */
+export async function withSessionUsing<T>(opts: GlobalOptions, pass: string, run: (svc: AirlockService) => Promise<T>, options: ServiceOptions = {}, ownPasswordChange = false): Promise<T> {
   const svc = new AirlockService(options);
   const path = workspaceDir(opts);
   const username = userName(opts);
-  const pass = await readPassword('AIRLOCK_PASSWORD', `Password for ${username}:`);
-  await svc.call('session:login', { path, username, password: pass });
+  const info = await svc.call('session:login', { path, username, password: pass });
   try {
+    if (info.mustChangePassword && !ownPasswordChange) await chooseOwnPassword(svc, info.username, pass);
     return await run(svc);
   } finally {
     svc.end('logout');

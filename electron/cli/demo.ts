@@ -13,6 +13,7 @@ import { validateAndWait, verdictText } from './validate-commands';
 import { verifyBundle } from '../core/export/bundle/verify';
 import { verificationText } from './verify-command';
 import { detailText, gateText, pdfRenderer } from './approval-commands';
+import { acceptable, rulesText, suggestionsTable } from './spec-commands';
 
 const SAMPLE = resolve(import.meta.dirname, '../../resources/sample');
 
@@ -20,6 +21,15 @@ const DEMO_USERS = [
   { username: 'sam', displayName: 'Sam Steward', roles: ['steward' as const] },
   { username: 'rita', displayName: 'Rita Reviewer', roles: ['reviewer' as const] },
 ];
+
+const temporaryPassword = (password: string): string => `${password} (temporary)`;
+
+// First login with the admin-set temporary password, then the user's own (the demo password).
+async function firstLogin(svc: AirlockService, path: string, username: string, password: string): Promise<void> {
+  const temporary = temporaryPassword(password);
+  await svc.call('session:login', { path, username, password: temporary });
+  await svc.call('session:changePassword', { currentPassword: temporary, newPassword: password });
+}
 
 function stamp(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
@@ -40,7 +50,8 @@ export async function runDemo(outDir: string, password: string, log: (line: stri
   const admin = await svc.call('workspace:create', { path, username: 'avery', displayName: 'Avery Admin', password });
   done.push(`created workspace ${admin.workspaceId} with admin “avery”`);
   for (const u of DEMO_USERS) {
-    await svc.call('users:add', { ...u, password });
+    // An admin-set password is temporary: each user replaces it with the demo password at first login.
+    await svc.call('users:add', { ...u, password: temporaryPassword(password) });
     done.push(`added ${u.username} (${u.roles.join(', ')})`);
   }
   await svc.call('settings:update', { idleTimeoutMinutes: 10 });
@@ -49,7 +60,8 @@ export async function runDemo(outDir: string, password: string, log: (line: stri
   svc.end('logout');
 
   log('Logging in as the steward and importing the bundled sample: a real MR series and a real clinical table.');
-  await svc.call('session:login', { path, username: 'sam', password });
+  await firstLogin(svc, path, 'sam', password);
+  done.push('sam replaced the temporary password the admin set');
   const job = await runImport(svc, [join(SAMPLE, 'mr-brain'), join(SAMPLE, 'tables', 'pbc.csv')], { fraction: 0.2, seed: 'demo', groupColumn: 'id' });
   log(resultsTable(job));
   done.push(`imported ${job.counts.imported} files (${job.counts.refused} refused) into the encrypted store`);
@@ -62,10 +74,22 @@ export async function runDemo(outDir: string, password: string, log: (line: stri
   }
   for (const t of sources.tables) {
     const draft = await svc.call('specs:draft', { tableId: t.id });
-    const copulaSpec = await svc.call('specs:save', { specId: null, spec: { ...draft, name: 'PBC copula baseline', acceptance: { ...draft.acceptance, utility: { target: 'status', minScoreRatio: 0.8 } } } });
+    // The rules every real training row keeps, proposed with the draft; the steward accepts them all here.
+    const suggestions = await svc.call('specs:suggestRules', { tableId: t.id });
+    log(`Rules that hold in every training row of ${t.name}, strongest first:`);
+    log(suggestionsTable(suggestions));
+    // Missingness rules are left to the steward here: the copula keeps them by rejecting rows, which shifts the
+    // columns' missing shares enough for validation to fail the dataset (the generators do not yet model them jointly).
+    const rules = acceptable(draft, suggestions).filter((r) => r.kind !== 'missing-together' && r.kind !== 'presence');
+    if (rules.length < suggestions.length) log(`Accepting ${rules.length} of them; the ${suggestions.length - rules.length} missingness rules are left for the steward to weigh (the copula would keep them by rejection, shifting the missing shares).`);
+    const copulaSpec = await svc.call('specs:save', { specId: null, spec: { ...draft, rules, name: 'PBC copula baseline', acceptance: { ...draft.acceptance, utility: { target: 'status', minScoreRatio: 0.8 } } } });
+    log(rulesText(copulaSpec.spec.rules));
+    done.push(`accepted ${rules.length} of ${suggestions.length} suggested rules into the spec`);
     done.push(`wrote spec #${copulaSpec.specId} “${copulaSpec.spec.name}” v${copulaSpec.version} (sha256 ${copulaSpec.hash.slice(0, 12)}…)`);
     const run = await trainAndWait(svc, copulaSpec.specId, undefined);
     log(runSummary(run));
+    const broken = run.ruleChecks.reduce((n, c) => n + c.violations, 0);
+    done.push(`run #${run.id} kept every one of its ${run.ruleChecks.length} rules: ${broken === 0 ? 'no synthetic row breaks any' : `${broken} rule breaks in the synthetic rows`}`);
     const dataset = run.datasets[0];
     if (dataset) {
       const preview = await svc.call('datasets:preview', { datasetId: dataset.id, limit: 5 });
@@ -105,7 +129,7 @@ export async function runDemo(outDir: string, password: string, log: (line: stri
   const refused = await svc.dispatch('session:login', { path, username: 'rita', password: `${password}-typo` });
   if (refused.ok) throw new AirlockError('INTERNAL', 'A wrong password was accepted.');
   done.push(`refused a wrong password for rita (“${refused.error.message}”)`);
-  await svc.call('session:login', { path, username: 'rita', password });
+  await firstLogin(svc, path, 'rita', password);
   done.push('logged in as rita after the refusal');
   let bundlePath: string | null = null;
   if (requested) {

@@ -6,6 +6,8 @@ import { addAuditCommands, addUserCommands, addWorkspaceCommands } from './comma
 import type { GlobalOptions } from './context';
 import { addDemoCommand } from './demo';
 import { addIngestCommands } from './ingest-commands';
+import { addColumnsCommand } from './date-command';
+import { addHoldoutCommand } from './holdout-command';
 import { addSpecCommands } from './spec-commands';
 import { addTrainCommands } from './train-commands';
 import { addValidateCommands } from './validate-commands';
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   addUserCommands(program, globals);
   addAuditCommands(program, globals);
   addIngestCommands(program, globals);
+  addColumnsCommand(program, globals);
+  addHoldoutCommand(program, globals);
   addSpecCommands(program, globals);
   addTrainCommands(program, globals);
   addValidateCommands(program, globals);

@@ -4,7 +4,9 @@ import type { AirlockService } from '../core/api/service';
 import { AirlockError } from '../core/errors';
 import type { ImportJobView } from '../shared/ingest-schemas';
 import { print, withSession, type GlobalOptions } from './context';
+import { dicomSplitLines, patientCell } from './dicom-lines';
 import { table } from './format';
+import { holdoutCell, leakLines } from './holdout-command';
 
 type Globals = () => GlobalOptions;
 
@@ -32,7 +34,7 @@ export function addIngestCommands(program: Command, globals: Globals): void {
     .description('import DICOM files/folders (recursive) and CSV/TSV tables into the store; exit 4 if any file was refused')
     .option('--holdout <fraction>', 'share of each table held out for validation', '0.2')
     .option('--seed <seed>', 'seed of the holdout split (recorded)', 'airlock')
-    .option('--group-column <name>', 'keep all rows with the same value here on one side (e.g. a patient id)')
+    .option('--group-column <name>', 'keep all rows with the same value here on one side (default: a patient-id column whose values repeat, if any)')
     .action(async (paths: string[], o: { holdout: string; seed: string; groupColumn?: string }) => {
       const g = globals();
       const holdout = { fraction: Number(o.holdout), seed: o.seed, groupColumn: o.groupColumn ?? null };
@@ -57,10 +59,10 @@ export function addIngestCommands(program: Command, globals: Globals): void {
       });
       print(g, list, () => {
         const tables = table({ head: ['#', 'table', 'rows', 'columns', 'identifying', 'holdout rows'] });
-        for (const t of list.tables) tables.push([t.id, t.name, t.rowCount, t.columnCount, t.identifyingColumns, t.holdout.rows]);
+        for (const t of list.tables) tables.push([t.id, t.name, t.rowCount, t.columnCount, t.identifyingColumns, holdoutCell(t)]);
         const series = table({ head: ['patient', 'study', 'series #', 'modality', 'description', 'images', 'holdout'] });
-        for (const s of list.studies) for (const se of s.series) series.push([s.patient.key, s.description ?? s.studyUid, se.number ?? '', se.modality ?? '', se.description ?? '', se.instances, s.patient.holdout ? 'yes' : 'no']);
-        return `Tables\n${tables.toString()}\nDICOM series\n${series.toString()}`;
+        for (const s of list.studies) for (const se of s.series) series.push([patientCell(s.patient), s.description ?? s.studyUid, se.number ?? '', se.modality ?? '', se.description ?? '', se.instances, s.patient.holdout ? 'yes' : 'no']);
+        return `Tables\n${tables.toString()}\n${list.tables.flatMap(leakLines).map((l) => `${l}\n`).join('')}DICOM series\n${series.toString()}${dicomSplitLines(list.studies).map((l) => `\n${l}`).join('')}`;
       });
     });
 }

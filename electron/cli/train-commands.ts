@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 import type { AirlockService } from '../core/api/service';
 import { AirlockError } from '../core/errors';
 import type { RunView } from '../shared/train-schemas';
-import { optionalWhole, print, wholeNumber, withSession, type GlobalOptions } from './context';
+import { ruleCheckLines } from '../shared/rules-text';
+import { notRunningMessage, recordInterruption, requestCancel, type CancelledElsewhere } from '../core/train/run-control';
+import { optionalWhole, print, readPassword, userName, wholeNumber, withSession, withSessionUsing, workspaceDir, type GlobalOptions } from './context';
 import { table } from './format';
 
 type Globals = () => GlobalOptions;
@@ -16,12 +18,15 @@ function lossText(run: RunView): string {
 export function runSummary(run: RunView): string {
   const lines = [
     `Run #${run.id}: ${run.status} — ${run.generator} on spec “${run.specName}” v${run.specVersion}, seed ${run.seed}`,
-    `  backend: ${run.backend ? `${run.backend.name} (tfjs ${run.backend.tfjsVersion ?? '?'})` : 'plain JavaScript (no tensors)'}`,
+    `  backend: ${run.backend ? `${run.backend.name} (tfjs ${run.backend.tfjsVersion ?? '?'})` : run.generator === 'copula' ? 'plain JavaScript (no tensors)' : 'none: the run stopped before one was chosen'}`,
     `  spec sha256 ${run.specHash}`,
     `  source sha256 ${run.sourceSha256}`,
   ];
   if (run.losses.length > 0) lines.push(`  epochs ${run.epochsDone}/${run.epochs}; last losses: ${lossText(run)}`);
   for (const d of run.datasets) lines.push(`  dataset #${d.id} v${d.version}: ${d.rows} rows, sha256 ${d.sha256}`);
+  if (run.ruleChecks.length > 0) lines.push('  rules (share of synthetic rows breaking each):', ...ruleCheckLines(run.ruleChecks).map((l) => `    ${l}`));
+  for (const c of run.datasets.at(-1)?.classes ?? []) lines.push(`  ${c.label === null ? 'images' : `class “${c.label}”`}: ${c.images} images, modality ${c.modality}${c.bodyPart ? `, body part ${c.bodyPart}` : ''}`);
+  for (const n of run.notes) lines.push(`  note: ${n}`);
   if (run.error) lines.push(`  error: ${run.error.message} [${run.error.code}]`);
   return lines.join('\n');
 }
@@ -50,15 +55,56 @@ function progressReporter(json: boolean): ((run: RunView) => void) | undefined {
   };
 }
 
+// Ctrl-C (or a termination signal) while training: the run is recorded as interrupted at the epoch it reached, the
+// session ends, and the process exits at once (128 + the signal), leaving the run for `airlock runs resume`.
+function interruptOnSignal(svc: AirlockService, runId: number): () => void {
+  const stop = (signal: 'SIGINT' | 'SIGTERM') => {
+    const s = svc.current;
+    if (s) {
+      const how = signal === 'SIGINT' ? 'stopped with Ctrl-C' : 'stopped by a termination signal';
+      const reached = s.runs.view(runId).epochsDone;
+      const { resumesFrom } = recordInterruption(s.ws, runId, s.user.username, reached, how);
+      svc.end('logout');
+      const next = resumesFrom === null ? 'it has no checkpoint yet, so train its spec again' : `\`airlock runs resume ${runId}\` continues it from epoch ${resumesFrom}`;
+      process.stderr.write(`\nRun #${runId} interrupted at epoch ${reached}; ${next}.\n`);
+    }
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  const onInt = () => stop('SIGINT');
+  const onTerm = () => stop('SIGTERM');
+  process.once('SIGINT', onInt);
+  process.once('SIGTERM', onTerm);
+  return () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  };
+}
+
 async function waitWithTicks(svc: AirlockService, runId: number, onTick?: (run: RunView) => void): Promise<RunView> {
   const session = svc.current;
   if (!session) throw new AirlockError('UNAUTHENTICATED', 'The session ended during training.');
   const timer = onTick ? setInterval(() => onTick(session.runs.view(runId)), 1000) : null;
+  const release = interruptOnSignal(svc, runId);
   try {
     return await session.runs.wait(runId);
   } finally {
+    release();
     if (timer) clearInterval(timer);
   }
+}
+
+// Cancels a run wherever it trains: nothing else has the workspace open (then nothing runs it), or the process
+// holding the lock is asked through run-control with the password, which that process checks itself.
+async function cancelAnywhere(g: GlobalOptions, runId: number): Promise<CancelledElsewhere> {
+  const username = userName(g);
+  const pass = await readPassword('AIRLOCK_PASSWORD', `Password for ${username}:`);
+  try {
+    const run = await withSessionUsing(g, pass, (svc) => svc.call('runs:get', { runId }));
+    throw new AirlockError('CONFLICT', notRunningMessage(run));
+  } catch (err) {
+    if (!(err instanceof AirlockError && err.code === 'WORKSPACE_BUSY')) throw err;
+  }
+  return requestCancel(workspaceDir(g), username, pass, runId);
 }
 
 export async function trainAndWait(svc: AirlockService, specId: number, version: number | undefined, onTick?: (run: RunView) => void): Promise<RunView> {
@@ -78,7 +124,7 @@ export function addTrainCommands(program: Command, globals: Globals): void {
       print(g, run, () => runSummary(run));
       if (run.status !== 'done') process.exitCode = 5;
     });
-  const runs = program.command('runs').description('training runs: list (the default), show, resume');
+  const runs = program.command('runs').description('training runs: list (the default), show, cancel, resume');
   runs
     .command('list', { isDefault: true })
     .description('list training runs')
@@ -98,6 +144,18 @@ export function addTrainCommands(program: Command, globals: Globals): void {
       const g = globals();
       const run = await withSession(g, (svc) => svc.call('runs:get', { runId: wholeNumber('The run', runId) }));
       print(g, run, () => runSummary(run));
+    });
+  runs
+    .command('cancel <runId>')
+    .description('cancel a run, also one training in another airlock command or the desktop app; `runs resume` continues it')
+    .action(async (runId: string) => {
+      const g = globals();
+      const done = await cancelAnywhere(g, wholeNumber('The run', runId));
+      print(g, done, () =>
+        done.status === 'cancelled'
+          ? `Run #${done.runId} cancelled at epoch ${done.epochsDone} by ${done.by} (it was training in process ${done.pid}); \`airlock runs resume ${done.runId}\` continues it.`
+          : `Run #${done.runId} had already stopped (${done.status}) when the request arrived.`,
+      );
     });
   runs
     .command('resume <runId>')

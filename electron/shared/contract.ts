@@ -16,8 +16,10 @@ import {
   columnTypeSchema,
 } from './ingest-schemas';
 import { specSchema, specSummarySchema, specVersionSchema } from './spec-schema';
+import { ruleSuggestionSchema } from './rules-schema';
 import { datasetPreviewSchema, datasetSummarySchema, runSchema } from './train-schemas';
 import { imageSpecSchema } from './image-spec-schema';
+import { dateFormSchema } from './date-schema';
 import { findingsSchema, reportDocumentSchema, validationSchema } from './validation-schemas';
 import {
   exportResultSchema,
@@ -68,6 +70,8 @@ export const sessionInfoSchema = z.object({
   workspacePath: z.string(),
   workspaceId: z.string(),
   idleTimeoutMinutes: z.number(),
+  // The password was set by an admin: only session:changePassword (and logout) work until the user chooses their own.
+  mustChangePassword: z.boolean(),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
@@ -80,6 +84,7 @@ export const userSchema = z.object({
   createdBy: z.string().nullable(),
   lastLoginAt: z.string().nullable(),
   lockedUntil: z.string().nullable(),
+  passwordTemporary: z.boolean(),
 });
 export type UserView = z.infer<typeof userSchema>;
 
@@ -234,6 +239,12 @@ export const contract = {
     columnViewSchema,
     'Overrides a column’s type after checking every value fits it.',
   ),
+  'tables:setDate': channel(
+    ['steward'],
+    z.object({ tableId: z.number().int(), column: z.number().int().min(0), form: dateFormSchema.nullable() }),
+    columnViewSchema,
+    'Says whether a numeric column holds dates (and in which form: decimal years, years, days since an epoch), or not (null).',
+  ),
   'tables:setHoldout': channel(
     ['steward'],
     z.object({ tableId: z.number().int(), holdout: holdoutSchema }),
@@ -262,6 +273,7 @@ export const contract = {
     'One spec version (the latest by default) and the list of its versions.',
   ),
   'specs:draft': channel(['steward'], z.object({ tableId: z.number().int() }), specSchema, 'A starting spec for a table, with identifying columns dropped.'),
+  'specs:suggestRules': channel(['steward'], z.object({ tableId: z.number().int() }), z.array(ruleSuggestionSchema), 'Rules that hold in every training row of a table, strongest first, for the steward to accept or dismiss.'),
   'specs:save': channel(
     ['steward'],
     z.object({ specId: z.number().int().nullable(), spec: specSchema }),

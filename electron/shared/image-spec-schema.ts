@@ -40,6 +40,9 @@ export const imageSpecSchema = z.object({
         z.object({ kind: z.literal('column'), tableId: z.number().int(), patientColumn: z.string().min(1), labelColumn: z.string().min(1) }),
       ])
       .nullable(),
+    // Colour series: refused when the spec is saved (absent = 'refuse', so older specs keep their hashes), or
+    // converted to greyscale with the ITU-R BT.601 luma Y = 0.299 R + 0.587 G + 0.114 B.
+    colour: z.enum(['refuse', 'greyscale']).optional(),
   }),
   generator: imageGeneratorSchema,
   images: z.number().int().min(1, 'Generate at least one image.').max(10_000),

@@ -1,6 +1,7 @@
 // Schemas for sources: import jobs, clinical tables, the DICOM hierarchy and previews.
 import { z } from 'zod';
 import { ERROR_CODES } from './errors';
+import { dateHintSchema } from './date-schema';
 
 export const COLUMN_TYPES = ['integer', 'number', 'boolean', 'categorical', 'date', 'datetime', 'identifier', 'text'] as const;
 export const columnTypeSchema = z.enum(COLUMN_TYPES);
@@ -55,8 +56,21 @@ export const columnViewSchema = z.object({
   distinctCapped: z.boolean(),
   stats: z.record(z.string(), z.unknown()),
   phi: phiSchema,
+  // Numbers that read as dates (decimal years, day counts); status "candidate" is shown as "date?" to confirm.
+  date: dateHintSchema.optional(),
 });
 export type ColumnView = z.infer<typeof columnViewSchema>;
+
+export const holdoutLeakSchema = z.object({
+  column: z.string(),
+  /** Values (patients) with rows on both sides, of all the column's values. */
+  values: z.number().int(),
+  of: z.number().int(),
+  rows: z.number().int(),
+  holdoutRows: z.number().int(),
+  message: z.string(),
+});
+export type HoldoutLeak = z.infer<typeof holdoutLeakSchema>;
 
 export const tableSummarySchema = z.object({
   id: z.number().int(),
@@ -66,7 +80,15 @@ export const tableSummarySchema = z.object({
   delimiter: z.string(),
   rowCount: z.number().int(),
   columnCount: z.number().int(),
-  holdout: holdoutSchema.extend({ rows: z.number().int(), groups: z.number().int(), holdoutGroups: z.number().int() }),
+  holdout: holdoutSchema.extend({
+    rows: z.number().int(),
+    groups: z.number().int(),
+    holdoutGroups: z.number().int(),
+    /** What the split is grouped by and why (or why rows are independent); null when there is nothing to say. */
+    note: z.string().nullable(),
+    /** Identifier-like columns with values on both sides of the split. */
+    leaks: z.array(holdoutLeakSchema),
+  }),
   identifyingColumns: z.number().int(),
   importedAt: z.string(),
 });
@@ -78,6 +100,15 @@ export const tableDetailSchema = tableSummarySchema.extend({
 });
 export type TableDetailView = z.infer<typeof tableDetailSchema>;
 
+// What the steward should know about an imported image (how its patient was told apart, burned-in text,
+// empty values, a repaired offset table, an inferred transfer syntax), shown in the import result and viewer.
+export const DICOM_NOTE_CODES = ['patient-identity', 'burned-in', 'burned-in-unknown', 'empty-value', 'offset-table', 'no-part10-header', 'attribute'] as const;
+export const dicomNoteSchema = z.object({ code: z.enum(DICOM_NOTE_CODES), text: z.string() });
+export type DicomNote = z.infer<typeof dicomNoteSchema>;
+// How a DICOM patient was told apart from the others ('placeholder': grouped by a placeholder before this was recorded).
+export const PATIENT_BASES = ['patient-id', 'name-birth-date', 'study', 'placeholder'] as const;
+export type PatientBasis = (typeof PATIENT_BASES)[number];
+
 export const seriesSummarySchema = z.object({
   id: z.number().int(),
   seriesUid: z.string(),
@@ -88,13 +119,15 @@ export const seriesSummarySchema = z.object({
   instances: z.number().int(),
   frames: z.number().int(),
   burnedIn: z.boolean(),
+  /** Some images are of a modality where burned-in text is common and do not say whether they have any. */
+  burnedInUnknown: z.boolean(),
 });
 export const studySummarySchema = z.object({
   id: z.number().int(),
   studyUid: z.string(),
   date: z.string().nullable(),
   description: z.string().nullable(),
-  patient: z.object({ key: z.string(), patientId: z.string().nullable(), name: z.string().nullable(), holdout: z.boolean() }),
+  patient: z.object({ key: z.string(), patientId: z.string().nullable(), name: z.string().nullable(), holdout: z.boolean(), identifiedBy: z.enum(PATIENT_BASES) }),
   series: z.array(seriesSummarySchema),
 });
 export type StudySummaryView = z.infer<typeof studySummarySchema>;
@@ -109,6 +142,7 @@ export const instanceSchema = z.object({
   columns: z.number().int(),
   transferSyntax: z.string(),
   burnedIn: z.string().nullable(),
+  notes: z.array(dicomNoteSchema),
 });
 export type InstanceView = z.infer<typeof instanceSchema>;
 

@@ -1,9 +1,25 @@
 // A generation spec: what to synthesise from which source, with which generator, and the acceptance
 // criteria the result must meet. Shared so the renderer's editor validates with the same rules.
 import { z } from 'zod';
+import { rulesSchema } from './rules-schema';
 import { criteriaOverridesSchema, evaluationSchema, RELEASE_TIERS, type CriterionId } from './criteria';
 
-export const TREATMENTS = ['synthesise', 'drop', 'condition'] as const;
+// generalise and shift apply to date columns only (checked against the source on save); both are synthesised.
+export const TREATMENTS = ['synthesise', 'drop', 'condition', 'generalise', 'shift'] as const;
+export const GENERALISE_TO = ['year', 'month'] as const;
+const SYNTHESISED: readonly string[] = ['synthesise', 'generalise', 'shift'];
+
+// `to` only with generalise, so a spec written before date treatments parses (and hashes) as it did.
+export const columnSpecSchema = z
+  .object({ name: z.string().min(1), treatment: z.enum(TREATMENTS), to: z.enum(GENERALISE_TO).optional() })
+  .refine((c) => (c.treatment === 'generalise') === (c.to !== undefined), { message: 'Generalise a date to the year or to the month (“to”), and give “to” only with generalise.', path: ['to'] });
+
+// Shifting moves all dates of one patient by the same secret offset; absent, the holdout's group column names the
+// patient (each row is its own patient when there is none).
+export const dateShiftSchema = z.object({
+  patientColumn: z.string().min(1).optional(),
+  maxDays: z.number().int('Whole days.').min(1, 'Shift by at least a day.').max(3650, 'Shift by at most ten years.').default(365),
+});
 
 const seed = z.number().int('The seed is a whole number.').min(0).max(2 ** 31 - 1);
 const epochs = z.number().int().min(1, 'At least one epoch.').max(10_000);
@@ -69,9 +85,9 @@ export const specSchema = z.object({
   name: z.string().trim().min(1, 'Give the spec a name.').max(120),
   source: z.object({ kind: z.literal('table'), tableId: z.number().int(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
   columns: z
-    .array(z.object({ name: z.string().min(1), treatment: z.enum(TREATMENTS) }))
+    .array(columnSpecSchema)
     .min(1, 'List the source’s columns with a treatment each.')
-    .refine((cols) => cols.some((c) => c.treatment === 'synthesise'), 'Synthesise at least one column.')
+    .refine((cols) => cols.some((c) => SYNTHESISED.includes(c.treatment)), 'Synthesise at least one column.')
     .refine((cols) => new Set(cols.map((c) => c.name)).size === cols.length, 'Each column appears once.'),
   generator: generatorSchema,
   rows: z.number().int().min(1, 'Generate at least one row.').max(10_000_000),
@@ -88,6 +104,10 @@ export const specSchema = z.object({
   criteria: criteriaOverridesSchema,
   intendedUse: z.string().trim().min(1, 'Say what the synthetic data is for; it goes on the dataset card.').max(4000),
   prohibitedUses: z.array(z.string().trim().min(1).max(500)).default([]),
+  // Only when a column's treatment is "shift".
+  dateShift: dateShiftSchema.optional(),
+  // Logical rules between columns every synthetic row keeps (see rules-schema.ts); checked against the source on save.
+  rules: rulesSchema,
 });
 export type Spec = z.infer<typeof specSchema>;
 export type SpecInput = z.input<typeof specSchema>;

@@ -1,5 +1,6 @@
 // Schemas for training runs and the synthetic datasets they produce.
 import { z } from 'zod';
+import { ruleCheckSchema } from './rules-schema';
 
 export const backendSchema = z.object({
   name: z.string(),
@@ -9,6 +10,16 @@ export const backendSchema = z.object({
 });
 export type BackendView = z.infer<typeof backendSchema>;
 
+// One class of a synthetic image dataset (label null: an unlabelled run) and the attributes its images carry.
+export const imageClassSchema = z.object({
+  label: z.string().nullable(),
+  modality: z.string(),
+  bodyPart: z.string().nullable(),
+  images: z.number().int(),
+  note: z.string().nullable(),
+});
+export type ImageClassView = z.infer<typeof imageClassSchema>;
+
 export const datasetSummarySchema = z.object({
   id: z.number().int(),
   runId: z.number().int(),
@@ -17,6 +28,11 @@ export const datasetSummarySchema = z.object({
   sha256: z.string(),
   createdAt: z.string(),
   createdBy: z.string(),
+  /** Per spec rule, how many of this version's rows break it (absent for images and tables sampled before rules). */
+  ruleChecks: z.array(ruleCheckSchema).optional(),
+  // Image datasets: their classes, and each image's index into them (absent for tables and older datasets).
+  classes: z.array(imageClassSchema).optional(),
+  imageClasses: z.array(z.number().int()).optional(),
 });
 export type DatasetSummaryView = z.infer<typeof datasetSummarySchema>;
 
@@ -43,7 +59,11 @@ export const runSchema = z.object({
   finishedAt: z.string().nullable(),
   canResume: z.boolean(),
   previewGrid: z.string().nullable(),
+  /** Per spec rule, how the table the run produced keeps it (empty without rules, or before it finished). */
+  ruleChecks: z.array(ruleCheckSchema),
   datasets: z.array(datasetSummarySchema),
+  // Sentences about how the run went (mixed modalities, greyscale conversion, …).
+  notes: z.array(z.string()).default([]),
 });
 export type RunView = z.infer<typeof runSchema>;
 

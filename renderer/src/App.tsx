@@ -2,6 +2,7 @@ import { Center, Loader } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionInfo } from '../../electron/shared/contract';
 import { api, onAuthLost } from './api';
+import { ChoosePasswordScreen } from './screens/ChoosePasswordScreen';
 import { CreateWorkspaceScreen } from './screens/CreateWorkspaceScreen';
 import { LockScreen } from './screens/LockScreen';
 import { Shell } from './shell/Shell';
@@ -10,7 +11,11 @@ type View =
   | { kind: 'starting' }
   | { kind: 'lock'; notice: string | null }
   | { kind: 'create'; path: string }
-  | { kind: 'shell'; session: SessionInfo };
+  | { kind: 'shell'; session: SessionInfo }
+  | { kind: 'choose-password'; session: SessionInfo };
+
+// A session whose password an admin set can do nothing but choose a new one, so it opens on that screen.
+const sessionView = (session: SessionInfo): View => (session.mustChangePassword ? { kind: 'choose-password', session } : { kind: 'shell', session });
 
 type LockReason = 'manual' | 'idle' | 'ended';
 
@@ -29,7 +34,7 @@ export function App() {
     api.session
       .status()
       .then(({ session }) => {
-        if (!cancelled) setView(session ? { kind: 'shell', session } : { kind: 'lock', notice: null });
+        if (!cancelled) setView(session ? sessionView(session) : { kind: 'lock', notice: null });
       })
       .catch(() => {
         if (!cancelled) setView({ kind: 'lock', notice: null });
@@ -40,7 +45,7 @@ export function App() {
   }, []);
 
   const lock = useCallback((reason: LockReason) => {
-    setView((prev) => (prev.kind === 'shell' ? { kind: 'lock', notice: noticeFor(reason, prev.session.idleTimeoutMinutes) } : prev));
+    setView((prev) => (prev.kind === 'shell' || prev.kind === 'choose-password' ? { kind: 'lock', notice: noticeFor(reason, prev.session.idleTimeoutMinutes) } : prev));
   }, []);
 
   useEffect(() => onAuthLost((code) => lock(code === 'SESSION_EXPIRED' ? 'idle' : 'ended')), [lock]);
@@ -49,7 +54,7 @@ export function App() {
   const onSessionRefreshed = useCallback((session: SessionInfo) => {
     setView((prev) => (prev.kind === 'shell' && JSON.stringify(prev.session) !== JSON.stringify(session) ? { kind: 'shell', session } : prev));
   }, []);
-  const onUnlocked = useCallback((session: SessionInfo) => setView({ kind: 'shell', session }), []);
+  const onUnlocked = useCallback((session: SessionInfo) => setView(sessionView(session)), []);
 
   const onLockRequested = useCallback(async () => {
     try {
@@ -71,6 +76,8 @@ export function App() {
       return <LockScreen notice={view.notice} onUnlocked={onUnlocked} onCreate={(path) => setView({ kind: 'create', path })} />;
     case 'create':
       return <CreateWorkspaceScreen initialPath={view.path} onCreated={onUnlocked} onCancel={() => setView({ kind: 'lock', notice: null })} />;
+    case 'choose-password':
+      return <ChoosePasswordScreen session={view.session} onChosen={onUnlocked} onLogout={() => void onLockRequested()} />;
     case 'shell':
       return (
         <Shell

@@ -173,7 +173,7 @@ describe('writeSyntheticDicom: no source identity can reach a file', () => {
   };
 
   it('has no parameter for identity: the meta type is closed and unknown keys are refused', () => {
-    expectTypeOf<keyof SyntheticImageMeta>().toEqualTypeOf<'runId' | 'generator' | 'specHash' | 'modality' | 'pixelSpacing' | 'seriesDescription' | 'seriesNumber' | 'now'>();
+    expectTypeOf<keyof SyntheticImageMeta>().toEqualTypeOf<'runId' | 'generator' | 'specHash' | 'modality' | 'pixelSpacing' | 'seriesDescription' | 'bodyPartExamined' | 'classLabel' | 'seriesNumber' | 'now'>();
     const image = phantom(8, 8, 1);
     // @ts-expect-error patientName is not a field of SyntheticImageMeta
     expect(() => writeSyntheticDicom([image], { ...META, patientName: SOURCE.PatientName })).toThrow(/does not take patientName/);

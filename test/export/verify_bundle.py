@@ -228,8 +228,9 @@ def check_approvals(files):
     return doc
 
 
-def dicom_pixels(data):
-    """Pixel bytes of an Explicit VR Little Endian Part 10 file without sequences, as the Airlock writer makes."""
+def dicom_image(data):
+    """(pixel bytes, class label or None) of an Explicit VR Little Endian Part 10 file without sequences, as the
+    Airlock writer makes; the class is the text after the last "\nClass: " in Image Comments (0020,4000)."""
     if len(data) < 132 or data[128:132] != b'DICM':
         raise ValueError('not a DICOM Part 10 file')
     long_vrs = {b'OB', b'OD', b'OF', b'OL', b'OV', b'OW', b'SQ', b'SV', b'UC', b'UN', b'UR', b'UT', b'UV'}
@@ -256,7 +257,10 @@ def dicom_pixels(data):
     n = rows * cols * spp * frames * bits // 8
     if len(pixel) < n:
         raise ValueError('the pixel data is too short')
-    return pixel[:n]
+    comments = values.get((0x0020, 0x4000), b'').decode('utf-8')
+    at = comments.rfind('\nClass: ')
+    label = comments[at + len('\nClass: '):].rstrip('\0 ') if at != -1 else None
+    return pixel[:n], label
 
 
 def check_anchors(files, manifest, doc):
@@ -301,10 +305,13 @@ def check_anchors(files, manifest, doc):
             h = hashlib.sha256()
             try:
                 for n in names:
-                    h.update(dicom_pixels(files[n]))
+                    pixels, label = dicom_image(files[n])
+                    h.update(pixels)
+                    if label is not None:  # an image's class follows its pixels: NUL "class" NUL label (UTF-8)
+                        h.update(('\0class\0' + label).encode('utf-8'))
                 if h.hexdigest() != request['datasetSha256']:
                     fail('data/images', "the images' pixels do not hash to the approved dataset hash")
-            except (ValueError, struct.error) as e:
+            except (ValueError, struct.error, UnicodeDecodeError) as e:
                 fail(n, f'its pixel data cannot be read ({e})')
             if manifest is not None and manifest['dataset'].get('rows') != len(names):
                 fail('manifest.json', 'its image count is not the number of images')

@@ -37,7 +37,7 @@ describe('users and key slots', () => {
     expect(rita).toBeDefined();
     await expect(addUser(ws, admin, { ...RITA, username: 'Rita' })).rejects.toMatchObject({ code: 'USER_EXISTS' });
     await expect(addUser(ws, admin, { ...RITA, username: 'sam', password: 'too short' })).rejects.toMatchObject({ code: 'WEAK_PASSWORD' });
-    const ritaRow = { id: 2, username: 'rita', displayName: 'R', status: 'active' as const, roles: ['reviewer' as const], createdAt: '', createdBy: null, lastLoginAt: null };
+    const ritaRow = { id: 2, username: 'rita', displayName: 'R', status: 'active' as const, roles: ['reviewer' as const], createdAt: '', createdBy: null, lastLoginAt: null, passwordTemporary: false };
     await expect(addUser(ws, ritaRow, { ...RITA, username: 'sam' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(listUsers(ws, admin).map((u) => u.username)).toEqual(['ada', 'rita']);
     ws.close();

@@ -25,8 +25,8 @@ describe('flags by column name', () => {
     ['SSN', 'record-number', 'drop'],
     ['DOB', 'date-of-birth', 'generalise'],
     ['date_of_birth', 'date-of-birth', 'generalise'],
-    ['Postcode', 'postcode', 'generalise'],
-    ['zip', 'postcode', 'generalise'],
+    ['Postcode', 'postcode', 'drop'],
+    ['zip', 'postcode', 'drop'],
     ['mobile_phone', 'phone', 'drop'],
     ['Tel', 'phone', 'drop'],
     ['E-mail', 'email', 'drop'],
@@ -65,7 +65,7 @@ describe('flags by values', () => {
   it('e-mail addresses, phone numbers and postcodes under neutral names', () => {
     expect(flagOf('contact', many(10, (i) => `p${i}@example.org`))).toMatchObject({ kind: 'email', suggested: 'drop' });
     expect(flagOf('contact', ['07700 900123', '+44 20 7946 0958', '(555) 123-4567', '020 7946 0000'])).toMatchObject({ kind: 'phone', suggested: 'drop' });
-    expect(flagOf('area', ['SW1A 1AA', 'M1 1AE', 'B33 8TH', 'CR2 6XH', 'DN55 1PT'])).toMatchObject({ kind: 'postcode', suggested: 'generalise' });
+    expect(flagOf('area', ['SW1A 1AA', 'M1 1AE', 'B33 8TH', 'CR2 6XH', 'DN55 1PT'])).toMatchObject({ kind: 'postcode', suggested: 'drop' });
     expect(flagOf('area', ['02134', '10001-1234', '94105'])).toMatchObject({ kind: 'postcode' });
   });
 

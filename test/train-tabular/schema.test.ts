@@ -9,7 +9,7 @@ describe('prepareColumns', () => {
   it('learns ranges, precision, missingness and categories from pbc', async () => {
     const { columns } = await loadTable('pbc.csv');
     expect(byName(columns, 'bili')).toMatchObject({ kind: 'continuous', missingRate: 0, format: { type: 'number', min: 0.3, max: 28, integer: false, decimals: 1, padded: false, levels: null } });
-    expect(byName(columns, 'age')).toMatchObject({ format: { decimals: 6 } }); // 13 places in the file, capped
+    expect(byName(columns, 'age')).toMatchObject({ format: { decimals: 13 } }); // 13 places in the file, all kept
     expect(byName(columns, 'chol')).toMatchObject({ format: { type: 'integer', integer: true, decimals: 0 } });
     expect(byName(columns, 'chol').missingRate).toBeCloseTo(134 / 418, 12);
     expect(byName(columns, 'edema')).toMatchObject({ format: { levels: [0, 0.5, 1] } });
@@ -44,12 +44,14 @@ describe('prepareColumns', () => {
 
 describe('formatNumber', () => {
   const base: NumericFormat = { type: 'number', min: 0, max: 100, integer: false, decimals: 2, padded: false, levels: null };
-  it('clips, rounds and trims like the source', () => {
+  it('reflects into the range, rounds and trims like the source', () => {
     expect(formatNumber(3.14159, base)).toBe('3.14');
     expect(formatNumber(3.5, base)).toBe('3.5');
     expect(formatNumber(3.5, { ...base, padded: true })).toBe('3.50');
-    expect(formatNumber(-4, base)).toBe('0');
-    expect(formatNumber(1e9, base)).toBe('100');
+    expect(formatNumber(-4, base)).toBe('4'); // reflected at the minimum, not piled onto it
+    const far = Number(formatNumber(1e9, base));
+    expect(far).toBeGreaterThanOrEqual(0);
+    expect(far).toBeLessThanOrEqual(100);
     expect(formatNumber(41.6, { ...base, type: 'integer', integer: true })).toBe('42');
     expect(formatNumber(0.3, { ...base, levels: [0, 0.5, 1] })).toBe('0.5');
     expect(formatNumber(null, base)).toBeNull();

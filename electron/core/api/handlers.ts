@@ -14,6 +14,7 @@ import { governHandlers } from './govern-handlers';
 import { datasetImage, datasetRows, getDatasetRow } from '../train/runs-repo';
 import { listImageSpecs, saveImageSpec } from '../train/specs';
 import { runLossChart } from '../validate/report/loss-chart';
+import { suggestRules } from '../train/rules/suggest';
 import { diffSpecVersions, draftSpec, getSpecVersion, listSpecVersions, listSpecs, saveSpec } from '../train/specs';
 
 type Args<C extends Channel> = z.output<Contract[C]['args']>;
@@ -44,6 +45,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   'sources:setDicomHoldout': withSession(sourceHandlers['sources:setDicomHoldout']),
   'tables:get': withSession(sourceHandlers['tables:get']),
   'tables:setType': withSession(sourceHandlers['tables:setType']),
+  'tables:setDate': withSession(sourceHandlers['tables:setDate']),
   'tables:setHoldout': withSession(sourceHandlers['tables:setHoldout']),
   'dicom:instances': withSession(sourceHandlers['dicom:instances']),
   'dicom:tags': withSession(sourceHandlers['dicom:tags']),
@@ -56,6 +58,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     return { current, versions: listSpecVersions(db, a.specId).map(({ spec: _s, ...v }) => v) };
   },
   'specs:draft': (_svc, a, session) => draftSpec(must(session).ws.db, a.tableId),
+  'specs:suggestRules': (_svc, a, session) => suggestRules(must(session).ws.db, a.tableId),
   'specs:save': (svc, a, session) => {
     const s = must(session);
     return saveSpec(s.ws.db, s.user.username, a.specId, a.spec, svc.now());
@@ -166,6 +169,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   'session:changePassword': async (_svc, a, session) => {
     const s = must(session);
     await changeOwnPassword(s.ws, s.user, a.currentPassword, a.newPassword);
+    refreshActor(s);
     return { ok: true as const };
   },
   'users:list': (_svc, _a, session) => {

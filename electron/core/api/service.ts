@@ -5,6 +5,7 @@ import { contract, type Channel, type Envelope, type ResultOf, type Role, type S
 import { AirlockError, ForbiddenError, toWireError } from '../errors';
 import { appendAudit } from '../govern/audit';
 import { getSettings } from '../govern/settings';
+import { refuseWhileTemporary } from '../govern/users';
 import type { UserRow } from '../govern/users-repo';
 import type { Workspace, WorkspaceOptions } from '../store/workspace';
 import { ImportJobs } from '../ingest/jobs';
@@ -80,6 +81,7 @@ export class AirlockService {
       workspacePath: s.ws.dir,
       workspaceId: s.ws.workspaceId,
       idleTimeoutMinutes: getSettings(s.ws.db).idleTimeoutMinutes,
+      mustChangePassword: s.user.passwordTemporary,
     };
   }
 
@@ -153,6 +155,7 @@ export class AirlockService {
     }
     const session = spec.access === 'public' ? null : this.requireSession(spec.access);
     if (session && channel !== 'session:status') session.lastActivity = this.now().getTime();
+    if (session) refuseWhileTemporary(session.user, channel);
     const handler = handlers[channel] as (svc: AirlockService, args: unknown, session: OpenSession | null) => Promise<unknown>;
     let result: unknown;
     try {

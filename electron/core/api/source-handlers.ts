@@ -7,6 +7,7 @@ import { applyHoldout } from '../ingest/table-import';
 import { setDicomHoldout } from '../ingest/jobs';
 import { columnValues, getTable, instanceTags, listStudies, listTables, seriesInstances, tableColumns } from '../ingest/sources-repo';
 import { validateOverride } from '../ingest/table/types';
+import { setColumnDate } from '../ingest/table-dates';
 import type { AirlockService, OpenSession } from './service';
 
 type SourceChannel =
@@ -18,6 +19,7 @@ type SourceChannel =
   | 'sources:setDicomHoldout'
   | 'tables:get'
   | 'tables:setType'
+  | 'tables:setDate'
   | 'tables:setHoldout'
   | 'dicom:instances'
   | 'dicom:tags'
@@ -54,6 +56,7 @@ export const sourceHandlers: { [C in SourceChannel]: Handler<C> } = {
     if (!updated) throw new AirlockError('INTERNAL', 'The column vanished while it was being updated.');
     return updated;
   },
+  'tables:setDate': (svc, a, s) => setColumnDate(s.ws.db, s.user.username, a, svc.now()),
   'tables:setHoldout': (svc, a, s) => {
     const table = getTable(s.ws.db, a.tableId, 0);
     s.ws.db.transaction(() => {

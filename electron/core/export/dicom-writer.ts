@@ -1,8 +1,8 @@
 // Writes synthetic greyscale images as DICOM Part 10 files (Explicit VR Little Endian), one file per image, all
 // of one call forming one series of one new study of one placeholder patient. The writer takes no source data
 // set and no identity: every attribute is either generated here (UIDs, dates, placeholders) or one of the few
-// non-identifying facts the caller may pass (modality, pixel spacing, a series description, the run's
-// provenance). Unknown keys in `meta` are refused at run time too, so JavaScript callers cannot slip one in.
+// non-identifying facts the caller may pass (modality, body part, pixel spacing, a series description, the class
+// of a conditional run, the run's provenance). A conditional run's images are one series per class in one study. Unknown keys in `meta` are refused at run time too, so JavaScript callers cannot slip one in.
 //
 // SOP classes: Multi-frame Grayscale Byte SC (8-bit) and Multi-frame Grayscale Word SC (16-bit) Image Storage,
 // each file holding one frame. They are the IODs made for greyscale secondary capture (MONOCHROME2, unsigned,
@@ -10,7 +10,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { APP_NAME, APP_VERSION } from '../version';
 import { encodePart10, type DicomElement } from './dicom-encode';
-import { syntheticStatement, validateImages, validateMeta, type SyntheticImage, type SyntheticImageMeta } from './synthetic';
+import { CLASS_LINE, syntheticStatement, validateImages, validateMeta, type SyntheticImage, type SyntheticImageMeta } from './synthetic';
 
 export type { SyntheticImage, SyntheticImageMeta } from './synthetic';
 
@@ -66,14 +66,45 @@ function pixelBytes(image: SyntheticImage): Uint8Array {
 export function writeSyntheticDicom(images: readonly SyntheticImage[], meta: SyntheticImageMeta): Uint8Array[] {
   validateMeta(meta);
   const bits = validateImages(images);
+  return writeSeries(images, meta, bits, newUid(), images.map((_, i) => i + 1));
+}
+
+/** What differs between the series of a conditional run: the class and the attributes its real series had. */
+export type ClassSeriesMeta = Pick<SyntheticImageMeta, 'modality' | 'bodyPartExamined' | 'pixelSpacing' | 'classLabel'>;
+
+/**
+ * A conditional run's images, image i of class classOf[i]: one new study, one series per class (Series Number =
+ * class index + 1) carrying that class's meta over `meta`. Files come back in image order; Instance Number is the
+ * image's position in the dataset (1-based), so a file names its place in the dataset whatever its series.
+ */
+export function writeSyntheticClasses(images: readonly SyntheticImage[], classOf: readonly number[], classes: readonly ClassSeriesMeta[], meta: SyntheticImageMeta): Uint8Array[] {
+  const bits = validateImages(images);
+  if (classOf.length !== images.length || classOf.some((c) => !Number.isInteger(c) || c < 0 || c >= classes.length)) {
+    throw new Error(`Every image needs a class from 0 to ${classes.length - 1}.`);
+  }
+  const studyUid = newUid();
+  const out: Uint8Array[] = new Array<Uint8Array>(images.length);
+  classes.forEach((c, k) => {
+    const members = classOf.flatMap((cls, i) => (cls === k ? [i] : []));
+    if (members.length === 0) return;
+    const classMeta: SyntheticImageMeta = { ...meta, modality: c.modality, bodyPartExamined: c.bodyPartExamined, pixelSpacing: c.pixelSpacing, classLabel: c.classLabel, seriesNumber: k + 1 };
+    validateMeta(classMeta);
+    const files = writeSeries(members.map((i) => images[i] as SyntheticImage), classMeta, bits, studyUid, members.map((i) => i + 1));
+    members.forEach((i, j) => (out[i] = files[j] as Uint8Array));
+  });
+  return out;
+}
+
+function writeSeries(images: readonly SyntheticImage[], meta: SyntheticImageMeta, bits: 8 | 16, studyUid: string, instanceNumbers: readonly number[]): Uint8Array[] {
   const sopClassUid = bits === 8 ? SOP_CLASS_GRAYSCALE_BYTE_SC : SOP_CLASS_GRAYSCALE_WORD_SC;
   const { date, time } = dicomDateTime(meta.now ?? new Date());
   const statement = syntheticStatement(meta);
-  const described = `SYNTHETIC run #${meta.runId} (not a real patient)`;
+  // The class goes first, before free text that may be cut to fit 64 bytes.
+  const described = `SYNTHETIC run #${meta.runId}${meta.classLabel ? `, class ${meta.classLabel}` : ''} (not a real patient)`;
   const seriesDescription = clip(meta.seriesDescription ? `${described}: ${meta.seriesDescription}` : described, 64);
-  const utf8 = /\P{ASCII}/u.test(seriesDescription + statement);
+  const comments = meta.classLabel ? `${statement}${CLASS_LINE}${meta.classLabel}` : statement;
+  const utf8 = /\P{ASCII}/u.test(seriesDescription + comments);
   const window = windowFor(images);
-  const studyUid = newUid();
   const seriesUid = newUid();
   const software = `${APP_NAME} ${APP_VERSION}`;
 
@@ -105,6 +136,7 @@ export function writeSyntheticDicom(images: readonly SyntheticImage[], meta: Syn
     { tag: 0x00100040, vr: 'CS', value: '' }, // Patient's Sex (type 2)
     { tag: 0x00120062, vr: 'CS', value: 'YES' }, // Patient Identity Removed
     { tag: 0x00120063, vr: 'LO', value: 'SYNTHETIC: generated by Airlock, no patient data copied' },
+    ...(meta.bodyPartExamined ? [{ tag: 0x00180015, vr: 'CS', value: meta.bodyPartExamined } as const] : []),
     { tag: 0x00181012, vr: 'DA', value: date }, // Date of Secondary Capture
     { tag: 0x00181014, vr: 'TM', value: time },
     { tag: 0x00181016, vr: 'LO', value: APP_NAME }, // Secondary Capture Device Manufacturer
@@ -117,7 +149,7 @@ export function writeSyntheticDicom(images: readonly SyntheticImage[], meta: Syn
     { tag: 0x00200011, vr: 'IS', value: [meta.seriesNumber ?? 1] },
     { tag: 0x00200020, vr: 'CS', value: '' }, // Patient Orientation (type 2C: no Image Plane module here)
     { tag: 0x00200060, vr: 'CS', value: '' }, // Laterality (type 2C: unknown for a synthetic image)
-    { tag: 0x00204000, vr: 'LT', value: statement }, // Image Comments
+    { tag: 0x00204000, vr: 'LT', value: comments }, // Image Comments: the statement, then the class if any
     { tag: 0x00280002, vr: 'US', value: [1] },
     { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
     { tag: 0x00280008, vr: 'IS', value: [1] }, // Number of Frames
@@ -142,7 +174,7 @@ export function writeSyntheticDicom(images: readonly SyntheticImage[], meta: Syn
     return encodePart10(sopClassUid, sopInstanceUid, [
       ...series,
       { tag: 0x00080018, vr: 'UI', value: sopInstanceUid },
-      { tag: 0x00200013, vr: 'IS', value: [i + 1] },
+      { tag: 0x00200013, vr: 'IS', value: [instanceNumbers[i] ?? i + 1] },
       { tag: 0x00280010, vr: 'US', value: [image.height] },
       { tag: 0x00280011, vr: 'US', value: [image.width] },
       { tag: 0x7fe00010, vr: bits === 8 ? 'OB' : 'OW', value: pixelBytes(image) },

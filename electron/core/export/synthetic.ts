@@ -1,5 +1,6 @@
 // What the synthetic-image writers (DICOM and PNG) accept, and the checks and statement they share. The meta
-// is deliberately small and closed: the run's provenance and three non-identifying facts about the images.
+// is deliberately small and closed: the run's provenance, a few non-identifying facts about the images (modality,
+// body part, spacing) and the class the conditional generator drew each image for.
 // There is no field for a patient, a study, a date of a source or any source attribute, and validateMeta
 // refuses keys it does not know, so nothing from a source can be passed through by accident.
 
@@ -23,13 +24,17 @@ export interface SyntheticImageMeta {
   pixelSpacing?: readonly [number, number];
   /** Free text, shown after the synthetic statement in the series description (cut to fit 64 bytes). */
   seriesDescription?: string;
+  /** DICOM Body Part Examined (CS, e.g. 'BRAIN'), only when every training series of the class agrees. */
+  bodyPartExamined?: string;
+  /** The class a conditional generator drew the images for: in the series description and Image Comments. */
+  classLabel?: string;
   /** Series Number; 1 when absent. */
   seriesNumber?: number;
   /** Creation time (for tests); now when absent. */
   now?: Date;
 }
 
-const META_KEYS: ReadonlySet<string> = new Set(['runId', 'generator', 'specHash', 'modality', 'pixelSpacing', 'seriesDescription', 'seriesNumber', 'now']);
+const META_KEYS: ReadonlySet<string> = new Set(['runId', 'generator', 'specHash', 'modality', 'pixelSpacing', 'seriesDescription', 'bodyPartExamined', 'classLabel', 'seriesNumber', 'now']);
 
 export function validateMeta(meta: SyntheticImageMeta): void {
   const unknown = Object.keys(meta).filter((k) => !META_KEYS.has(k));
@@ -42,6 +47,10 @@ export function validateMeta(meta: SyntheticImageMeta): void {
     throw new Error('pixelSpacing must be two positive numbers (row, column spacing in mm).');
   }
   if (meta.seriesDescription !== undefined && typeof meta.seriesDescription !== 'string') throw new Error('seriesDescription must be text.');
+  if (meta.bodyPartExamined !== undefined && !/^[A-Z0-9_ ]{1,16}$/.test(meta.bodyPartExamined)) throw new Error(`bodyPartExamined must be a DICOM code string like BRAIN, not '${meta.bodyPartExamined}'.`);
+  if (meta.classLabel !== undefined && (typeof meta.classLabel !== 'string' || meta.classLabel.trim() === '' || /[\p{Cc}\\]/u.test(meta.classLabel))) {
+    throw new Error('classLabel must be one line of text without control characters or backslashes.');
+  }
   if (meta.seriesNumber !== undefined && (!Number.isInteger(meta.seriesNumber) || meta.seriesNumber < 0 || meta.seriesNumber > 2 ** 31 - 1)) {
     throw new Error(`seriesNumber must be a non-negative integer, not ${meta.seriesNumber}.`);
   }
@@ -62,6 +71,16 @@ export function validateImages(images: readonly SyntheticImage[]): 8 | 16 {
     if (pixels.length !== width * height) throw new Error(`Image ${i + 1}: ${pixels.length} pixels do not fill ${width}×${height}.`);
   });
   return bits;
+}
+
+/** Image Comments (0020,4000) of a class's images end with this and the class label (docs/bundle-format.md). */
+export const CLASS_LINE = '\nClass: ';
+
+/** The class label a synthetic file's Image Comments name, or null (an unlabelled run, or a file made before). */
+export function classInComments(comments: string | undefined): string | null {
+  if (comments === undefined) return null;
+  const at = comments.lastIndexOf(CLASS_LINE);
+  return at === -1 ? null : comments.slice(at + CLASS_LINE.length).replace(/[\0 ]+$/, '');
 }
 
 /** The sentence every synthetic file carries. */

@@ -101,8 +101,9 @@ export function signatureView(db: Db, sig: SignatureRow): SignatureView {
 export function currentDatasetHash(db: Db, datasetId: number): string {
   const d = getDatasetRow(db, datasetId);
   if (d.kind === 'images') {
-    const dicoms = (db.prepare('SELECT dicom FROM dataset_images WHERE dataset_id = ? ORDER BY idx').all(datasetId) as { dicom: Buffer }[]).map((r) => new Uint8Array(r.dicom));
-    return imagesDatasetHash(dicoms);
+    // The class recorded beside each image must be the one its file names (the hash covers the file's).
+    const stored = db.prepare('SELECT dicom, class_label FROM dataset_images WHERE dataset_id = ? ORDER BY idx').all(datasetId) as { dicom: Buffer; class_label: string | null }[];
+    return imagesDatasetHash(stored.map((r) => new Uint8Array(r.dicom)), stored.map((r) => r.class_label));
   }
   const rows = (db.prepare('SELECT cells FROM dataset_rows WHERE dataset_id = ? ORDER BY row_idx').all(datasetId) as { cells: string }[]).map((r) => JSON.parse(r.cells) as (string | null)[]);
   return datasetHash(JSON.parse(d.header) as string[], rows);

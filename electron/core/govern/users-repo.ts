@@ -13,6 +13,8 @@ export interface UserRow {
   createdAt: string;
   createdBy: string | null;
   lastLoginAt: string | null;
+  // Set by an admin (new user, reset, re-enable): its owner must choose a new one before anything else.
+  passwordTemporary: boolean;
 }
 
 interface RawUser {
@@ -23,6 +25,7 @@ interface RawUser {
   created_at: string;
   created_by: string | null;
   last_login_at: string | null;
+  password_temporary: number;
 }
 
 export function assertUsername(username: string): void {
@@ -50,6 +53,7 @@ function fromRaw(db: Db, r: RawUser): UserRow {
     createdAt: r.created_at,
     createdBy: r.created_by,
     lastLoginAt: r.last_login_at,
+    passwordTemporary: r.password_temporary === 1,
   };
 }
 
@@ -93,6 +97,10 @@ export function markPasswordChanged(db: Db, userId: number, ts: string): void {
   db.prepare('UPDATE users SET password_changed_at = ? WHERE id = ?').run(ts, userId);
 }
 
+export function setPasswordTemporary(db: Db, userId: number, temporary: boolean): void {
+  db.prepare('UPDATE users SET password_temporary = ? WHERE id = ?').run(temporary ? 1 : 0, userId);
+}
+
 export function countActiveAdmins(db: Db): number {
   const row = db
     .prepare("SELECT count(*) AS n FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.status = 'active' AND r.role = 'admin'")
@@ -110,5 +118,6 @@ export function toView(u: UserRow, lockedUntil: string | null): UserView {
     createdBy: u.createdBy,
     lastLoginAt: u.lastLoginAt,
     lockedUntil,
+    passwordTemporary: u.passwordTemporary,
   };
 }

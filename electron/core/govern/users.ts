@@ -15,6 +15,7 @@ import {
   listUserRows,
   markPasswordChanged,
   requireUser,
+  setPasswordTemporary,
   setRoleRows,
   setStatus,
   toView,
@@ -62,8 +63,9 @@ export async function addUser(ws: Workspace, actor: UserRow, input: NewUser): Pr
   const signing = await prepareSigningKey(ws.workspaceId, input.username, input.password, ws.kdf);
   ws.db.transaction(() => {
     const ts = ws.now().toISOString();
-    insertUser(ws.db, { username: input.username, displayName, roles, createdBy: actor.username }, ts);
-    appendAudit(ws.db, { actor: actor.username, action: 'user.added', subject: input.username, details: { roles, displayName } }, ws.now());
+    const row = insertUser(ws.db, { username: input.username, displayName, roles, createdBy: actor.username }, ts);
+    setPasswordTemporary(ws.db, row.id, true);
+    appendAudit(ws.db, { actor: actor.username, action: 'user.added', subject: input.username, details: { roles, displayName, temporary: true } }, ws.now());
     installSigningKey(ws.db, actor.username, signing, 'user created', ws.now());
     ws.updateKeySlots((f) => putSlot(f, slot));
   })();
@@ -104,7 +106,10 @@ async function issueSlot(ws: Workspace, actor: UserRow, username: string, passwo
   ws.db.transaction(() => {
     mutate(target);
     markPasswordChanged(ws.db, target.id, ws.now().toISOString());
-    appendAudit(ws.db, { actor: actor.username, action, subject: target.username }, ws.now());
+    // An admin-set password is temporary; the owner's own choice ends that.
+    setPasswordTemporary(ws.db, target.id, signing.kind === 'new');
+    const details = signing.kind === 'new' ? { temporary: true } : target.passwordTemporary ? { temporaryReplaced: true } : undefined;
+    appendAudit(ws.db, { actor: actor.username, action, subject: target.username, ...(details ? { details } : {}) }, ws.now());
     if (fresh && signing.kind === 'new') installSigningKey(ws.db, actor.username, fresh, signing.reason, ws.now());
     if (rewrapped) storeRewrapped(ws.db, target.username, rewrapped, ws.now());
     ws.updateKeySlots((f) => {
@@ -159,7 +164,19 @@ export async function changeOwnPassword(ws: Workspace, actor: UserRow, currentPa
   const key = slot ? await unwrapKey(slot, currentPassword, ws.workspaceId) : null;
   if (!key) refuseWrongPassword(ws, actor, { action: 'password_change.failed', subject: actor.username, details: { reason: 'wrong current password' } });
   key.fill(0);
+  // A temporary password "changed" to itself would stay known to the admin who set it.
+  if (newPassword === currentPassword) throw new AirlockError('WEAK_PASSWORD', 'Choose a new password different from the current one.');
   await issueSlot(ws, actor, actor.username, newPassword, 'user.password_changed', () => undefined, { kind: 'rewrap', oldPassword: currentPassword });
+}
+
+// What a session whose password an admin set may still do: choose a new password, and see or end the session.
+const ALLOWED_WITH_TEMPORARY_PASSWORD: ReadonlySet<string> = new Set(['session:changePassword', 'session:status', 'session:touch', 'session:logout', 'app:info']);
+
+/** Refuses every other request while the user's password is one an admin set. */
+export function refuseWhileTemporary(user: UserRow, channel: string): void {
+  if (user.passwordTemporary && !ALLOWED_WITH_TEMPORARY_PASSWORD.has(channel)) {
+    throw new AirlockError('PASSWORD_CHANGE_REQUIRED', 'Your password was set by an admin and is temporary: choose a new password of your own before doing anything else.');
+  }
 }
 
 export function setRoles(ws: Workspace, actor: UserRow, username: string, roles: Role[]): UserView {

@@ -4,7 +4,7 @@
 import { inflateRawSync } from 'node:zlib';
 import dicomParser, { type DataSet } from 'dicom-parser';
 import { checkComplete, classifyParseError } from './classify';
-import { DicomError } from './dicom-error';
+import { headerlessKind, parseHeaderless, withPreamble, type Headerless } from './headerless';
 import { dictionaryEntry } from './dictionary';
 import { decodeText, textDecoderFor, tagViews, type DicomTagView } from './tag-view';
 import { transferSyntax } from './transfer-syntax';
@@ -52,6 +52,10 @@ export interface ParsedDicom {
   pixelPaddingRangeLimit: number | null;
   burnedInAnnotation: 'YES' | 'NO' | null;
   hasPixelData: boolean;
+  /** 'part10' normally; 'no-preamble' when only the preamble and 'DICM' are missing; 'none' when the syntax was inferred. */
+  header: 'part10' | 'no-preamble' | 'none';
+  /** Top-level attributes present with an empty value, as 'Keyword (gggg,eeee)' (sequences excluded). */
+  emptyAttributes: string[];
   tags: DicomTagView[];
   /** Problems that do not stop parsing, as sentences (e.g. an attribute with an invalid value). */
   warnings: string[];
@@ -65,46 +69,38 @@ const PREAMBLE = 128;
 const dataSets = new WeakMap<Uint8Array, DataSet>();
 
 export function parseDicom(bytes: Uint8Array): ParsedDicom {
-  const dataSet = parseDataSet(bytes);
-  dataSets.set(bytes, dataSet);
-  return describe(dataSet);
+  const read = parseDataSet(bytes);
+  dataSets.set(bytes, read.dataSet);
+  return describe(read.dataSet, read.headerless);
 }
 
 /** The dicom-parser data set for `bytes`, parsing them again when they were not parsed here (e.g. reloaded). */
 export function dataSetFor(bytes: Uint8Array): DataSet {
   let dataSet = dataSets.get(bytes);
   if (!dataSet) {
-    dataSet = parseDataSet(bytes);
+    dataSet = parseDataSet(bytes).dataSet;
     dataSets.set(bytes, dataSet);
   }
   return dataSet;
 }
 
-function parseDataSet(bytes: Uint8Array): DataSet {
-  requirePart10(bytes);
+function parseDataSet(bytes: Uint8Array): { dataSet: DataSet; headerless: Headerless | null } {
+  const headerless = isPart10(bytes) ? null : headerlessKind(bytes, implicitVr);
+  // A meta group without its preamble reads as a Part 10 file once the preamble is put back.
+  const part10 = headerless?.kind === 'meta-without-preamble' ? withPreamble(bytes) : bytes;
   let dataSet: DataSet;
   try {
-    dataSet = dicomParser.parseDicom(bytes, { inflater, vrCallback: implicitVr });
+    if (headerless?.kind === 'inferred') dataSet = parseHeaderless(bytes, headerless.uid, implicitVr);
+    else dataSet = dicomParser.parseDicom(part10, { inflater, vrCallback: implicitVr });
   } catch (err) {
-    throw classifyParseError(err, bytes);
+    throw classifyParseError(err, part10);
   }
   checkComplete(dataSet);
-  return dataSet;
+  return { dataSet, headerless };
 }
 
-function requirePart10(bytes: Uint8Array): void {
-  const magic = bytes.length >= PREAMBLE + 4 ? String.fromCharCode(...bytes.subarray(PREAMBLE, PREAMBLE + 4)) : '';
-  if (magic === 'DICM') return;
-  // A data set written without the Part 10 header starts straight away with a group 0008 (or 0002) tag.
-  const bare = bytes.length >= 8 && bytes[1] === 0 && (bytes[0] === 8 || bytes[0] === 2) && bytes[3] === 0;
-  throw new DicomError(
-    'NOT_DICOM',
-    bare
-      ? "This file looks like a raw DICOM data set without the Part 10 header (128-byte preamble and 'DICM'). Airlock needs Part 10 files: re-export it from the PACS or convert it, e.g. with dcmconv."
-      : bytes.length < PREAMBLE + 4
-        ? `This file is not a DICOM file: it is only ${bytes.length} bytes long, shorter than the 132-byte DICOM header.`
-        : "This file is not a DICOM file: it has no 'DICM' marker after the 128-byte preamble.",
-  );
+function isPart10(bytes: Uint8Array): boolean {
+  return bytes.length >= PREAMBLE + 4 && String.fromCharCode(...bytes.subarray(PREAMBLE, PREAMBLE + 4)) === 'DICM';
 }
 
 // Deflated Explicit VR Little Endian: everything after the meta group is one raw deflate stream.
@@ -123,7 +119,7 @@ function implicitVr(tag: string): string | undefined {
   return AMBIGUOUS_VR.has(tag) ? undefined : dictionaryEntry(tag.slice(1).toUpperCase())?.vr;
 }
 
-function describe(ds: DataSet): ParsedDicom {
+function describe(ds: DataSet, headerless: Headerless | null): ParsedDicom {
   const decoder = textDecoderFor(ds);
   const warnings: string[] = [];
   const text = (tag: string): string | null => {
@@ -158,7 +154,7 @@ function describe(ds: DataSet): ParsedDicom {
   const bitsStored = us('x00280101') ?? bitsAllocated;
   const frames = integer('x00280008');
   const burned = text('x00280301')?.toUpperCase() ?? null;
-  const tsUid = (text('x00020010') ?? '').replace(/\0/g, '');
+  const tsUid = headerless?.kind === 'inferred' ? headerless.uid : (text('x00020010') ?? '').replace(/\0/g, '');
   const ts = transferSyntax(tsUid);
   return {
     transferSyntaxUid: tsUid,
@@ -199,6 +195,10 @@ function describe(ds: DataSet): ParsedDicom {
     pixelPaddingRangeLimit: padding(ds, 'x00280121', pixelRepresentation),
     burnedInAnnotation: burned === 'YES' || burned === 'NO' ? burned : null,
     hasPixelData: ds.elements.x7fe00010 !== undefined,
+    header: headerless === null ? 'part10' : headerless.kind === 'inferred' ? 'none' : 'no-preamble',
+    emptyAttributes: Object.values(ds.elements)
+      .filter((el) => el.length === 0 && !el.items && !el.tag.startsWith('x0002'))
+      .map((el) => label(el.tag)),
     tags: tagViews(ds, bitsAllocated),
     warnings,
   };

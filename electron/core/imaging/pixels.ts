@@ -6,6 +6,7 @@ import { applyPalette, rgbTo8Bit, ybrFullToRgb } from './color';
 import { decodeJpeg2000, decodeJpegBaseline, decodeJpegLossless, decodeJpegLs, type CodecOutput, type Samples } from './codecs';
 import { dataSetFor, type ParsedDicom } from './dicom';
 import { DicomError, reasonOf } from './dicom-error';
+import { frameLayout } from './fragments';
 import { nativeFrame } from './native';
 import { decodeRle } from './rle';
 import { transferSyntax, type TransferSyntax } from './transfer-syntax';
@@ -99,20 +100,14 @@ function header(p: ParsedDicom): Header {
   return { rows: p.rows, columns: p.columns, frames: p.numberOfFrames, spp: p.samplesPerPixel, bitsAllocated: p.bitsAllocated, bitsStored, highBit: p.highBit ?? bitsStored - 1, photometric };
 }
 
-// One frame's bytes from encapsulated pixel data: by the Basic Offset Table when there is one; otherwise one
-// frame per fragment, all fragments for a single frame, or JPEG end-of-image markers to find the boundaries.
+// One frame's bytes from encapsulated pixel data, by the fragments frameLayout assigns to it.
 function frameCodestream(dataSet: DataSet, el: Element, frameIndex: number, frames: number): Uint8Array {
-  const fragments = el.fragments ?? [];
-  if (fragments.length === 0) throw new DicomError('DICOM_MALFORMED', 'The compressed Pixel Data (7FE0,0010) holds no fragments: there is no image in it.');
+  const range = frameLayout(dataSet, el, frames).frames[frameIndex];
+  if (!range) throw new DicomError('DICOM_MALFORMED', `Frame ${frameIndex + 1} cannot be located in the compressed pixel data.`);
   try {
-    if ((el.basicOffsetTable?.length ?? 0) > 0) return dicomParser.readEncapsulatedImageFrame(dataSet, el, frameIndex);
-    if (frames === 1) return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, el, 0, fragments.length);
-    if (fragments.length === frames) return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, el, frameIndex, 1);
-    const table = dicomParser.createJPEGBasicOffsetTable(dataSet, el);
-    if (table.length !== frames) throw new Error(`found ${table.length} frames, the header says ${frames}`);
-    return dicomParser.readEncapsulatedImageFrame(dataSet, el, frameIndex, table);
+    return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, el, range.first, range.count);
   } catch (err) {
-    throw new DicomError('DICOM_MALFORMED', `Frame ${frameIndex + 1} cannot be located in the compressed pixel data (${reasonOf(err)}).`, { cause: err });
+    throw new DicomError('DICOM_MALFORMED', `Frame ${frameIndex + 1} cannot be read from the compressed pixel data (${reasonOf(err)}).`, { cause: err });
   }
 }
 
@@ -211,4 +206,11 @@ function range(values: ArrayLike<number>): [number, number] {
     if (v > max) max = v;
   }
   return min <= max ? [min, max] : [0, 0];
+}
+
+/** Set when compressed frames had to be located without the file's (wrong) Basic Offset Table; throws if they cannot be. */
+export function frameLayoutNote(bytes: Uint8Array, parsed: ParsedDicom): string | null {
+  const el = dataSetFor(bytes).elements.x7fe00010;
+  if (!el?.encapsulatedPixelData || parsed.numberOfFrames < 1) return null;
+  return frameLayout(dataSetFor(bytes), el, parsed.numberOfFrames).note;
 }

@@ -4,9 +4,11 @@
 import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors';
 import { parseDicom, type ParsedDicom } from '../imaging/dicom';
-import { decodeFrame } from '../imaging/pixels';
+import { imageNotes } from '../imaging/notes';
+import { patientIdentity, type PatientIdentity } from '../imaging/patient-identity';
+import { decodeFrame, frameLayoutNote } from '../imaging/pixels';
 import type { Db } from '../store/database';
-import type { FileResult } from '../../shared/ingest-schemas';
+import type { DicomNote, FileResult } from '../../shared/ingest-schemas';
 import { findFileByHash, insertSourceFile } from './files-repo';
 
 export interface DicomHoldout {
@@ -18,11 +20,6 @@ export interface DicomHoldout {
 export function patientInHoldout(patientKey: string, h: DicomHoldout): boolean {
   const digest = createHash('sha256').update(`${h.seed}|${patientKey}`).digest();
   return digest.readUInt32BE(0) / 2 ** 32 < h.fraction;
-}
-
-export function patientKey(p: ParsedDicom): string {
-  // PatientID is the hospital's key; without one, name + birth date is the best available grouping.
-  return p.patientId?.trim() || `${p.patientName ?? ''}|${p.patientBirthDate ?? ''}` || 'unknown';
 }
 
 // Position along the slice normal (row × column direction cosines), the robust sort key for a volume.
@@ -58,6 +55,8 @@ export async function importDicomBytes(
     throw new AirlockError('DICOM_NO_PIXELS', `This DICOM file has no pixel data (SOP class ${parsed.sopClassUid ?? 'unknown'}); Airlock imports images only.`);
   }
   await decodeFrame(bytes, parsed, 0);
+  // Locating every frame now (not only the first) refuses a file whose later frames cannot be found.
+  const notes = imageNotes(parsed, frameLayoutNote(bytes, parsed));
   if (!parsed.sopInstanceUid || !parsed.seriesInstanceUid || !parsed.studyInstanceUid) {
     throw new AirlockError('DICOM_MALFORMED', 'This DICOM file lacks a Study, Series or SOP Instance UID, so it cannot be placed in a series.');
   }
@@ -65,23 +64,11 @@ export async function importDicomBytes(
   if (clash) {
     throw new AirlockError('CONFLICT', `An instance with SOP Instance UID ${parsed.sopInstanceUid} is already in the store with different content.`);
   }
+  const identity = patientIdentity(parsed);
+  if (identity.note) notes.unshift(identity.note);
   db.transaction(() => {
     const fileId = insertSourceFile(db, { importId, sha256: sha, kind: 'dicom', name, bytes: bytes.length, content: bytes }, now);
-    const key = patientKey(parsed);
-    const patientId = upsert(
-      db,
-      'SELECT id FROM dicom_patients WHERE patient_key = ?',
-      'INSERT INTO dicom_patients (patient_key, patient_id, patient_name, birth_date, holdout) VALUES (?, ?, ?, ?, ?)',
-      key,
-      [key, parsed.patientId, parsed.patientName, parsed.patientBirthDate, patientInHoldout(key, holdout) ? 1 : 0],
-    );
-    const studyId = upsert(
-      db,
-      'SELECT id FROM dicom_studies WHERE study_uid = ?',
-      'INSERT INTO dicom_studies (patient_id, study_uid, study_date, description) VALUES (?, ?, ?, ?)',
-      parsed.studyInstanceUid,
-      [patientId, parsed.studyInstanceUid, parsed.studyDate, parsed.studyDescription],
-    );
+    const studyId = placeStudy(db, parsed, identity, holdout, notes);
     const seriesId = upsert(
       db,
       'SELECT id FROM dicom_series WHERE series_uid = ?',
@@ -91,10 +78,35 @@ export async function importDicomBytes(
     );
     const { tags, ...fields } = parsed;
     db.prepare(
-      `INSERT INTO dicom_instances (series_id, file_id, sop_uid, instance_number, slice_position, frames, rows_, columns_, transfer_syntax, burned_in, metadata)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(seriesId, fileId, parsed.sopInstanceUid, parsed.instanceNumber, slicePosition(parsed), parsed.numberOfFrames, parsed.rows, parsed.columns, parsed.transferSyntaxName, parsed.burnedInAnnotation, JSON.stringify({ fields, tags }));
+      `INSERT INTO dicom_instances (series_id, file_id, sop_uid, instance_number, slice_position, frames, rows_, columns_, transfer_syntax, burned_in, metadata, notes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(seriesId, fileId, parsed.sopInstanceUid, parsed.instanceNumber, slicePosition(parsed), parsed.numberOfFrames, parsed.rows, parsed.columns, parsed.transferSyntaxName, parsed.burnedInAnnotation, JSON.stringify({ fields, tags }), JSON.stringify(notes));
   })();
   const where = [parsed.modality, parsed.seriesDescription].filter(Boolean).join(' ');
-  return { ...base, status: 'imported', code: null, message: `Imported ${parsed.numberOfFrames > 1 ? `${parsed.numberOfFrames} frames` : 'image'} ${parsed.rows}×${parsed.columns}${where ? ` (${where})` : ''}, ${parsed.transferSyntaxName}.` };
+  const said = notes.map((n) => ` Note: ${n.text}`).join('');
+  return { ...base, status: 'imported', code: null, message: `Imported ${parsed.numberOfFrames > 1 ? `${parsed.numberOfFrames} frames` : 'image'} ${parsed.rows}×${parsed.columns}${where ? ` (${where})` : ''}, ${parsed.transferSyntaxName}.${said}` };
+}
+
+// The study row for this file, creating it (and its patient) on first sight. A study already in the store keeps
+// its patient: files of one study are never split between patients, whatever identity a later file carries.
+function placeStudy(db: Db, parsed: ParsedDicom, identity: PatientIdentity, holdout: DicomHoldout, notes: DicomNote[]): number {
+  const study = db
+    .prepare('SELECT s.id, p.patient_key FROM dicom_studies s JOIN dicom_patients p ON p.id = s.patient_id WHERE s.study_uid = ?')
+    .get(parsed.studyInstanceUid) as { id: number; patient_key: string } | undefined;
+  if (study) {
+    if (study.patient_key !== identity.key) {
+      const at = notes.findIndex((n) => n.code === 'patient-identity');
+      if (at >= 0) notes.splice(at, 1);
+      notes.unshift({ code: 'patient-identity', text: identity.basis === 'study' ? 'This file carries no patient identity; it is kept with the patient its study was first imported under.' : 'This file names another patient than the one its study was first imported under; it is kept with its study.' });
+    }
+    return study.id;
+  }
+  const patientId = upsert(
+    db,
+    'SELECT id FROM dicom_patients WHERE patient_key = ?',
+    'INSERT INTO dicom_patients (patient_key, patient_id, patient_name, birth_date, holdout, identified_by) VALUES (?, ?, ?, ?, ?, ?)',
+    identity.key,
+    [identity.key, parsed.patientId, parsed.patientName, parsed.patientBirthDate, patientInHoldout(identity.key, holdout) ? 1 : 0, identity.basis],
+  );
+  return Number(db.prepare('INSERT INTO dicom_studies (patient_id, study_uid, study_date, description) VALUES (?, ?, ?, ?)').run(patientId, parsed.studyInstanceUid, parsed.studyDate, parsed.studyDescription).lastInsertRowid);
 }

@@ -1,7 +1,8 @@
 // The read side of sources: tables with their columns and rows, the DICOM hierarchy and instance metadata.
-import type { ColumnView, DicomTagView, InstanceView, StudySummaryView, TableDetailView, TableSummaryView } from '../../shared/ingest-schemas';
+import type { ColumnView, DicomNote, DicomTagView, InstanceView, PatientBasis, StudySummaryView, TableDetailView, TableSummaryView } from '../../shared/ingest-schemas';
 import { AirlockError } from '../errors';
 import type { Db } from '../store/database';
+import { storedHoldout } from './table/grouping';
 
 interface TableRow {
   id: number;
@@ -24,7 +25,7 @@ interface ColumnRow {
 }
 
 export function columnView(r: ColumnRow): ColumnView {
-  const p = JSON.parse(r.profile) as { missing?: number; distinct?: number; distinctCapped?: boolean; stats?: Record<string, unknown> };
+  const p = JSON.parse(r.profile) as { missing?: number; distinct?: number; distinctCapped?: boolean; stats?: Record<string, unknown>; date?: ColumnView['date'] };
   return {
     index: r.idx,
     name: r.name,
@@ -35,6 +36,7 @@ export function columnView(r: ColumnRow): ColumnView {
     distinctCapped: p.distinctCapped ?? false,
     stats: p.stats ?? {},
     phi: JSON.parse(r.phi) as ColumnView['phi'],
+    ...(p.date ? { date: p.date } : {}),
   };
 }
 
@@ -52,7 +54,7 @@ function summary(db: Db, t: TableRow): TableSummaryView {
     delimiter: t.delimiter,
     rowCount: t.row_count,
     columnCount: columns.length,
-    holdout: JSON.parse(t.holdout) as TableSummaryView['holdout'],
+    holdout: storedHoldout(db, t.id, t.holdout),
     identifyingColumns: columns.filter((c) => c.phi.identifying).length,
     importedAt: t.imported_at,
   };
@@ -85,13 +87,14 @@ export function* columnValues(db: Db, tableId: number, column: number): Generato
 export function listStudies(db: Db): StudySummaryView[] {
   const studies = db
     .prepare(
-      `SELECT s.id, s.study_uid, s.study_date, s.description, p.patient_key, p.patient_id, p.patient_name, p.holdout
+      `SELECT s.id, s.study_uid, s.study_date, s.description, p.patient_key, p.patient_id, p.patient_name, p.holdout, p.identified_by
        FROM dicom_studies s JOIN dicom_patients p ON p.id = s.patient_id ORDER BY p.patient_key, s.study_date, s.id`,
     )
-    .all() as { id: number; study_uid: string; study_date: string | null; description: string | null; patient_key: string; patient_id: string | null; patient_name: string | null; holdout: number }[];
+    .all() as { id: number; study_uid: string; study_date: string | null; description: string | null; patient_key: string; patient_id: string | null; patient_name: string | null; holdout: number; identified_by: PatientBasis }[];
   const seriesStmt = db.prepare(
     `SELECT se.id, se.series_uid, se.number, se.modality, se.description, se.body_part,
-            count(i.id) AS instances, coalesce(sum(i.frames), 0) AS frames, max(i.burned_in = 'YES') AS burned
+            count(i.id) AS instances, coalesce(sum(i.frames), 0) AS frames, max(i.burned_in = 'YES') AS burned,
+            max(instr(i.notes, '"burned-in-unknown"') > 0) AS burned_unknown
      FROM dicom_series se LEFT JOIN dicom_instances i ON i.series_id = se.id WHERE se.study_id = ? GROUP BY se.id ORDER BY se.number, se.id`,
   );
   return studies.map((s) => ({
@@ -99,8 +102,8 @@ export function listStudies(db: Db): StudySummaryView[] {
     studyUid: s.study_uid,
     date: s.study_date,
     description: s.description,
-    patient: { key: s.patient_key, patientId: s.patient_id, name: s.patient_name, holdout: s.holdout === 1 },
-    series: (seriesStmt.all(s.id) as { id: number; series_uid: string; number: number | null; modality: string | null; description: string | null; body_part: string | null; instances: number; frames: number; burned: number | null }[]).map((r) => ({
+    patient: { key: s.patient_key, patientId: s.patient_id, name: s.patient_name, holdout: s.holdout === 1, identifiedBy: s.identified_by },
+    series: (seriesStmt.all(s.id) as { id: number; series_uid: string; number: number | null; modality: string | null; description: string | null; body_part: string | null; instances: number; frames: number; burned: number | null; burned_unknown: number | null }[]).map((r) => ({
       id: r.id,
       seriesUid: r.series_uid,
       number: r.number,
@@ -110,6 +113,7 @@ export function listStudies(db: Db): StudySummaryView[] {
       instances: r.instances,
       frames: r.frames,
       burnedIn: r.burned === 1,
+      burnedInUnknown: r.burned_unknown === 1,
     })),
   }));
 }
@@ -117,14 +121,14 @@ export function listStudies(db: Db): StudySummaryView[] {
 // Slice order: position along the normal when every instance has one, else InstanceNumber, else import order.
 export function seriesInstances(db: Db, seriesId: number): InstanceView[] {
   const rows = db
-    .prepare('SELECT id, instance_number, slice_position, frames, rows_, columns_, transfer_syntax, burned_in FROM dicom_instances WHERE series_id = ?')
-    .all(seriesId) as { id: number; instance_number: number | null; slice_position: number | null; frames: number; rows_: number; columns_: number; transfer_syntax: string; burned_in: string | null }[];
+    .prepare('SELECT id, instance_number, slice_position, frames, rows_, columns_, transfer_syntax, burned_in, notes FROM dicom_instances WHERE series_id = ?')
+    .all(seriesId) as { id: number; instance_number: number | null; slice_position: number | null; frames: number; rows_: number; columns_: number; transfer_syntax: string; burned_in: string | null; notes: string }[];
   if (rows.length === 0) throw new AirlockError('NOT_FOUND', `There is no series #${seriesId} in this workspace.`);
   const byPosition = rows.every((r) => r.slice_position !== null);
   rows.sort((a, b) =>
     byPosition ? (a.slice_position ?? 0) - (b.slice_position ?? 0) || a.id - b.id : (a.instance_number ?? Infinity) - (b.instance_number ?? Infinity) || a.id - b.id,
   );
-  return rows.map((r) => ({ id: r.id, instanceNumber: r.instance_number, slicePosition: r.slice_position, frames: r.frames, rows: r.rows_, columns: r.columns_, transferSyntax: r.transfer_syntax, burnedIn: r.burned_in }));
+  return rows.map((r) => ({ id: r.id, instanceNumber: r.instance_number, slicePosition: r.slice_position, frames: r.frames, rows: r.rows_, columns: r.columns_, transferSyntax: r.transfer_syntax, burnedIn: r.burned_in, notes: JSON.parse(r.notes) as DicomNote[] }));
 }
 
 export function instanceTags(db: Db, instanceId: number): { tags: DicomTagView[]; burnedIn: string | null } {

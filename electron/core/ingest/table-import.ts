@@ -4,10 +4,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import type { FileResult, HoldoutSpec } from '../../shared/ingest-schemas';
+import type { FileResult, HoldoutLeak, HoldoutSpec } from '../../shared/ingest-schemas';
 import { AirlockError } from '../errors';
 import type { Db } from '../store/database';
 import { deleteTable, findFileByHash, insertSourceFile } from './files-repo';
+import { groupingNote, holdoutLeaks, scanGrouping } from './table/grouping';
 import { flagIdentifying } from './table/phi';
 import { holdoutAssignment } from './table/holdout';
 import { readTable } from './table/read';
@@ -24,15 +25,22 @@ export interface HoldoutStats {
   rows: number;
   groups: number;
   holdoutGroups: number;
+  groupColumn: string | null;
+  note: string | null;
+  leaks: HoldoutLeak[];
 }
 
-// Draws the split from the seed (and the grouping column's values, so a patient's rows stay together).
-export function applyHoldout(db: Db, tableId: number, spec: HoldoutSpec): HoldoutStats {
+// Draws the split from the seed (and the grouping column's values, so a patient's rows stay together). With
+// `detect`, a table given no group column is grouped by its patient-identifier column when its values repeat.
+export function applyHoldout(db: Db, tableId: number, spec: HoldoutSpec, options: { detect?: boolean } = {}): HoldoutStats {
   const columns = db.prepare('SELECT idx, name FROM table_columns WHERE table_id = ? ORDER BY idx').all(tableId) as { idx: number; name: string }[];
+  const scan = scanGrouping(db, tableId);
+  const auto = options.detect === true && spec.groupColumn === null && scan.candidates.length > 0;
+  const groupColumn = auto ? (scan.candidates[0]?.column ?? null) : spec.groupColumn;
   let groupKeys: (string | null)[] | undefined;
-  if (spec.groupColumn !== null) {
-    const col = columns.find((c) => c.name === spec.groupColumn);
-    if (!col) throw new AirlockError('INVALID_ARGUMENT', `This table has no column “${spec.groupColumn}” to group the holdout by.`);
+  if (groupColumn !== null) {
+    const col = columns.find((c) => c.name === groupColumn);
+    if (!col) throw new AirlockError('INVALID_ARGUMENT', `This table has no column “${groupColumn}” to group the holdout by.`);
     groupKeys = (db.prepare('SELECT json_extract(cells, ?) AS k FROM table_rows WHERE table_id = ? ORDER BY row_idx').all(`$[${col.idx}]`, tableId) as { k: unknown }[]).map((r) =>
       r.k === null || r.k === undefined ? null : String(r.k as string | number),
     );
@@ -41,7 +49,7 @@ export function applyHoldout(db: Db, tableId: number, spec: HoldoutSpec): Holdou
   const split = holdoutAssignment(rowCount, { fraction: spec.fraction, seed: spec.seed, groupKeys });
   const update = db.prepare('UPDATE table_rows SET holdout = ? WHERE table_id = ? AND row_idx = ?');
   split.isHoldout.forEach((h, i) => update.run(h ? 1 : 0, tableId, i));
-  const stats = { rows: split.holdoutRows, groups: split.groups, holdoutGroups: split.holdoutGroups };
+  const stats = { rows: split.holdoutRows, groups: split.groups, holdoutGroups: split.holdoutGroups, groupColumn, note: groupingNote(scan, groupColumn, auto), leaks: holdoutLeaks(db, tableId, scan, { groupColumn, groups: split.groups }) };
   db.prepare('UPDATE tables_ SET holdout = ? WHERE id = ?').run(JSON.stringify({ ...spec, ...stats }), tableId);
   return stats;
 }
@@ -85,7 +93,7 @@ export async function importTableFile(db: Db, importId: number, path: string, by
         if (phi.identifying) identifying += 1;
         insertColumn.run(tableId, p.index, p.name, p.inferredType, p.type, JSON.stringify(p), JSON.stringify(phi));
       }
-      const h = applyHoldout(db, tableId, options.holdout);
+      const h = applyHoldout(db, tableId, options.holdout, { detect: true });
       db.prepare("UPDATE tables_ SET status = 'ready', encoding = ?, delimiter = ?, row_count = ? WHERE id = ?").run(summary.encoding, summary.delimiter, summary.rowCount, tableId);
       return h;
     })();
@@ -94,7 +102,13 @@ export async function importTableFile(db: Db, importId: number, path: string, by
       ...base,
       status: 'imported',
       code: null,
-      message: `Imported ${summary.rowCount} rows × ${summary.header.length} columns (${summary.encoding}, ${delim}-separated); ${stats.rows} rows held out; ${identifying} column${identifying === 1 ? '' : 's'} flagged as identifying.`,
+      message: [
+        `Imported ${summary.rowCount} rows × ${summary.header.length} columns (${summary.encoding}, ${delim}-separated); ${stats.rows} rows held out; ${identifying} column${identifying === 1 ? '' : 's'} flagged as identifying.`,
+        stats.note,
+        ...stats.leaks.map((l) => `Warning: ${l.message}`),
+      ]
+        .filter((m): m is string => m !== null)
+        .join(' '),
     };
   } catch (err) {
     db.transaction(() => deleteTable(db, tableId, fileId))();

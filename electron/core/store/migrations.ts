@@ -2,6 +2,7 @@
 // Never edit a shipped migration: add the next number instead.
 import { WorkspaceTooNewError } from '../errors';
 import type { Db } from './database';
+import { LATER_MIGRATIONS } from './migrations/index';
 
 export interface Migration {
   version: number;
@@ -399,6 +400,7 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  ...LATER_MIGRATIONS,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

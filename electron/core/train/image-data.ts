@@ -1,6 +1,7 @@
 // Image training data: every frame of the chosen series, windowed (the spec's window or the file's own),
 // resampled with sharp to the spec's square size, and scaled to [−1, 1]. Frames of holdout patients never
-// reach a generator; an optional label comes from a DICOM attribute of the series.
+// reach a generator; an optional label comes from a DICOM attribute of the series. Colour frames are refused, or
+// turned into their ITU-R BT.601 luma when the spec asks for greyscale.
 import sharp from 'sharp';
 import { AirlockError } from '../errors';
 import { parseDicom } from '../imaging/dicom';
@@ -10,6 +11,7 @@ import { readFileContent } from '../ingest/files-repo';
 import type { Db } from '../store/database';
 import { getTable } from '../ingest/sources-repo';
 import type { ImageSpec } from '../../shared/image-spec-schema';
+import { lumaBt601 } from './image/colour';
 
 export interface ImageDataSpec {
   seriesIds: number[];
@@ -17,6 +19,14 @@ export interface ImageDataSpec {
   window: Window | null;
   // Class labels: a series attribute, or a table column joined on PatientID, or none.
   labelBy: ImageSpec['image']['labelBy'];
+  colour?: ImageSpec['image']['colour'];
+}
+
+/** Training frames of one series in one class (label −1 when the run is unlabelled). */
+export interface FrameSource {
+  seriesId: number;
+  label: number;
+  frames: number;
 }
 
 export interface ImageData {
@@ -26,9 +36,15 @@ export interface ImageData {
   labels: Int32Array | null;
   classes: string[];
   heldOutFrames: number;
+  sources: FrameSource[];
+  // Colour frames turned into greyscale (spec colour: 'greyscale').
+  greyscaleFrames: number;
+  // Sentences for the run's notes.
+  notes: string[];
 }
 
 interface FrameRow {
+  series_id: number;
   patient_id: string | null;
   instance_id: number;
   file_id: number;
@@ -61,7 +77,7 @@ function columnLabels(db: Db, by: { tableId: number; patientColumn: string; labe
 export async function loadImageData(db: Db, spec: ImageDataSpec): Promise<ImageData> {
   const rows: FrameRow[] = [];
   const stmt = db.prepare(
-    `SELECT p.patient_id, i.id AS instance_id, i.file_id, i.frames, p.holdout, se.modality, se.description, se.body_part
+    `SELECT se.id AS series_id, p.patient_id, i.id AS instance_id, i.file_id, i.frames, p.holdout, se.modality, se.description, se.body_part
      FROM dicom_instances i JOIN dicom_series se ON se.id = i.series_id JOIN dicom_studies st ON st.id = se.study_id
      JOIN dicom_patients p ON p.id = st.patient_id WHERE se.id = ? ORDER BY i.slice_position, i.instance_number, i.id`,
   );
@@ -89,6 +105,8 @@ export async function loadImageData(db: Db, spec: ImageDataSpec): Promise<ImageD
   const px = spec.size * spec.size;
   const images = new Float32Array(total * px);
   const labels = spec.labelBy ? new Int32Array(total) : null;
+  const sources = new Map<string, FrameSource>();
+  let greyscaleFrames = 0;
   let k = 0;
   for (const r of training) {
     const bytes = readFileContent(db, r.file_id);
@@ -96,17 +114,30 @@ export async function loadImageData(db: Db, spec: ImageDataSpec): Promise<ImageD
     const parsed = parseDicom(bytes);
     for (let f = 0; f < r.frames; f++) {
       const frame = await decodeFrame(bytes, parsed, f);
-      if (frame.modality === null) throw new AirlockError('INVALID_ARGUMENT', 'Image generators train on greyscale images; this series is colour.');
-      const grey = windowToGrey(frame, spec.window ?? defaultWindow(parsed, frame));
+      if (frame.modality === null && spec.colour !== 'greyscale') {
+        throw new AirlockError('INVALID_ARGUMENT', `Series #${r.series_id} is colour (${frame.photometric}); image generators train on greyscale images. Choose “convert colour to greyscale” in the spec, or leave the series out.`);
+      }
+      if (frame.modality === null) greyscaleFrames += 1;
+      const grey = frame.modality === null ? lumaBt601(frame) : windowToGrey(frame, spec.window ?? defaultWindow(parsed, frame));
       // 'fill' keeps every pixel of the field of view; anatomy is not cropped away for a square output.
       const resized = await sharp(grey, { raw: { width: frame.width, height: frame.height, channels: 1 } })
         .resize(spec.size, spec.size, { fit: 'fill', kernel: 'lanczos3' })
+        // sharp (0.35) widens one-channel raw input to sRGB on resize; keep one channel, or k·px + i reads RGB triples.
+        .extractChannel(0)
         .raw()
         .toBuffer();
       for (let i = 0; i < px; i++) images[k * px + i] = (resized[i] ?? 0) / 127.5 - 1;
       if (labels) labels[k] = classes.indexOf(labelOf(r));
       k += 1;
     }
+    const label = spec.labelBy ? classes.indexOf(labelOf(r)) : -1;
+    const key = `${r.series_id}:${label}`;
+    const source = sources.get(key) ?? { seriesId: r.series_id, label, frames: 0 };
+    source.frames += r.frames;
+    sources.set(key, source);
   }
-  return { images, count: total, size: spec.size, labels, classes, heldOutFrames };
+  const notes = greyscaleFrames > 0 ? [`${greyscaleFrames} colour frame${greyscaleFrames === 1 ? ' was' : 's were'} converted to greyscale with the ITU-R BT.601 luma (Y = 0.299 R + 0.587 G + 0.114 B), as the spec asks.`] : [];
+  // Per-patient split (H5): with few patients it may hold none of these series' patients out; the run says so.
+  if (heldOutFrames === 0) notes.push('No patient of the chosen series is held out: the per-patient split drew none of them, so this run has no real images of unseen patients to be validated against. Import more patients, or redraw the DICOM split.');
+  return { images, count: total, size: spec.size, labels, classes, heldOutFrames, sources: [...sources.values()], greyscaleFrames, notes };
 }

@@ -3,7 +3,8 @@ import type { BackendView, RunView } from '../../shared/train-schemas';
 import type { Db } from '../store/database';
 import type { BackendInfo } from './engine/backend';
 import type { EpochLosses, Progress } from './engine/protocol';
-import { latestCheckpoint, runDatasets, type RunRow } from './runs-repo';
+import { imageDatasetClasses } from './image/dataset-classes';
+import { datasetRuleChecks, latestCheckpoint, runDatasets, runRuleChecks, type RunRow } from './runs-repo';
 
 export interface LiveState {
   stage: string | null;
@@ -55,6 +56,8 @@ export function buildRunView(db: Db, row: RunRow, live: LiveState | null, lastGr
     finishedAt: row.finished_at,
     previewGrid: live?.grid ?? lastGrid,
     canResume: !running && row.status !== 'done' && latestCheckpoint(db, row.id) !== null,
-    datasets: runDatasets(db, row.id).map((d) => ({ id: d.id, runId: d.run_id, version: d.version, rows: d.row_count, sha256: d.sha256, createdAt: d.created_at, createdBy: d.created_by })),
+    ruleChecks: runRuleChecks(row),
+    datasets: runDatasets(db, row.id).map((d) => ({ id: d.id, runId: d.run_id, version: d.version, rows: d.row_count, sha256: d.sha256, createdAt: d.created_at, createdBy: d.created_by, ruleChecks: datasetRuleChecks(db, d.id), ...imageDatasetClasses(db, d) })),
+    notes: JSON.parse(row.notes) as string[],
   };
 }

@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors';
 import type { Db } from '../store/database';
 import { appendAudit } from '../govern/audit';
+import { updateImageHash } from '../export/bundle/images';
+import { ruleCheckSchema, type RuleCheck } from '../../shared/rules-schema';
 
 export interface RunRow {
   id: number;
@@ -23,6 +25,10 @@ export interface RunRow {
   error_message: string | null;
   started_at: string;
   finished_at: string | null;
+  /** JSON RuleCheck[] of the table the run produced (migration 12). */
+  rule_checks: string;
+  /** JSON string[]: notes on the run (migration 11). */
+  notes: string;
 }
 
 export function insertRun(
@@ -52,6 +58,14 @@ export function listRunRows(db: Db): RunRow[] {
 
 export function updateRunProgress(db: Db, runId: number, epochsDone: number, losses: unknown[]): void {
   db.prepare('UPDATE runs SET epochs_done = ?, losses = ? WHERE id = ?').run(epochsDone, JSON.stringify(losses), runId);
+}
+
+// Sentences about how a run went (mixed modalities, greyscale conversion, …), added once each.
+export function addRunNotes(db: Db, runId: number, notes: readonly string[]): void {
+  if (notes.length === 0) return;
+  const row = db.prepare('SELECT notes FROM runs WHERE id = ?').get(runId) as { notes: string } | undefined;
+  const have = row ? (JSON.parse(row.notes) as string[]) : [];
+  db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(JSON.stringify([...have, ...notes.filter((n) => !have.includes(n))]), runId);
 }
 
 export function setRunBackend(db: Db, runId: number, backend: unknown): void {
@@ -106,6 +120,28 @@ export function insertDataset(db: Db, runId: number, header: string[], rows: (st
   return { id, version, sha256 };
 }
 
+// A table's rule checks: on the run for the table it produced (runId), and with every dataset version.
+export function saveRuleChecks(db: Db, runId: number | null, datasetId: number, checks: RuleCheck[]): void {
+  const json = JSON.stringify(checks);
+  if (runId !== null) db.prepare('UPDATE runs SET rule_checks = ? WHERE id = ?').run(json, runId);
+  db.prepare('INSERT INTO dataset_rule_checks (dataset_id, checks) VALUES (?, ?)').run(datasetId, json);
+}
+
+function parseChecks(json: string | undefined): RuleCheck[] {
+  if (!json) return [];
+  const parsed = ruleCheckSchema.array().safeParse(JSON.parse(json));
+  return parsed.success ? parsed.data : [];
+}
+
+export function runRuleChecks(row: RunRow): RuleCheck[] {
+  return parseChecks(row.rule_checks);
+}
+
+export function datasetRuleChecks(db: Db, datasetId: number): RuleCheck[] {
+  const row = db.prepare('SELECT checks FROM dataset_rule_checks WHERE dataset_id = ?').get(datasetId) as { checks: string } | undefined;
+  return parseChecks(row?.checks);
+}
+
 export interface DatasetRow {
   id: number;
   run_id: number;
@@ -153,20 +189,31 @@ export function recoverInterruptedRuns(db: Db, now: Date): void {
   })();
 }
 
-// Synthetic images as a dataset version: one DICOM file each; the hash is over the pixels (the files carry
-// fresh UIDs and times, so only the pixels say whether two runs made the same images).
-export function insertImageDataset(db: Db, runId: number, size: number, pixels: Uint8Array[], dicoms: Uint8Array[], actor: string, now: Date): { id: number; version: number; sha256: string } {
+// Synthetic images as a dataset version: one DICOM file each; the hash is over the pixels and each image's class
+// (the files carry fresh UIDs and times, so only these say whether two runs made the same images).
+export function insertImageDataset(
+  db: Db,
+  runId: number,
+  size: number,
+  pixels: Uint8Array[],
+  dicoms: Uint8Array[],
+  actor: string,
+  now: Date,
+  images: { classLabel: string | null; attributes: unknown }[] = [],
+  classes: unknown[] = [],
+): { id: number; version: number; sha256: string } {
   const hash = createHash('sha256');
-  for (const p of pixels) hash.update(p);
+  pixels.forEach((p, i) => updateImageHash(hash, p, images[i]?.classLabel ?? null));
   const sha256 = hash.digest('hex');
   const version = ((db.prepare('SELECT max(version) AS v FROM datasets WHERE run_id = ?').get(runId) as { v: number | null }).v ?? 0) + 1;
   const id = Number(
     db
       .prepare("INSERT INTO datasets (run_id, version, kind, header, row_count, sha256, created_at, created_by) VALUES (?, ?, 'images', ?, ?, ?, ?, ?)")
-      .run(runId, version, JSON.stringify({ size }), dicoms.length, sha256, now.toISOString(), actor).lastInsertRowid,
+      .run(runId, version, JSON.stringify(classes.length > 0 ? { size, classes } : { size }), dicoms.length, sha256, now.toISOString(), actor).lastInsertRowid,
   );
-  const insert = db.prepare('INSERT INTO dataset_images (dataset_id, idx, dicom) VALUES (?, ?, ?)');
-  dicoms.forEach((d, i) => insert.run(id, i, Buffer.from(d.buffer, d.byteOffset, d.byteLength)));
+  // Class and attributes at insert: dataset_images refuses UPDATE.
+  const insert = db.prepare('INSERT INTO dataset_images (dataset_id, idx, dicom, class_label, attributes) VALUES (?, ?, ?, ?, ?)');
+  dicoms.forEach((d, i) => insert.run(id, i, Buffer.from(d.buffer, d.byteOffset, d.byteLength), images[i]?.classLabel ?? null, images[i] ? JSON.stringify(images[i].attributes) : null));
   return { id, version, sha256 };
 }
 

@@ -4,7 +4,7 @@
 import type { RunView } from '../../shared/train-schemas';
 import { AirlockError } from '../errors';
 import { appendAudit } from '../govern/audit';
-import { getTable } from '../ingest/sources-repo';
+import { treatedSource } from './tabular/treatments';
 import type { Workspace } from '../store/workspace';
 import type { Checkpoint } from './engine/protocol';
 import { startTraining, type TrainingHandle } from './engine/runner';
@@ -12,6 +12,7 @@ import { generate } from './generate/client';
 import type { Cells } from './generate/protocol';
 import { pack, unpack } from './pack';
 import { buildRunView } from './run-view';
+import { watchRunControl } from './run-control';
 import * as repo from './runs-repo';
 import { freezeSpecVersion, getImageSpecVersion, getSpecVersion, specKind } from './specs';
 import { executeImageRun, sourceHashOf, type ImageLive } from './image/execute';
@@ -19,11 +20,19 @@ import type { ImageCheckpoint } from './image/protocol';
 import type { TableSchema } from './tabular/schema';
 import { conditionSource, type ConditionSource } from './tabular/conditioned';
 import type { TransformerJSON } from './tabular/transformer';
+import type { RuleStats } from './rules/enforce';
+import { modelHeader, modelledInput, planRules, ruleChecks, type RulePlan } from './rules/plan';
+import type { RuleCheck } from '../../shared/rules-schema';
 import type { Spec } from '../../shared/spec-schema';
 
-export type StoredModel =
+// `header` is the synthetic table's; with `rules`, the model's own columns add the plan's gap columns after it.
+export type StoredModel = (
   | { kind: 'copula'; header: string[]; model: unknown; conditions: unknown }
-  | { kind: 'tvae' | 'ctgan'; header: string[]; config: unknown; batchSize: number; transformer: TransformerJSON; weights: { name: string; shape: number[]; dtype: 'float32' | 'int32'; data: ArrayBuffer }[]; encoded?: ArrayBuffer; conditions?: ConditionSource | null };
+  | { kind: 'tvae' | 'ctgan'; header: string[]; config: unknown; batchSize: number; transformer: TransformerJSON; weights: { name: string; shape: number[]; dtype: 'float32' | 'int32'; data: ArrayBuffer }[]; encoded?: ArrayBuffer; conditions?: ConditionSource | null }
+) & { rules?: RulePlan | null };
+
+// What the audit trail keeps of a table's rule checks: per rule, its words and counts.
+const auditedChecks = (checks: RuleCheck[]) => checks.map((c) => ({ rule: c.text, method: c.method, rows: c.rows, violations: c.violations, rejected: c.rejected }));
 
 interface Live extends ImageLive {
   cancel: (() => Promise<void>) | null;
@@ -32,9 +41,9 @@ interface Live extends ImageLive {
 
 // The columns a generator sees: every column not dropped, in source order, with its (possibly overridden) type.
 function modelInput(ws: Workspace, spec: Spec): { header: string[]; rows: Cells; schema: TableSchema } {
-  const table = getTable(ws.db, spec.source.tableId, 0);
+  const { table, treat } = treatedSource(ws.db, spec); // date treatments (generalise, shift) before the generator sees a row
   const keep = table.columns.filter((c) => spec.columns.find((s) => s.name === c.name)?.treatment !== 'drop');
-  const rows = repo.trainingRows(ws.db, table.id).map((r) => keep.map((c) => r[c.index] ?? null));
+  const rows = repo.trainingRows(ws.db, table.id).map(treat).map((r) => keep.map((c) => r[c.index] ?? null));
   const schema: TableSchema = { columns: keep.map((c) => ({ name: c.name, type: c.type, role: spec.columns.find((s) => s.name === c.name)?.treatment === 'condition' ? 'condition' : 'synthesise' })) };
   return { header: keep.map((c) => c.name), rows, schema };
 }
@@ -152,20 +161,27 @@ export class TrainingRuns {
         if (live.grid) this.lastGrid.set(runId, live.grid);
         this.live.delete(runId);
       });
+    // Another process (a second `airlock`, the desktop app) cannot open the locked store: it asks through run-control.
+    watchRunControl(this.ws, runId, live.done, () => this.cancel(runId));
   }
 
   private async execute(runId: number, actor: string, spec: Spec, resume: Checkpoint | null, live: Live): Promise<void> {
-    const input = modelInput(this.ws, spec);
-    if (input.rows.length === 0) throw new AirlockError('INVALID_ARGUMENT', 'The source table has no training rows (everything is in the holdout).');
+    const output = modelInput(this.ws, spec);
+    if (output.rows.length === 0) throw new AirlockError('INVALID_ARGUMENT', 'The source table has no training rows (everything is in the holdout).');
+    // The generator learns the model's columns (the rules' gap columns included) and writes the output's.
+    const rules = planRules(spec.rules, output);
+    const input = modelledInput(rules, output);
     let cells: Cells;
+    let stats: RuleStats | null;
     let model: StoredModel;
     const g = spec.generator;
     if (g.kind === 'copula') {
-      const job = generate({ type: 'copula-fit-sample', ...input, seed: spec.seed, n: spec.rows }, 'copula', (s) => (live.stage = s));
+      const job = generate({ type: 'copula-fit-sample', ...input, seed: spec.seed, n: spec.rows, rules }, 'copula', (s) => (live.stage = s));
       live.cancel = () => job.cancel();
       const out = await job.done;
       cells = out.cells;
-      model = { kind: 'copula', header: input.header, model: out.model, conditions: out.conditions };
+      stats = out.rules;
+      model = { kind: 'copula', header: output.header, model: out.model, conditions: out.conditions, rules };
     } else {
       const enc = generate({ type: 'encode', ...input, seed: spec.seed }, 'encoded', (s) => (live.stage = s));
       live.cancel = () => enc.cancel();
@@ -202,19 +218,23 @@ export class TrainingRuns {
       live.lossHistory = result.lossHistory;
       repo.updateRunProgress(this.ws.db, runId, result.lossHistory.length, result.lossHistory);
       const sampler = generate(
-        { type: 'nn-sample', kind: g.kind, config, weights: result.weights, transformer: encoded.transformer, seed: spec.seed, n: spec.rows, batchSize, header: input.header, conditions, ...(encodedCopy ? { encoded: encodedCopy.slice(0) } : {}) },
+        { type: 'nn-sample', kind: g.kind, config, weights: result.weights, transformer: encoded.transformer, seed: spec.seed, n: spec.rows, batchSize, header: input.header, conditions, rules, ...(encodedCopy ? { encoded: encodedCopy.slice(0) } : {}) },
         'cells',
         (s) => (live.stage = s),
       );
       live.cancel = () => sampler.cancel();
-      cells = (await sampler.done).cells;
-      model = { kind: g.kind, header: input.header, config, batchSize, transformer: encoded.transformer, weights: result.weights, conditions, ...(encodedCopy ? { encoded: encodedCopy } : {}) };
+      const sampled = await sampler.done;
+      cells = sampled.cells;
+      stats = sampled.rules ?? null;
+      model = { kind: g.kind, header: output.header, config, batchSize, transformer: encoded.transformer, weights: result.weights, conditions, rules, ...(encodedCopy ? { encoded: encodedCopy } : {}) };
     }
+    const checks = ruleChecks(rules, cells, stats?.rejected ?? []);
     this.ws.db.transaction(() => {
-      const dataset = repo.insertDataset(this.ws.db, runId, input.header, cells, actor, this.ws.now());
+      const dataset = repo.insertDataset(this.ws.db, runId, output.header, cells, actor, this.ws.now());
       repo.saveModel(this.ws.db, runId, pack(model));
+      repo.saveRuleChecks(this.ws.db, runId, dataset.id, checks);
       repo.finishRun(this.ws.db, runId, 'done', this.ws.now());
-      appendAudit(this.ws.db, { actor, action: 'run.finished', subject: `run #${runId}`, details: { datasetId: dataset.id, rows: cells.length, outputSha256: dataset.sha256, backend: live.backend?.name ?? 'none (copula, plain JavaScript)' } }, this.ws.now());
+      appendAudit(this.ws.db, { actor, action: 'run.finished', subject: `run #${runId}`, details: { datasetId: dataset.id, rows: cells.length, outputSha256: dataset.sha256, backend: live.backend?.name ?? 'none (copula, plain JavaScript)', ...(checks.length > 0 ? { ruleChecks: auditedChecks(checks), rowsDrawn: stats?.drawn ?? cells.length } : {}) } }, this.ws.now());
     })();
   }
 
@@ -228,14 +248,18 @@ export class TrainingRuns {
     const model = unpack<StoredModel>(repo.loadModel(this.ws.db, runId));
     const version = repo.runDatasets(this.ws.db, runId).length + 1;
     const seed = row.seed + version - 1;
+    const rules = model.rules ?? null;
     const job =
       model.kind === 'copula'
-        ? generate({ type: 'copula-sample', model: model.model as never, conditions: (model.conditions ?? null) as never, seed, n }, 'cells')
-        : generate({ type: 'nn-sample', kind: model.kind, config: model.config, weights: model.weights, transformer: model.transformer, seed, n, batchSize: model.batchSize, header: model.header, conditions: model.conditions ?? null, ...(model.encoded ? { encoded: model.encoded } : {}) }, 'cells');
-    const cells = (await job.done).cells;
+        ? generate({ type: 'copula-sample', model: model.model as never, conditions: (model.conditions ?? null) as never, seed, n, rules }, 'cells')
+        : generate({ type: 'nn-sample', kind: model.kind, config: model.config, weights: model.weights, transformer: model.transformer, seed, n, batchSize: model.batchSize, header: modelHeader(rules, model.header), conditions: model.conditions ?? null, rules, ...(model.encoded ? { encoded: model.encoded } : {}) }, 'cells');
+    const out = await job.done;
+    const cells = out.cells;
+    const checks = ruleChecks(rules, cells, out.rules?.rejected ?? []);
     return this.ws.db.transaction(() => {
       const d = repo.insertDataset(this.ws.db, runId, model.header, cells, actor, this.ws.now());
-      appendAudit(this.ws.db, { actor, action: 'dataset.sampled', subject: `run #${runId}`, details: { datasetId: d.id, version: d.version, rows: n, seed, outputSha256: d.sha256 } }, this.ws.now());
+      repo.saveRuleChecks(this.ws.db, null, d.id, checks);
+      appendAudit(this.ws.db, { actor, action: 'dataset.sampled', subject: `run #${runId}`, details: { datasetId: d.id, version: d.version, rows: n, seed, outputSha256: d.sha256, ...(checks.length > 0 ? { ruleChecks: auditedChecks(checks) } : {}) } }, this.ws.now());
       return d;
     })();
   }

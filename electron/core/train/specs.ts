@@ -11,6 +11,10 @@ import { appendAudit } from '../govern/audit';
 import { getTable } from '../ingest/sources-repo';
 import type { Db } from '../store/database';
 import { parseOrThrow } from '../validate-input';
+import { checkDateTreatments } from './tabular/treatments';
+import { isDateColumn } from '../../shared/date-schema';
+import { checkSpecRules } from './rules/source';
+import { refuseColourSeries } from './image/colour';
 
 interface VersionRow {
   spec_id: number;
@@ -51,6 +55,8 @@ function checkAgainstSource(db: Db, spec: Spec): void {
       }
     }
   }
+  // generalise and shift apply to dates only (ISO, or numbers recognised or confirmed as dates).
+  checkDateTreatments(spec, table);
   const missing = table.columns.filter((c) => !spec.columns.some((s) => s.name === c.name));
   if (missing.length > 0) throw new AirlockError('INVALID_ARGUMENT', `Give a treatment for every column; missing: ${missing.map((c) => c.name).join(', ')}.`);
   // Subgroups, attack columns and the utility target must be columns the synthetic table has.
@@ -70,6 +76,8 @@ function checkAgainstSource(db: Db, spec: Spec): void {
   if (target !== null && !spec.columns.some((c) => c.name === target && c.treatment !== 'drop')) {
     throw new AirlockError('INVALID_ARGUMENT', `The utility target “${target}” must be a column that is synthesised or conditioned on.`);
   }
+  // Rules read kept columns of a suitable kind, and hold in every real training row.
+  checkSpecRules(db, spec, table);
 }
 
 function toView(r: VersionRow): SpecVersionView {
@@ -164,10 +172,12 @@ export function draftSpec(db: Db, tableId: number): Spec {
     // Not the file's name: a spec's name travels on the card and in the bundle, and file names can identify people.
     name: `Table #${table.id} synthetic`,
     source: { kind: 'table', tableId, sha256: table.sha256 },
-    columns: table.columns.map((c) => ({
-      name: c.name,
-      treatment: c.phi.identifying || c.type === 'identifier' || c.type === 'text' ? 'drop' : 'synthesise',
-    })),
+    columns: table.columns.map((c) =>
+      // Identifying dates are kept at the year: the spec can do that, where the old draft could only drop them.
+      c.phi.identifying && (c.phi.kind === 'date' || c.phi.kind === 'date-of-birth') && isDateColumn(c)
+        ? { name: c.name, treatment: 'generalise' as const, to: 'year' as const }
+        : { name: c.name, treatment: c.phi.identifying || c.type === 'identifier' || c.type === 'text' ? 'drop' : 'synthesise' },
+    ),
     generator: { kind: 'copula' },
     rows: Math.max(1, trainingRows),
     seed: 1,
@@ -216,6 +226,8 @@ export function saveImageSpec(db: Db, actor: string, specId: number | null, inpu
   for (const id of spec.source.seriesIds) {
     if (!db.prepare('SELECT 1 FROM dicom_series WHERE id = ?').get(id)) throw new AirlockError('INVALID_ARGUMENT', `There is no series #${id} in this workspace.`);
   }
+  // Colour series are refused now, naming each, not when training starts (unless the spec converts them).
+  refuseColourSeries(db, spec.source.seriesIds, spec.image.colour);
   const { content, hash } = specHash(spec);
   if (specId !== null) {
     const latest = getImageSpecVersion(db, specId);

@@ -4,7 +4,7 @@
 import type { Spec, SpecVersionView } from '../../shared/spec-schema';
 import { AirlockError } from '../errors';
 import { holdoutAssignment } from '../ingest/table/holdout';
-import { getTable } from '../ingest/sources-repo';
+import { treatedSource } from '../train/tabular/treatments';
 import type { Db } from '../store/database';
 import { getDatasetRow, getRunRow, type DatasetRow, type RunRow } from '../train/runs-repo';
 import { getSpecVersion } from '../train/specs';
@@ -56,7 +56,7 @@ export function loadInputs(db: Db, datasetId: number): ValidationInputs {
   const run = getRunRow(db, dataset.run_id);
   const specVersion = getSpecVersion(db, run.spec_id, run.spec_version);
   const spec = specVersion.spec;
-  const table = getTable(db, spec.source.tableId, 0);
+  const { table, treat } = treatedSource(db, spec); // the run's date treatments, so real and synthetic cells compare like with like
   const header = JSON.parse(dataset.header) as string[];
   const columns = header.map((name) => {
     const col = table.columns.find((c) => c.name === name);
@@ -67,7 +67,7 @@ export function loadInputs(db: Db, datasetId: number): ValidationInputs {
   const train: Cells = [];
   const holdout: Cells = [];
   for (const r of db.prepare('SELECT row_idx, holdout, cells FROM table_rows WHERE table_id = ? ORDER BY row_idx').iterate(table.id) as Iterable<{ row_idx: number; holdout: number; cells: string }>) {
-    const cells = JSON.parse(r.cells) as (string | null)[];
+    const cells = treat(JSON.parse(r.cells) as (string | null)[]);
     const picked = columns.map((c) => cells[c.index] ?? null);
     const isHoldout = flags ? flags[r.row_idx] === true : r.holdout === 1;
     (isHoldout ? holdout : train).push(picked);

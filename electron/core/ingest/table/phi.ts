@@ -1,4 +1,5 @@
 // Flags columns that identify patients, from the column name and from what the values look like.
+import { dateFormText } from '../../../shared/date-schema';
 import { compactName, nameWords } from './names';
 import type { ColumnProfile } from './types';
 
@@ -32,13 +33,17 @@ function recordNumberName(words: string[], compact: string): boolean {
 
 const STRING_TYPES: ColumnProfile['inferredType'][] = ['text', 'categorical', 'identifier'];
 
+// Dates written as numbers count once recognised or confirmed; a "date?" the steward has not confirmed does not.
+const numericDate = (p: ColumnProfile): boolean => p.date?.status === 'recognised' || p.date?.status === 'confirmed';
+const dateLike = (p: ColumnProfile): boolean => p.inferredType === 'date' || p.inferredType === 'datetime' || numericDate(p);
+
 type NameRule = [IdentifyingKind, (words: string[], compact: string, profile: ColumnProfile) => boolean];
 // First match wins; the order puts the narrower kinds first.
 const NAME_RULES: NameRule[] = [
   ['email', (w, c) => has(w, 'email', 'mail') || c.includes('email')],
   ['phone', (w, c) => has(w, 'phone', 'tel', 'telephone', 'mobile', 'fax', 'cellphone', 'telefon', 'telefono') || c.includes('phone')],
   // "birth" alone also names birth weight or birth order, so it counts only for columns of dates.
-  ['date-of-birth', (w, c, p) => has(w, 'dob') || /dateofbirth|birthdate|birthday|geburtsdatum|naissance/.test(c) || (has(w, 'birth') && (p.inferredType === 'date' || p.inferredType === 'datetime'))],
+  ['date-of-birth', (w, c, p) => has(w, 'dob') || /dateofbirth|birthdate|birthday|geburtsdatum|naissance/.test(c) || ((has(w, 'birth', 'yob') || /yearofbirth|birthyear/.test(c)) && dateLike(p))],
   ['postcode', (w, c) => has(w, 'postcode', 'postal', 'zip', 'zipcode', 'plz', 'postleitzahl', 'eircode') || c.includes('postcode')],
   ['address', (w, c) => has(w, 'address', 'addr', 'street', 'city', 'town', 'adresse', 'direccion', 'strasse') || c.includes('address')],
   ['name', (w, c) => (has(w, 'name', 'names', 'surname', 'forename', 'firstname', 'lastname', 'fullname', 'initials', 'nom', 'prenom', 'nombre', 'apellido', 'vorname', 'nachname') || /^(first|last|given|family|full|middle|maiden)name$/.test(c)) && !has(w, ...THING_WORDS)],
@@ -57,7 +62,8 @@ const TREATMENT: Record<IdentifyingKind, Treatment> = {
   identifier: 'drop',
   'date-of-birth': 'generalise',
   date: 'generalise',
-  postcode: 'generalise',
+  // The spec cannot cut a postcode to its area, so the advice is what it can do.
+  postcode: 'drop',
 };
 
 const ADVICE: Record<IdentifyingKind, string> = {
@@ -68,9 +74,9 @@ const ADVICE: Record<IdentifyingKind, string> = {
   phone: 'Phone numbers identify people directly: drop the column.',
   address: 'Addresses identify people directly: drop the column.',
   'free-text': 'Free text can hold names, dates and numbers anywhere in it: drop the column.',
-  'date-of-birth': 'A date of birth narrows a patient down to a handful of people: generalise it to year of birth or an age band.',
-  date: 'Exact dates (admission, procedure, visit) can identify a patient: generalise them to the year, or to intervals from a reference date.',
-  postcode: 'A full postcode narrows a patient down to a few households: generalise it to the area (outward code, or the first three ZIP digits).',
+  'date-of-birth': 'A date of birth narrows a patient down to a handful of people: generalise it to the year of birth.',
+  date: 'Exact dates (admission, procedure, visit) can identify a patient: generalise them to the month or year, or shift each patient’s dates by one secret offset (intervals between them are kept).',
+  postcode: 'A full postcode narrows a patient down to a few households: drop the column (to keep the area, import it already cut to the outward code or the first three ZIP digits).',
 };
 
 const NAMED: Record<IdentifyingKind, string> = {
@@ -102,6 +108,8 @@ export function flagIdentifying(profile: ColumnProfile): IdentifyingFlag {
   if (share(phone) >= VALUE_SHARE) return flag('phone', `${pct(phone)} of the values look like phone numbers`);
   if (share(postcode) >= VALUE_SHARE) return flag('postcode', `${pct(postcode)} of the values look like postcodes or ZIP codes`);
 
+  // Before the inferred type: a day count confirmed as dates may have looked like a code.
+  if (profile.date && numericDate(profile)) return flag('date', `The values are dates written as ${dateFormText(profile.date.form)} (${profile.date.range.from} to ${profile.date.range.to})`);
   // The inferred type, not an override: flags describe the data, whatever type the steward picks for synthesis.
   switch (profile.inferredType) {
     case 'identifier':
@@ -112,6 +120,8 @@ export function flagIdentifying(profile: ColumnProfile): IdentifyingFlag {
     case 'datetime':
       return flag('date', 'The values are dates');
     default:
+      if (profile.date?.status === 'candidate')
+        return { identifying: false, kind: null, reason: `The values may be dates written as ${dateFormText(profile.date.form)} (date?): confirm it in the column list and it is flagged like any date; until then it is kept.`, suggested: 'keep' };
       return { identifying: false, kind: null, reason: 'Neither the name nor the values suggest a direct identifier: keep it.', suggested: 'keep' };
   }
 }

@@ -1,5 +1,7 @@
 // Per-column statistics gathered while streaming (bounded memory), and the type inferred from them at the end.
 import { createHash } from 'node:crypto';
+import type { DateHint } from '../../../shared/date-schema';
+import { recogniseDate } from './dates';
 import { looksLikeIdName } from './names';
 import type { ColumnProfile, ColumnStats, ColumnType, TopValue } from './types';
 import { looksLikeEmail, looksLikePhone, looksLikePostcode, parseBoolean, parseDate, parseNumber, ZIP5_RE } from './values';
@@ -114,7 +116,7 @@ export class ColumnAccumulator {
     if (d.iso > this.dateMax) this.dateMax = d.iso;
   }
 
-  private infer(name: string): { type: ColumnType; why: string } {
+  private infer(name: string, date: DateHint | undefined): { type: ColumnType; why: string } {
     const { count } = this;
     if (count === 0) return { type: 'categorical', why: 'Every value is missing.' };
     const limit = categoricalLimit(count);
@@ -125,6 +127,8 @@ export class ColumnAccumulator {
       return { type: 'boolean', why: 'Every value is a true/false word (true/false, yes/no, y/n, t/f), and both occur.' };
     if (this.numeric) {
       const fixedCode = unique && this.signed === 0 && this.lenMin === this.lenMax && this.lenMin >= 5;
+      // Day counts of dates are unique five-digit numbers too; a date-like name says they are dates, not codes.
+      if (date?.status === 'recognised') return { type: this.integral ? 'integer' : 'number', why: `Every value is a number; ${date.why}` };
       if (this.integral && manyDistinct && (idName || fixedCode))
         return { type: 'identifier', why: idName ? `Whole numbers under a key-like name, with more distinct values (${this.distinctText()}) than a category.` : 'Unique whole numbers of one fixed length: a code, not a quantity.' };
       if (this.integral) return { type: 'integer', why: `Every value is a whole number (${this.distinctText()} distinct).` };
@@ -152,17 +156,19 @@ export class ColumnAccumulator {
   }
 
   finish(name: string, index: number): ColumnProfile {
-    const { type, why } = this.infer(name);
     const { count } = this;
     const stats: ColumnStats = {
       length: { min: count ? this.lenMin : 0, max: this.lenMax, mean: count ? this.lenSum / count : 0 },
     };
     if (this.numeric && count > 0)
       stats.numeric = { min: this.min, max: this.max, mean: this.mean, std: count > 1 ? Math.sqrt(this.m2 / (count - 1)) : null, integral: this.integral };
+    // A single distinct value says nothing about a range.
+    const date = this.numeric && this.seen.size > 1 ? recogniseDate(name, stats.numeric) : undefined;
+    const { type, why } = this.infer(name, date);
     if (this.dates && count > 0) stats.dates = { min: this.dateMin, max: this.dateMax, withTime: this.withTime };
     // Only for category-sized columns of non-identifying types: keys, free text and exact dates must not reach reports.
     const categorySized = !this.capped && this.seen.size <= categoricalLimit(count);
-    if (categorySized && (type === 'categorical' || type === 'boolean' || type === 'integer' || type === 'number')) stats.top = this.top();
+    if (categorySized && !date && (type === 'categorical' || type === 'boolean' || type === 'integer' || type === 'number')) stats.top = this.top();
     // A bare 5-digit value is a ZIP code only in a column that is not numbers (leading zeros kept, or mixed with ZIP+4).
     const postcode = this.postcode + (this.numeric ? 0 : this.zip5);
     return {
@@ -178,6 +184,7 @@ export class ColumnAccumulator {
       unique: !this.repeated,
       patterns: { email: this.email, phone: this.phone, postcode },
       stats,
+      ...(date ? { date } : {}),
     };
   }
 }

@@ -1,4 +1,5 @@
 // Shapes shared by the table reader, the profiler and the identifying-column flags.
+import type { DateHint } from '../../../shared/date-schema';
 
 export const COLUMN_TYPES = ['integer', 'number', 'boolean', 'categorical', 'date', 'datetime', 'identifier', 'text'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
@@ -70,6 +71,8 @@ export interface ColumnProfile {
   /** How many non-missing values look like each kind of direct identifier. */
   patterns: { email: number; phone: number; postcode: number };
   stats: ColumnStats;
+  /** Numbers that read as dates (decimal years, years, day counts): recognised, or offered as "date?". */
+  date?: DateHint;
 }
 
 export interface TableSummary {

@@ -9,10 +9,15 @@ import { prepareColumns } from '../tabular/schema';
 import { Transformer } from '../tabular/transformer';
 import type { GenerateReply, GenerateRequest } from './protocol';
 import { sampleNetworkCells } from './nn-conditioned';
+import { drawKeepingRules } from '../rules/enforce';
 
 const port = parentPort;
 if (!port) throw new Error('generate/worker.ts must run in a worker thread');
 const reply = (m: GenerateReply, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+const stage = (s: string) => reply({ type: 'stage', stage: s });
+// Round 0 keeps the run's own seed (a run whose rows all keep the rules is the run it was before rules);
+// later rejection rounds get seeds far from the ones a conditioned draw uses (seed + its own rounds).
+const roundSeed = (seed: number, round: number): number => (round === 0 ? seed : (seed + round * 7_919_993) % 2_147_483_647);
 
 async function handle(req: GenerateRequest): Promise<void> {
   switch (req.type) {
@@ -23,12 +28,18 @@ async function handle(req: GenerateRequest): Promise<void> {
       const model = fitCopula(columns, createRng(`${req.seed}:fit`));
       reply({ type: 'stage', stage: `sampling ${req.n} rows` });
       const conditions = conditionSource(req.header, req.rows, req.schema.columns.filter((c) => c.role === 'condition').map((c) => c.name));
-      reply({ type: 'copula', model, conditions, cells: sampleConditioned(model, req.n, createRng(`${req.seed}:sample`), conditions) });
+      // One random stream across rejection rounds, so the same seed gives the same table.
+      const rng = createRng(`${req.seed}:sample`);
+      const { cells, stats } = await drawKeepingRules(req.rules ?? null, req.n, (k) => sampleConditioned(model, k, rng, conditions), stage);
+      reply({ type: 'copula', model, conditions, cells, rules: stats });
       return;
     }
-    case 'copula-sample':
-      reply({ type: 'cells', cells: sampleConditioned(req.model, req.n, createRng(`${req.seed}:sample`), req.conditions) });
+    case 'copula-sample': {
+      const rng = createRng(`${req.seed}:sample`);
+      const { cells, stats } = await drawKeepingRules(req.rules ?? null, req.n, (k) => sampleConditioned(req.model, k, rng, req.conditions), stage);
+      reply({ type: 'cells', cells, rules: stats });
       return;
+    }
     case 'encode': {
       reply({ type: 'stage', stage: 'fitting the data transformer' });
       const columns = prepareColumns(req.rows, req.header, req.schema);
@@ -40,8 +51,14 @@ async function handle(req: GenerateRequest): Promise<void> {
     }
     case 'nn-sample': {
       reply({ type: 'stage', stage: `sampling ${req.n} rows` });
-      const { cells, backend } = await sampleNetworkCells(req);
-      reply({ type: 'cells', cells, backend });
+      let backend: unknown = null;
+      const draw = async (k: number, round: number) => {
+        const out = await sampleNetworkCells({ ...req, n: k, seed: roundSeed(req.seed, round) });
+        backend = out.backend;
+        return out.cells;
+      };
+      const { cells, stats } = await drawKeepingRules(req.rules ?? null, req.n, draw, stage);
+      reply({ type: 'cells', cells, backend, rules: stats });
       return;
     }
   }

@@ -19,6 +19,8 @@ export interface ImageJob {
   config: unknown;
   images: ArrayBuffer;
   labels: ArrayBuffer | null;
+  // Int32 class of each image to sample (a conditional model); null for an unconditional one.
+  sampleLabels: ArrayBuffer | null;
   count: number;
   size: number;
   seed: number;

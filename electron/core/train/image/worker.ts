@@ -1,4 +1,5 @@
-// The image-training worker: picks the backend from the ladder, trains a DCGAN or convolutional VAE epoch by
+// The image-training worker: picks the backend from the ladder as soon as it starts (and says which, even if the
+// run then fails before training), trains a DCGAN or convolutional VAE epoch by
 // epoch, streams progress with a sample grid every N steps, checkpoints, stops on request between steps,
 // and finally samples the synthetic images. Everything random comes from the run's seed.
 import * as tf from '@tensorflow/tfjs';
@@ -16,9 +17,18 @@ let stop = false;
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
+const backend = selectBackend();
+backend.then(
+  (info) => send({ type: 'backend', info }),
+  (err: unknown) => send({ type: 'failed', code: 'NOT_AVAILABLE', message: `No TensorFlow.js backend could be started: ${err instanceof Error ? err.message : String(err)}` }),
+);
+
 async function run(job: ImageJob): Promise<void> {
-  const info = await selectBackend();
-  send({ type: 'backend', info });
+  try {
+    await backend;
+  } catch {
+    return; // already reported
+  }
   const config = imageConfigSchema.parse(job.config);
   const data = { images: new Float32Array(job.images), count: job.count, size: job.size, labels: job.labels ? new Int32Array(job.labels) : null };
   let rng = Rng.fromSeed(job.seed);
@@ -71,7 +81,7 @@ async function run(job: ImageJob): Promise<void> {
         send({ type: 'checkpoint', epoch, weights: trainer.exportWeights(), optimizer: trainer.exportOptimizer(), rngState: rng.state(), lossHistory: history });
       }
     }
-    const images = trainer.sample(job.samples, Rng.fromSeed(job.seed + 2));
+    const images = trainer.sample(job.samples, Rng.fromSeed(job.seed + 2), job.sampleLabels ? new Int32Array(job.sampleLabels) : null);
     const buffer = images.buffer.slice(images.byteOffset, images.byteOffset + images.byteLength) as ArrayBuffer;
     send({ type: 'done', weights: trainer.exportWeights(), lossHistory: history, images: buffer }, [buffer]);
   } catch (err) {

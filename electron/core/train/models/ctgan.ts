@@ -14,8 +14,9 @@
 // "Categorical column" = a span of kind 'category'. BatchNorm always uses batch statistics (SDV never switches
 // the generator to eval mode, sampling included), so no running statistics are kept.
 //
-// Sampling: conditional vectors from the (log-)frequencies as SDV's sample_original_condvec, batches of the
-// training batch size; tanh spans get tanh(x̂); softmax spans the one-hot arg-max of the Gumbel-softmax output,
+// Sampling: conditional vectors as SDV's sample_original_condvec, but with categories by their real frequency
+// (SDV reuses the log-frequencies, which over-generates every rare category — a rare missingness pattern or
+// category then comes out several times as often as in the real data); batches of the training batch size; tanh spans get tanh(x̂); softmax spans the one-hot arg-max of the Gumbel-softmax output,
 // i.e. a draw from softmax(x̂) by the Gumbel-max trick.
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from '../engine/adam';
@@ -50,6 +51,14 @@ export class ConditionSampler {
   private readonly cumulative: Float64Array[];
   private readonly rowsByCategory: Int32Array[][];
   private readonly overall: Float64Array;
+  /** Index in `spans` of the transformer's missingness-pattern span (a category span on a continuous column), or −1. */
+  private readonly patternSpan: number;
+
+  /** The missingness-pattern span and its offset in the conditional vector, or null when the table has none. */
+  get pattern(): { span: OutputSpan; offset: number } | null {
+    const k = this.patternSpan;
+    return k < 0 ? null : { span: this.spans[k] as OutputSpan, offset: this.offsets[k] as number };
+  }
 
   constructor(table: EncodedTable, logFrequency: boolean) {
     this.spans = table.spans.filter((s) => s.kind === 'category');
@@ -80,8 +89,9 @@ export class ConditionSampler {
       freq.forEach((f, j) => {
         acc += f / total;
         cum[j] = acc;
-        overall.push(f / total);
       });
+      const rowsSeen = counts.reduce((a, b) => a + b, 0);
+      counts.forEach((c) => overall.push(c / rowsSeen));
       this.cumulative.push(cum);
       this.rowsByCategory.push(lists.map((l) => Int32Array.from(l)));
     }
@@ -89,6 +99,8 @@ export class ConditionSampler {
     const sum = overall.reduce((a, b) => a + b, 0);
     let acc = 0;
     this.overall = Float64Array.from(overall, (p) => (acc += p / sum));
+    const continuous = new Set(table.spans.filter((s) => s.kind === 'alpha').map((s) => s.column));
+    this.patternSpan = this.spans.findIndex((s) => continuous.has(s.column));
   }
 
   get active(): boolean {
@@ -126,16 +138,37 @@ export class ConditionSampler {
     return rows[rng.int(rows.length)] as number;
   }
 
-  /** SDV's sample_original_condvec: one category over all columns, by log-frequency. */
+  /**
+   * SDV's sample_original_condvec: one category over all columns, by real frequency. With a missingness-pattern span
+   * every row is conditioned on a pattern drawn by its real frequency instead, so each column's missing share and
+   * the columns missing together follow the real data however long the generator trained (it learnt p(row | pattern)
+   * from the batches conditioned on it).
+   */
   sampleForGeneration(n: number, rng: Rng): Float32Array {
     const cond = new Float32Array(n * this.width);
+    const pattern = this.patternSpan;
     for (let i = 0; i < n; i++) {
+      if (pattern >= 0) {
+        cond[i * this.width + (this.offsets[pattern] as number) + this.realCategory(pattern, rng)] = 1;
+        continue;
+      }
       const u = rng.uniform();
       let j = 0;
       while (j < this.overall.length - 1 && (this.overall[j] as number) <= u) j++;
       cond[i * this.width + j] = 1;
     }
     return cond;
+  }
+
+  // A category of span k by its real frequency (the slice of `overall` that belongs to span k).
+  private realCategory(k: number, rng: Rng): number {
+    const at = this.offsets[k] as number;
+    const width = (this.spans[k] as OutputSpan).width;
+    const before = at > 0 ? (this.overall[at - 1] as number) : 0;
+    const u = before + rng.uniform() * ((this.overall[at + width - 1] as number) - before);
+    let j = 0;
+    while (j < width - 1 && (this.overall[at + j] as number) <= u) j++;
+    return j;
   }
 }
 
@@ -507,6 +540,10 @@ function sampleCtgan(model: CtganModel, sampler: ConditionSampler, batchSize: nu
   const tanhCols: number[] = [];
   for (const s of model.spans) if (s.activation === 'tanh') for (let j = 0; j < s.width; j++) tanhCols.push(s.start + j);
   const soft = model.softmaxSpans;
+  // Every row is conditioned on a pattern (sampleForGeneration); the row takes that pattern, so missingness does
+  // not depend on how well a briefly trained generator obeys its condition.
+  const pattern = sampler.pattern;
+  const patternSlot = pattern ? soft.findIndex((s) => s.start === pattern.span.start) : -1;
   for (let at = 0; at < rows; at += batchSize) {
     const n = batchSize; // whole batches: BatchNorm uses batch statistics, as in training
     const take = Math.min(n, rows - at);
@@ -523,7 +560,9 @@ function sampleCtgan(model: CtganModel, sampler: ConditionSampler, batchSize: nu
       const o = (at + r) * width;
       for (const c of tanhCols) out[o + c] = values[r * width + c] as number;
       soft.forEach((s, k) => {
-        out[o + s.start + (choice[r * soft.length + k] as number)] = 1;
+        let j = choice[r * soft.length + k] as number;
+        if (k === patternSlot && cond && pattern) j = cond.subarray(r * sampler.width + pattern.offset, r * sampler.width + pattern.offset + s.width).indexOf(1);
+        out[o + s.start + j] = 1;
       });
     }
   }

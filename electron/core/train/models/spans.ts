@@ -3,7 +3,8 @@
 // A row of the encoded matrix is the concatenation of spans, in order, covering [0, width):
 //   - 'alpha'    (tanh):    a continuous column's value normalised within its mode, in [-1, 1] (width 1 usually);
 //   - 'mode'     (softmax): the one-hot mode of that continuous column;
-//   - 'category' (softmax): a categorical column's one-hot category;
+//   - 'category' (softmax): a categorical column's one-hot category; on a continuous column's index, the one-hot
+//                           missingness pattern of all continuous columns with missing values (transformer v2);
 //   - 'missing'  (softmax): a missing-value indicator.
 import { z } from 'zod';
 import { invalidInput } from '../engine/errors';

@@ -6,10 +6,11 @@
 // trained with Adam (lr 1e-3, L2 weight decay 1e-5, torch semantics), one pass over a fresh seeded shuffle per
 // epoch, the last batch possibly short (torch's DataLoader with drop_last=False).
 //
-// Sampling: z ~ N(0, I) from the engine's Rng → decoder → tanh on tanh spans, and on softmax spans the arg-max
-// one-hot (as SDV: its transformer takes the arg-max of the decoder's output). By default the tanh values get
-// the decoder's learned noise N(0, σ²) added and are clipped to [−1, 1], which is what SDV's inverse transform
-// does with the σ that TVAE hands it.
+// Sampling: z ~ N(0, I) from the engine's Rng → decoder → tanh on tanh spans, and on softmax spans a one-hot
+// drawn from the decoder's softmax. SDV takes the arg-max there instead, but the softmax is the categorical
+// likelihood the loss trained, and the arg-max of an unsure one turns a 17 % missing share into 0 % and 82 % into
+// ~100 % (every minority category and mode likewise). By default the tanh values get the decoder's learned noise
+// N(0, σ²) added and are clipped to [−1, 1], which is what SDV's inverse transform does with the σ TVAE hands it.
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from '../engine/adam';
 import { invalidInput } from '../engine/errors';
@@ -35,7 +36,7 @@ export interface TvaeSampleOptions {
   sigmaNoise?: boolean;
   /** Rows generated per decoder call (memory bound; does not change the result's distribution). */
   chunk?: number;
-  /** Draw each category from the decoder's softmax instead of taking its argmax (used to meet conditions). */
+  /** @deprecated Ignored: every softmax span is now drawn from the decoder's softmax (the arg-max lost minority values). */
   drawCategories?: boolean;
 }
 
@@ -152,7 +153,6 @@ export class TvaeModel {
         const rec = this.decode(tf.tensor2d(zs, [n, this.config.embeddingDim]));
         const values = rec.tanh().dataSync() as Float32Array;
         if (!this.softGather) return { values, choice: new Int32Array(0) };
-        if (!options.drawCategories) return { values, choice: this.spanLogits(rec).argMax(2).dataSync() as Int32Array };
         const probs = this.spanLogits(rec).softmax().dataSync() as Float32Array;
         return { values, choice: this.drawFrom(probs, n, rng) };
       });

@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../../errors';
 import type { Rng } from '../rng';
 import { conditionalSampler, type DimCondition } from './conditional';
 import { formatNumber, type NumericFormat } from './format';
-import { choleskyShrunk, normalCdf, normalQuantile } from './gaussian';
+import { cholesky, choleskyShrunk, nearestCorrelation, normalCdf, normalQuantile, tetrachoric } from './gaussian';
 import { cellToNumber, type ColumnRole, type PreparedColumn } from './schema';
 import { ranks } from './stats';
 
@@ -120,11 +120,32 @@ function pairwise(a: Float64Array, b: Float64Array): number {
 /** A latent score inside [lo, hi) of the uniform axis, drawn at random: a category's (or missingness') slice. */
 const inSlice = (lo: number, hi: number, rng: Rng): number => normalQuantile(clampU(lo + (hi - lo) * rng.uniform()));
 
+/**
+ * Between two missingness coordinates, the tetrachoric correlation of the real missing-together share replaces
+ * the Pearson one of jittered scores, which halved how often lab values absent together came out absent together.
+ */
+function jointMissingness(r: Float64Array, d: number, dims: { dim: number; rate: number; values: Float64Array }[]): [number, number][] {
+  const rows = dims[0]?.values.length ?? 0;
+  const set: [number, number][] = [];
+  for (let i = 0; i < dims.length; i++)
+    for (let j = 0; j < i; j++) {
+      const [a, b] = [dims[i] as (typeof dims)[number], dims[j] as (typeof dims)[number]];
+      let both = 0;
+      for (let k = 0; k < rows; k++) if (Number.isNaN(a.values[k]) && Number.isNaN(b.values[k])) both++;
+      if (a.rate >= 1 || b.rate >= 1) continue; // an all-missing column has no threshold to correlate
+      const rho = tetrachoric(normalQuantile(a.rate), normalQuantile(b.rate), both / rows);
+      r[a.dim * d + b.dim] = r[b.dim * d + a.dim] = rho;
+      set.push([a.dim * d + b.dim, rho], [b.dim * d + a.dim, rho]);
+    }
+  return set;
+}
+
 /** Fits marginals and the normal-score correlation. rng draws the within-category positions of discrete scores. */
 export function fitCopula(columns: PreparedColumn[], rng: Rng): CopulaModel {
   const rows = columns[0]?.values.length ?? 0;
   if (rows === 0) throw new InvalidArgumentError('The copula needs at least one row to learn from.');
   const scores: Float64Array[] = [];
+  const missingDims: { dim: number; rate: number; values: Float64Array }[] = [];
   const marginals = columns.map((col): Marginal => {
     if (col.values.length !== rows) throw new InvalidArgumentError(`Column “${col.name}” has ${col.values.length} rows, not ${rows}.`);
     if (col.kind === 'discrete') {
@@ -148,6 +169,7 @@ export function fitCopula(columns: PreparedColumn[], rng: Rng): CopulaModel {
       // Missingness as its own latent coordinate (missing = the bottom slice), so it can correlate with other columns.
       scores.push(Float64Array.from(col.values, (v) => (Number.isNaN(v) ? inSlice(0, m, rng) : inSlice(m, 1, rng))));
       missingDim = scores.length - 1;
+      missingDims.push({ dim: missingDim, rate: m, values: col.values });
     }
     return { kind: 'continuous', name: col.name, role: col.role, format: col.format, count: sorted.length, knots: knotsOf(sorted), missingRate: m, valueDim, missingDim };
   });
@@ -157,7 +179,9 @@ export function fitCopula(columns: PreparedColumn[], rng: Rng): CopulaModel {
     r[i * d + i] = 1;
     for (let j = 0; j < i; j++) r[i * d + j] = r[j * d + i] = pairwise(scores[i] as Float64Array, scores[j] as Float64Array);
   }
-  const { matrix, shrink } = choleskyShrunk(r, d);
+  const fixed = jointMissingness(r, d, missingDims);
+  // The tetrachoric entries can leave the matrix indefinite; project only then, so other tables fit as before.
+  const { matrix, shrink } = choleskyShrunk(fixed.length > 0 && !cholesky(r, d) ? nearestCorrelation(r, d) : r, d);
   return { format: 'airlock.gaussian-copula', version: 1, rows, columns: marginals, dims: d, correlation: Array.from(matrix), shrink };
 }
 

@@ -11,7 +11,10 @@ export interface NumericFormat {
   max: number;
   /** Every value seen was a whole number (of days or milliseconds for dates and datetimes). */
   integer: boolean;
-  /** Most decimal places seen, at most 6 (datetimes: fractional-second digits, at most 3). */
+  /**
+   * Most decimal places seen, as many as the text carries up to what a double holds (MAX_SIGNIFICANT digits in all);
+   * datetimes: fractional-second digits, at most 3.
+   */
   decimals: number;
   /** Some source cell kept trailing zeros ("3.50"), so outputs are padded to `decimals` too. */
   padded: boolean;
@@ -25,6 +28,9 @@ export interface NumericFormat {
 }
 
 export const LEVELS_MAX = 20;
+/** Significant digits a double keeps exactly from decimal text (DBL_DIG): more would print binary noise. */
+export const MAX_SIGNIFICANT = 15;
+/** @deprecated Decimals are no longer capped at a fixed count; see decimalsCap. Kept for older importers. */
 export const MAX_DECIMALS = 6;
 export const DAY_MS = 86_400_000;
 
@@ -42,13 +48,49 @@ function nearestLevel(levels: number[], x: number): number {
   return x - below <= above - x ? below : above;
 }
 
-/** The value a cell will hold: clipped to the source range, snapped to its levels, rounded to its precision. */
+/** Most decimals worth keeping for values up to |maxAbs|: MAX_SIGNIFICANT digits in all, never fewer than 0. */
+export function decimalsCap(maxAbs: number): number {
+  if (!(maxAbs > 0) || !Number.isFinite(maxAbs)) return MAX_SIGNIFICANT - 1;
+  return Math.max(0, Math.min(100, MAX_SIGNIFICANT - 1 - Math.floor(Math.log10(maxAbs))));
+}
+
+/**
+ * x folded back into [min, max] by reflection at the bounds (repeatedly, for far-out values). Clipping would pile
+ * every overshoot onto the exact real extreme, often the most identifying value of a column; reflection needs no
+ * random draw, so the same input always gives the same cell.
+ */
+export function reflectInto(x: number, min: number, max: number): number {
+  if (!Number.isFinite(x)) return x === Infinity ? max : min;
+  if (x >= min && x <= max) return x;
+  const width = max - min;
+  if (!(width > 0)) return min;
+  const t = (((x - min) % (2 * width)) + 2 * width) % (2 * width);
+  return min + (t <= width ? t : 2 * width - t);
+}
+
+// One grid step of the column's precision.
+const stepOf = (f: NumericFormat): number => (f.integer ? 1 : 10 ** -f.decimals);
+
+/** x rounded to the column's precision, kept inside [min, max]: a rounding that leaves the range moves one step in. */
+function roundInside(x: number, f: NumericFormat): number {
+  const round = (v: number): number => (f.integer ? Math.round(v) : Number(v.toFixed(f.decimals)));
+  let v = round(x);
+  if (v < f.min) v = round(v + stepOf(f));
+  if (v > f.max) v = round(v - stepOf(f));
+  // A grid coarser than the range itself (cannot happen for a range learnt from the same text) falls back to a bound.
+  return Math.min(f.max, Math.max(f.min, v));
+}
+
+/**
+ * The value a cell will hold. Level columns (few distinct values) snap to the nearest level, extremes included,
+ * since there the extreme is a genuine common value (a 0/1 flag). Other columns are folded into the real range by
+ * reflection rather than clipped (see reflectInto), then rounded to the column's precision inside the range.
+ */
 export function conformNumber(x: number, f: NumericFormat): number {
-  let v = Math.min(f.max, Math.max(f.min, x));
-  if (f.levels) return nearestLevel(f.levels, v);
-  if (f.integer) v = Math.round(v);
-  else if (f.type === 'number') v = Number(v.toFixed(f.decimals));
-  return v + 0; // −0 + 0 is +0, so no cell reads "-0"
+  if (f.levels) return nearestLevel(f.levels, Math.min(f.max, Math.max(f.min, x))) + 0;
+  const v = reflectInto(x, f.min, f.max);
+  if (f.type !== 'number' && !f.integer) return v + 0;
+  return roundInside(v, f) + 0; // −0 + 0 is +0, so no cell reads "-0"
 }
 
 function pad2(n: number): string {

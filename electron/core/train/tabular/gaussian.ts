@@ -124,3 +124,94 @@ export function choleskySolve(lower: Float64Array, d: number, b: Float64Array): 
   }
   return y;
 }
+
+/** φ₂(a, b; r), the standard bivariate normal density with correlation r. */
+function bivariateDensity(a: number, b: number, r: number): number {
+  const q = 1 - r * r;
+  return Math.exp(-(a * a - 2 * r * a * b + b * b) / (2 * q)) / (2 * Math.PI * Math.sqrt(q));
+}
+
+/** Φ₂(a, b; ρ) = P(Z₁ < a, Z₂ < b), by Plackett's identity ∂Φ₂/∂ρ = φ₂ integrated from ρ = 0 (Simpson, 200 steps). */
+export function bivariateNormalCdf(a: number, b: number, rho: number): number {
+  const steps = 200;
+  const h = rho / steps;
+  let s = bivariateDensity(a, b, 0) + bivariateDensity(a, b, rho);
+  for (let i = 1; i < steps; i++) s += (i % 2 === 1 ? 4 : 2) * bivariateDensity(a, b, i * h);
+  return normalCdf(a) * normalCdf(b) + (s * h) / 3;
+}
+
+/** Largest |ρ| tetrachoric() returns: nested or identical masks would otherwise make the matrix singular. */
+export const TETRACHORIC_MAX = 0.999;
+
+/**
+ * The tetrachoric correlation: the ρ of a bivariate normal whose lower-left cell below thresholds (a, b) holds share
+ * p, by bisection. It is the latent correlation of two thresholded normals, which the Pearson correlation of scores
+ * jittered within their slices underestimates (two columns always missing together came out missing together half
+ * as often).
+ */
+export function tetrachoric(a: number, b: number, p: number): number {
+  let [lo, hi] = [-TETRACHORIC_MAX, TETRACHORIC_MAX];
+  if (p <= bivariateNormalCdf(a, b, lo)) return lo;
+  if (p >= bivariateNormalCdf(a, b, hi)) return hi;
+  for (let i = 0; i < 40; i++) {
+    const mid = (lo + hi) / 2;
+    if (bivariateNormalCdf(a, b, mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** Eigenvalues and eigenvectors (columns of `vectors`, row-major) of a symmetric d×d matrix, by cyclic Jacobi. */
+export function symmetricEigen(m: Float64Array, d: number): { values: Float64Array; vectors: Float64Array } {
+  const a = Float64Array.from(m);
+  const v = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) v[i * d + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += (a[p * d + q] as number) ** 2;
+    if (off < 1e-22) break;
+    for (let p = 0; p < d; p++)
+      for (let q = p + 1; q < d; q++) {
+        const apq = a[p * d + q] as number;
+        if (Math.abs(apq) < 1e-300) continue;
+        const theta = ((a[q * d + q] as number) - (a[p * d + p] as number)) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < d; k++) {
+          const [akp, akq] = [a[k * d + p] as number, a[k * d + q] as number];
+          a[k * d + p] = c * akp - s * akq;
+          a[k * d + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < d; k++) {
+          const [apk, aqk] = [a[p * d + k] as number, a[q * d + k] as number];
+          a[p * d + k] = c * apk - s * aqk;
+          a[q * d + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < d; k++) {
+          const [vkp, vkq] = [v[k * d + p] as number, v[k * d + q] as number];
+          v[k * d + p] = c * vkp - s * vkq;
+          v[k * d + q] = s * vkp + c * vkq;
+        }
+      }
+  }
+  return { values: Float64Array.from({ length: d }, (_, i) => a[i * d + i] as number), vectors: v };
+}
+
+/**
+ * A positive-definite correlation matrix near m: eigenvalues raised to at least `floor`, then rescaled to a unit
+ * diagonal. Unlike shrinking every entry toward the identity, it keeps strong, consistent blocks (columns missing
+ * together) strong.
+ */
+export function nearestCorrelation(m: Float64Array, d: number, floor = 1e-3): Float64Array {
+  const { values, vectors } = symmetricEigen(m, d);
+  const out = new Float64Array(d * d);
+  for (let i = 0; i < d; i++)
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += (vectors[i * d + k] as number) * Math.max(floor, values[k] as number) * (vectors[j * d + k] as number);
+      out[i * d + j] = out[j * d + i] = s;
+    }
+  const scale = Float64Array.from({ length: d }, (_, i) => 1 / Math.sqrt(out[i * d + i] as number));
+  return out.map((x, idx) => (Math.floor(idx / d) === idx % d ? 1 : x * (scale[Math.floor(idx / d)] as number) * (scale[idx % d] as number)));
+}

@@ -3,6 +3,7 @@
 // here maximum-likelihood EM mixtures for K = 1..10 are fitted and the K with the lowest BIC is kept, which likewise
 // finds the number of modes (two for a clearly bimodal column) without a variational fit.
 import type { Rng } from '../rng';
+import { normalCdf, normalQuantile } from './gaussian';
 
 export interface Gmm {
   weights: number[];
@@ -196,4 +197,18 @@ export function sampleMode(gmm: Gmm, v: number, components: number[], rng: Rng):
   const lp = logPosterior(gmm, v, comps);
   const top = Math.max(...lp);
   return comps[rng.choice(lp.map((l) => Math.exp(l - top)))] as number;
+}
+
+/**
+ * A draw from mode k's Gaussian truncated to [lo, hi] ∩ its ±4σ band, by inverse CDF; null when that interval is
+ * empty. Used instead of clipping a decoded value that left the real range, so it lands where the mode puts mass.
+ */
+export function drawInMode(gmm: Gmm, k: number, lo: number, hi: number, rng: Rng): number | null {
+  const mu = gmm.means[k] as number;
+  const sd = gmm.stds[k] as number;
+  const [a, b] = [Math.max(lo, mu - 4 * sd), Math.min(hi, mu + 4 * sd)];
+  if (!(b >= a) || !(sd > 0)) return null;
+  const [pa, pb] = [normalCdf((a - mu) / sd), normalCdf((b - mu) / sd)];
+  const x = pb > pa ? mu + sd * normalQuantile(pa + (pb - pa) * rng.uniform()) : a + (b - a) * rng.uniform();
+  return Math.min(b, Math.max(a, x));
 }

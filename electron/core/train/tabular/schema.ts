@@ -3,7 +3,7 @@
 import { InvalidArgumentError } from '../../errors';
 import { coerceValue, ValueTypeError } from '../../ingest/table/values';
 import type { ColumnType } from '../../ingest/table/types';
-import { DAY_MS, LEVELS_MAX, MAX_DECIMALS, type NumericFormat, type NumericType } from './format';
+import { DAY_MS, decimalsCap, LEVELS_MAX, type NumericFormat, type NumericType } from './format';
 
 /** 'condition': a column whose value the user may fix when sampling; it is modelled like any other. */
 export type ColumnRole = 'synthesise' | 'condition';
@@ -118,7 +118,9 @@ function prepareContinuous(cells: (string | null)[], col: SchemaColumn & { type:
   });
   if (count === 0) throw new InvalidArgumentError(`Column “${col.name}” has no values; drop it or keep it out of synthesis.`);
   const levels = distinct.size <= LEVELS_MAX ? [...distinct].sort((a, b) => a - b) : null;
-  const format: NumericFormat = { type: col.type, min, max, integer, decimals: Math.min(decimals, MAX_DECIMALS), padded, levels };
+  // As many decimals as the text carries (11 stay 11), up to what a double holds at this column's magnitude.
+  const cap = col.type === 'number' ? decimalsCap(Math.max(Math.abs(min), Math.abs(max))) : decimals;
+  const format: NumericFormat = { type: col.type, min, max, integer, decimals: Math.min(decimals, cap), padded, levels };
   if (timeSeparator) format.timeSeparator = timeSeparator;
   return { kind: 'continuous', name: col.name, type: col.type, role: col.role, missingRate: (cells.length - count) / cells.length, values, format };
 }

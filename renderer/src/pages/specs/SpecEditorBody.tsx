@@ -11,6 +11,7 @@ import { DiscardModal, SaveBar } from './SaveBar';
 import { SpecJsonView } from './SpecJsonView';
 import { VersionHistory } from './VersionHistory';
 import { SpecForm } from './form/SpecForm';
+import { RulesSection } from './form/RulesSection';
 import { sameContent } from './specDraft';
 import { useSpecDraft } from './useSpecDraft';
 
@@ -142,6 +143,9 @@ export function SpecEditorBody({ spec, saved, specId, canEdit, tab, onTab, onBac
                 </Alert>
               )}
               <SpecForm model={model} table={table} readOnly={readOnly} />
+              <Box mt="md">
+                <RulesSection model={model} sourceColumns={table?.columns ?? null} readOnly={readOnly} suggestAtOnce={!current} />
+              </Box>
             </Tabs.Panel>
             <Tabs.Panel value="json">
               <SpecJsonView json={model.json} error={model.jsonError} readOnly={readOnly} onChange={model.setJson} />

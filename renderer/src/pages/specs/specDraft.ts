@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CRITERIA, RELEASE_TIERS } from '../../../../electron/shared/criteria';
 import { specSchema, TREATMENTS, type Spec } from '../../../../electron/shared/spec-schema';
+import { rulesSchema } from '../../../../electron/shared/rules-schema';
 import { ACCEPTANCE_DEFAULTS, EVALUATION_DEFAULTS, GENERATOR_FIELDS, generatorDefaults, type GeneratorKind } from './specFields';
 
 export interface SpecIssue {
@@ -88,6 +89,8 @@ const shapeSchema = z.object({
   criteria: z.record(z.string(), num).default({}),
   intendedUse: z.string(),
   prohibitedUses: z.array(z.string()).default([]),
+  // Rules keep their shape here too: a JSON edit must not drop them (a half-written one is a JSON error).
+  rules: rulesSchema,
 });
 
 // Only the hyperparameters of the chosen generator survive, missing ones at their defaults.

@@ -11,6 +11,7 @@ import { DatasetsPanel } from './DatasetsPanel';
 import { HashValue } from './HashValue';
 import { LossChart } from './LossChart';
 import { PreviewGrid } from './PreviewGrid';
+import { RuleChecksPanel } from './RuleChecksPanel';
 import { STATUS_COLOR, formatEta } from './trainingFormat';
 import { useRun } from './useRun';
 
@@ -56,6 +57,9 @@ export function RunDetail({ runId, canControl, onChanged }: Props) {
   const waiting = running && run.epochsDone === 0;
   const percent = hasEpochs ? Math.min(100, (run.epochsDone / run.epochs) * 100) : run.status === 'done' ? 100 : 0;
   const hyper = Object.entries(run.hyperparameters).filter(([k]) => k !== 'kind');
+  // The rule checks of the dataset version shown below (a later sample has its own), else of the run's table.
+  const shown = run.datasets.find((d) => d.id === dataset) ?? null;
+  const checks = shown?.ruleChecks ?? run.ruleChecks;
 
   return (
     <Stack gap="md" data-testid="run-detail" data-run-id={run.id} data-status={run.status}>
@@ -183,6 +187,7 @@ export function RunDetail({ runId, canControl, onChanged }: Props) {
           )}
         </Paper>
       </Group>
+      {run.status === 'done' && <RuleChecksPanel checks={checks} of={shown ? `dataset v${shown.version}` : 'the synthetic table'} />}
       {run.status === 'done' && (
         <DatasetsPanel
           run={run}

@@ -1,6 +1,7 @@
 import { Box, Button, Center, Group, Loader, Modal, Stack, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { RenderResult, WindowRequest } from '../../../../electron/shared/ingest-schemas';
+import type { ImageClassView } from '../../../../electron/shared/train-schemas';
 import { api, errorMessage } from '../../api';
 import { FormError } from '../../components/FormError';
 import { WindowPresets } from '../sources/images/viewer/ViewerControls';
@@ -13,12 +14,14 @@ interface Props {
   datasetId: number;
   index: number;
   count: number;
+  /** The image's class and the attributes its DICOM carries (null: the dataset recorded none). */
+  imageClass?: ImageClassView | null;
   onIndex: (index: number) => void;
   onClose: () => void;
 }
 
 // One synthetic image large, with the Sources viewer's window presets; ← and → step through the dataset.
-export function SyntheticViewer({ datasetId, index, count, onIndex, onClose }: Props) {
+export function SyntheticViewer({ datasetId, index, count, imageClass = null, onIndex, onClose }: Props) {
   const [windowRequest, setWindowRequest] = useState<WindowRequest>({ kind: 'file' });
   const [shown, setShown] = useState<{ key: string; result: RenderResult } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -56,6 +59,12 @@ export function SyntheticViewer({ datasetId, index, count, onIndex, onClose }: P
   return (
     <Modal opened onClose={onClose} size="auto" title={`Synthetic image ${index + 1} of ${count} — not a real patient`} data-testid="synthetic-viewer">
       <Stack gap="sm" data-testid="synthetic-viewer-body">
+        {imageClass && (
+          <Text size="sm" data-testid="synthetic-viewer-class">
+            {imageClass.label === null ? '' : `Class “${imageClass.label}” · `}Modality {imageClass.modality}
+            {imageClass.bodyPart ? ` · Body part ${imageClass.bodyPart}` : ''}
+          </Text>
+        )}
         <WindowPresets current={windowRequest} colour={false} onWindow={setWindowRequest} />
         <FormError message={error} />
         <Box w={VIEW_SIZE} h={VIEW_SIZE} bg="dark.9" pos="relative" style={{ borderRadius: 'var(--mantine-radius-sm)', overflow: 'hidden' }}>

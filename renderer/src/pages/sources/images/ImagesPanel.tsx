@@ -1,7 +1,8 @@
-import { Badge, Button, Center, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Center, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
+import { dicomSplitSummary, PATIENT_BASIS_LABELS } from '../../../../../electron/shared/dicom-text';
 import type { SeriesSummaryView, StudySummaryView } from '../../../../../electron/shared/ingest-schemas';
-import { ImageIcon } from '../../../components/icons';
+import { AlertIcon, ImageIcon } from '../../../components/icons';
 import { plural } from '../sourcesFormat';
 import { SeriesCard } from './SeriesCard';
 import { SeriesView } from './SeriesView';
@@ -20,12 +21,17 @@ export interface Opened {
   series: SeriesSummaryView;
 }
 
-// Without a Patient ID the store keys a patient by "name|birth date"; both may be empty in de-identified data.
+// Without a usable Patient ID the store keys a patient by "name|birth date", or by study when there is no identity.
 export function patientLabel(patient: Patient): string {
+  if (patient.identifiedBy === 'study') return 'Unidentified patient (one per study)';
   if (!patient.key.includes('|')) return patient.key;
   const [name = '', born = ''] = patient.key.split('|');
   if (!name && !born) return 'No patient ID';
   return [name || 'No name', born && `born ${born}`].filter(Boolean).join(', ');
+}
+
+export function basisLabel(patient: Patient): string {
+  return `Told apart ${PATIENT_BASIS_LABELS[patient.identifiedBy]}`;
 }
 
 export function formatStudyDate(date: string | null): string | null {
@@ -77,6 +83,7 @@ export function ImagesPanel({ studies, active, home, onImport }: Props) {
 
   const patients = byPatient(studies);
   const seriesCount = studies.reduce((n, s) => n + s.series.length, 0);
+  const split = dicomSplitSummary(studies);
   return (
     <>
       {opened && <SeriesView opened={opened} onClose={() => setOpened(null)} />}
@@ -84,8 +91,13 @@ export function ImagesPanel({ studies, active, home, onImport }: Props) {
       <Stack gap="md" display={opened ? 'none' : undefined} data-testid="images-list">
         <Text size="sm" c="dimmed">
           {plural(patients.length, 'patient')} · {plural(studies.length, 'study', 'studies')} · {plural(seriesCount, 'series', 'series')}. Open a series to view its images and
-          check its metadata.
+          check its metadata. {split.heldOut} of {plural(split.patients, 'patient')} held out for validation.
         </Text>
+        {split.warning && (
+          <Alert color="orange" variant="light" icon={<AlertIcon />} data-testid="dicom-split-warning">
+            {split.warning}
+          </Alert>
+        )}
         {patients.map(({ patient, studies: own }) => (
           <Paper key={patient.key} withBorder radius="md" p="md" data-testid="patient-group">
             <Group gap="sm" mb="sm">
@@ -103,6 +115,11 @@ export function ImagesPanel({ studies, active, home, onImport }: Props) {
               <Text size="sm" c="dimmed">
                 {plural(own.length, 'study', 'studies')}
               </Text>
+              {patient.identifiedBy !== 'patient-id' && (
+                <Text size="sm" c={patient.identifiedBy === 'name-birth-date' ? 'dimmed' : 'orange.8'} data-testid="patient-basis">
+                  {basisLabel(patient)}
+                </Text>
+              )}
             </Group>
             <Stack gap="md">
               {own.map((study) => (

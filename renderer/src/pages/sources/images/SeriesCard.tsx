@@ -42,7 +42,7 @@ export function SeriesCard({ series, load, onOpen }: { series: SeriesSummaryView
     <UnstyledButton
       onClick={onOpen}
       data-testid={`series-card-${series.id}`}
-      aria-label={`Open ${series.modality ?? ''} series ${title}, ${imageCount(series)}${series.burnedIn ? ', burned-in annotation' : ''}`}
+      aria-label={`Open ${series.modality ?? ''} series ${title}, ${imageCount(series)}${series.burnedIn ? ', burned-in annotation' : series.burnedInUnknown ? ', may have burned-in text' : ''}`}
       className="series-card"
     >
       <Paper withBorder radius="md" p="xs" h="100%">
@@ -88,6 +88,19 @@ export function SeriesCard({ series, load, onOpen }: { series: SeriesSummaryView
             {series.burnedIn && (
               <Badge color="red" variant="filled" size="sm" leftSection={<AlertIcon size={12} />} w="fit-content" data-testid={`series-burned-in-${series.id}`}>
                 burned-in annotation
+              </Badge>
+            )}
+            {!series.burnedIn && series.burnedInUnknown && (
+              <Badge
+                color="orange"
+                variant="light"
+                size="sm"
+                leftSection={<AlertIcon size={12} />}
+                w="fit-content"
+                title="These images do not say whether they have burned-in text (BurnedInAnnotation is missing), and images of this kind often do."
+                data-testid={`series-burned-in-unknown-${series.id}`}
+              >
+                may have burned-in text
               </Badge>
             )}
           </Stack>

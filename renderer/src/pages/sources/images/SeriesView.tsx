@@ -6,7 +6,7 @@ import { api, errorMessage } from '../../../api';
 import { FormError } from '../../../components/FormError';
 import { AlertIcon, ArrowLeftIcon } from '../../../components/icons';
 import type { Opened } from './ImagesPanel';
-import { formatStudyDate, patientLabel } from './ImagesPanel';
+import { basisLabel, formatStudyDate, patientLabel } from './ImagesPanel';
 import { imageCount, seriesTitle } from './SeriesCard';
 import { Viewer } from './viewer/Viewer';
 
@@ -66,7 +66,8 @@ export function SeriesView({ opened, onClose }: { opened: Opened; onClose: () =>
             </Group>
             <Text size="sm" c="dimmed" mt={2}>
               {patientLabel(study.patient)}
-              {study.patient.holdout ? ' (holdout)' : ''} · {study.description?.trim() || 'Study without description'}
+              {study.patient.holdout ? ' (holdout)' : ''}
+              {study.patient.identifiedBy !== 'patient-id' ? ` · ${basisLabel(study.patient).toLowerCase()}` : ''} · {study.description?.trim() || 'Study without description'}
               {study.date ? ` · ${formatStudyDate(study.date)}` : ''} · {imageCount(series)}
             </Text>
           </div>

@@ -6,6 +6,7 @@ import { api, errorMessage } from '../../../api';
 import { AlertIcon } from '../../../components/icons';
 import { formatCount, formatPercent } from '../sourcesFormat';
 import { summariseStats } from './columnStats';
+import { DateQuestionRow } from './DateQuestionRow';
 
 interface Props {
   tableId: number;
@@ -58,6 +59,7 @@ export function ColumnsTable({ tableId, rowCount, columns, onColumnChanged }: Pr
             {columns.map((column) => (
               <Fragment key={column.index}>
                 <ColumnRow column={column} rowCount={rowCount} saving={saving === column.index} busy={saving !== null} onType={(t) => void changeType(column, t)} />
+                <DateQuestionRow tableId={tableId} column={column} onChanged={onColumnChanged} />
                 {errors[column.index] && (
                   <Table.Tr bg="red.0">
                     <Table.Td colSpan={6} py={6}>

@@ -1,11 +1,9 @@
-import { Button, Group, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
-import type { FormEvent } from 'react';
 import type { TableDetailView } from '../../../../../electron/shared/ingest-schemas';
-import { api, errorMessage } from '../../../api';
-import { FormError } from '../../../components/FormError';
-import { focusFirstInvalid } from '../../../useFormState';
-import { HOLDOUT_MAX_PERCENT, checkHoldout, formatCount, formatPercent, plural, toFraction } from '../sourcesFormat';
+import { AlertIcon } from '../../../components/icons';
+import { formatCount, formatPercent, plural } from '../sourcesFormat';
+import { HoldoutRedrawModal } from './HoldoutRedrawModal';
 
 export function HoldoutCard({ table, onRedrawn }: { table: TableDetailView; onRedrawn: () => void }) {
   const [open, setOpen] = useState(false);
@@ -19,8 +17,8 @@ export function HoldoutCard({ table, onRedrawn }: { table: TableDetailView; onRe
             Rows set aside to validate synthetic data; they are never used for training.
           </Text>
         </div>
-        <Button variant="default" onClick={() => setOpen(true)} data-testid="holdout-redraw">
-          Redraw…
+        <Button variant={h.leaks.length > 0 ? 'filled' : 'default'} color={h.leaks.length > 0 ? 'orange' : undefined} onClick={() => setOpen(true)} data-testid="holdout-redraw">
+          Redraw holdout…
         </Button>
       </Group>
       <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="md" mt="md">
@@ -34,8 +32,22 @@ export function HoldoutCard({ table, onRedrawn }: { table: TableDetailView; onRe
           dimmed={!h.groupColumn}
         />
       </SimpleGrid>
+      {(h.note || h.leaks.length > 0) && (
+        <Stack gap="xs" mt="md">
+          {h.note && (
+            <Text size="sm" data-testid="holdout-note">
+              {h.note}
+            </Text>
+          )}
+          {h.leaks.map((l) => (
+            <Alert key={l.column} color="orange" variant="light" icon={<AlertIcon />} title="Patients on both sides of the holdout" data-testid={`holdout-leak-${l.column}`}>
+              {l.message}
+            </Alert>
+          ))}
+        </Stack>
+      )}
       {open && (
-        <RedrawModal
+        <HoldoutRedrawModal
           table={table}
           onClose={() => setOpen(false)}
           onDone={() => {
@@ -58,86 +70,5 @@ function Fact({ label, value, mono, dimmed }: { label: string; value: string; mo
         {value}
       </Text>
     </div>
-  );
-}
-
-const NO_GROUP = '__none__';
-
-function RedrawModal({ table, onClose, onDone }: { table: TableDetailView; onClose: () => void; onDone: () => void }) {
-  const h = table.holdout;
-  const [percent, setPercent] = useState<number | string>(Math.round(h.fraction * 1000) / 10);
-  const [seed, setSeed] = useState(h.seed);
-  const [group, setGroup] = useState(h.groupColumn ?? NO_GROUP);
-  const [errors, setErrors] = useState<{ percent?: string; seed?: string }>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const formEl = event.currentTarget;
-    const found = checkHoldout(percent, seed);
-    setErrors(found);
-    if (Object.keys(found).length > 0) {
-      focusFirstInvalid(formEl);
-      return;
-    }
-    setBusy(true);
-    setFormError(null);
-    try {
-      await api.tables.setHoldout({ tableId: table.id, holdout: { fraction: toFraction(Number(percent)), seed: seed.trim(), groupColumn: group === NO_GROUP ? null : group } });
-      onDone();
-    } catch (e) {
-      setFormError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <Modal opened onClose={onClose} title={`Redraw the holdout of ${table.name}`} size="lg">
-      <form onSubmit={(e) => void submit(e)} noValidate>
-        <Stack gap="md">
-          <Text size="sm" c="dimmed">
-            The split is drawn again from the seed. Rows that move to or from the holdout change for everything trained later; the change is recorded in the audit trail.
-          </Text>
-          <SimpleGrid cols={2} spacing="md">
-            <NumberInput
-              data-testid="holdout-fraction"
-              data-autofocus
-              label="Holdout"
-              suffix="%"
-              min={0}
-              max={HOLDOUT_MAX_PERCENT}
-              step={5}
-              decimalScale={1}
-              clampBehavior="strict"
-              value={percent}
-              error={errors.percent}
-              onChange={setPercent}
-            />
-            <TextInput data-testid="holdout-seed" label="Seed" spellCheck={false} autoComplete="off" value={seed} error={errors.seed} onChange={(e) => setSeed(e.currentTarget.value)} />
-          </SimpleGrid>
-          <Select
-            data-testid="holdout-group"
-            label="Group column"
-            description="Keep all rows of one patient on the same side, e.g. id"
-            data={[{ value: NO_GROUP, label: 'No grouping (rows split one by one)' }, ...table.columns.map((c) => ({ value: c.name, label: c.name }))]}
-            value={group}
-            allowDeselect={false}
-            searchable
-            onChange={(v) => setGroup(v ?? NO_GROUP)}
-          />
-          <FormError message={formError} />
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy} data-testid="holdout-submit">
-              Redraw holdout
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
   );
 }

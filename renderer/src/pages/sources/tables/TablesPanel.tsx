@@ -92,6 +92,11 @@ function TableItem({ table, active, onSelect }: { table: TableSummaryView; activ
       <Text size="xs" c="dimmed">
         Holdout {plural(h.rows, 'row')} ({formatPercent(h.fraction)}, {holdoutDetails(h)})
       </Text>
+      {h.leaks.length > 0 && (
+        <Text size="xs" c="orange.8" fw={600} mt={2} data-testid={`table-item-leak-${table.id}`}>
+          Holdout leaks patients (“{h.leaks[0]?.column}”)
+        </Text>
+      )}
     </UnstyledButton>
   );
 }

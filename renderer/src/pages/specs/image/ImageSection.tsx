@@ -16,6 +16,12 @@ const LABEL_DATA = [
 // A soft-tissue CT window; a starting point only.
 const CUSTOM_DEFAULT = { center: 40, width: 400 };
 
+// 'refuse' is the default and is left out of the spec, so a spec that never asked keeps the hash it always had.
+export function withColour(image: Image, colour: 'greyscale' | undefined): Image {
+  const { colour: _old, ...rest } = image;
+  return colour ? { ...rest, colour } : rest;
+}
+
 interface Props {
   image: Image;
   images: number;
@@ -61,6 +67,23 @@ export function ImageSection({ image, images, seed, errorAt, onImage, onImages, 
               ]}
               value={win ? 'custom' : 'file'}
               onChange={(v) => onImage({ ...image, window: v === 'custom' ? CUSTOM_DEFAULT : null })}
+            />
+          </div>
+          <div>
+            <Text size="sm" fw={500}>
+              Colour series
+            </Text>
+            <Text size="xs" c="dimmed" mb={4}>
+              default refuse: generators learn greyscale; conversion uses the ITU-R BT.601 luma.
+            </Text>
+            <SegmentedControl
+              data-testid="image-colour"
+              data={[
+                { value: 'refuse', label: 'Refuse' },
+                { value: 'greyscale', label: 'Convert to greyscale' },
+              ]}
+              value={image.colour ?? 'refuse'}
+              onChange={(v) => onImage(withColour(image, v === 'greyscale' ? 'greyscale' : undefined))}
             />
           </div>
           {win && (

@@ -7,7 +7,7 @@ import { AlertIcon, ArrowLeftIcon } from '../../../components/icons';
 import { Section } from '../form/Section';
 import { UsesSection } from '../form/UsesSection';
 import { ImageGeneratorSection } from './ImageGeneratorSection';
-import { ImageSection } from './ImageSection';
+import { ImageSection, withColour } from './ImageSection';
 import { SeriesPicker } from './SeriesPicker';
 import { newImageSpec } from './imageFields';
 
@@ -33,13 +33,16 @@ export function ImageSpecEditor({ onBack, onSaved, onStartRun }: Props) {
   const errorAt = (path: string) => (attempted ? issues.find((i) => i.path === path)?.message : undefined);
   const set = <K extends keyof ImageSpec>(key: K, value: ImageSpec[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
-  const save = async (train: boolean) => {
+  // Main refuses colour series on save; the steward may then choose conversion and save again.
+  const colourRefused = formError !== null && / is colour \(/.test(formError) && draft.image.colour !== 'greyscale';
+
+  const save = async (train: boolean, spec: ImageSpec | null = valid) => {
     setAttempted(true);
-    if (!valid) return;
+    if (!spec) return;
     setBusy(train ? 'train' : 'save');
     setFormError(null);
     try {
-      const saved = await api.imagespecs.save({ specId, spec: valid });
+      const saved = await api.imagespecs.save({ specId, spec });
       setSpecId(saved.specId);
       if (!train) {
         onSaved(`Saved “${saved.spec.name}” as version ${saved.version}.`);
@@ -104,6 +107,25 @@ export function ImageSpecEditor({ onBack, onSaved, onStartRun }: Props) {
             </Alert>
           )}
           <FormError message={formError} onClose={() => setFormError(null)} />
+          {colourRefused && (
+            <Group gap="xs" data-testid="image-colour-offer">
+              <Text size="sm">The generators learn greyscale images. Convert the colour series with the ITU-R BT.601 luma (Y = 0.299 R + 0.587 G + 0.114 B)?</Text>
+              <Button
+                size="xs"
+                variant="light"
+                data-testid="image-colour-convert"
+                disabled={busy !== null}
+                onClick={() => {
+                  const next = { ...draft, image: withColour(draft.image, 'greyscale') };
+                  setDraft(next);
+                  const parsed = imageSpecSchema.safeParse(next);
+                  void save(false, parsed.success ? parsed.data : null);
+                }}
+              >
+                Convert to greyscale and save
+              </Button>
+            </Group>
+          )}
           <Group justify="space-between" wrap="nowrap">
             <Text size="sm" c="dimmed">
               {specId === null ? 'Saving creates version 1.' : 'Saving again creates the next version.'}

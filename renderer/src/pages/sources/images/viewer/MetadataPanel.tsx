@@ -137,7 +137,13 @@ function TagRow({ tag }: { tag: DicomTagView }) {
         {tag.vr}
       </Table.Td>
       <Table.Td style={{ overflowWrap: 'anywhere' }}>
-        {tag.value === '' ? <Text span size="xs" c="dimmed">(empty)</Text> : tag.value}
+        {tag.value === '' ? (
+          <Text span size="xs" c="dimmed" data-testid="tag-empty">
+            (present but empty)
+          </Text>
+        ) : (
+          tag.value
+        )}
         {tag.identifying && (
           <Text size="xs" fw={600} c="orange.9" mt={2} data-testid="tag-identifying">
             identifying{tag.annexE ? ` (Annex E: ${tag.annexE})` : ''}
