@@ -38,7 +38,10 @@ describe('the IPC service', () => {
     const { svc, path } = await adminService();
     expect(await svc.dispatch('users:add', { username: 'rita', displayName: 'Rita', roles: ['reviewer'], password: 'reviewer password 1' })).toMatchObject({ ok: true });
     expect(await svc.dispatch('session:logout', {})).toEqual({ ok: true, value: { ok: true } });
-    expect(await svc.dispatch('session:login', { path, username: 'rita', password: 'reviewer password 1' })).toMatchObject({ ok: true, value: { roles: ['reviewer'] } });
+    expect(await svc.dispatch('session:login', { path, username: 'rita', password: 'reviewer password 1' })).toMatchObject({ ok: true, value: { roles: ['reviewer'], mustChangePassword: true } });
+    // An admin set rita's password: nothing but choosing her own works until she does.
+    expect(await svc.dispatch('audit:verify', {})).toMatchObject({ ok: false, error: { code: 'PASSWORD_CHANGE_REQUIRED' } });
+    expect(await svc.dispatch('session:changePassword', { currentPassword: 'reviewer password 1', newPassword: 'rita own password 2' })).toMatchObject({ ok: true });
     expect(await svc.dispatch('users:list', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringContaining('admin role') } });
     expect(await svc.dispatch('audit:verify', {})).toMatchObject({ ok: true, value: { ok: true } });
     svc.end();

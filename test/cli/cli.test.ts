@@ -9,6 +9,7 @@ import { AirlockService } from '../../electron/core/api/service';
 import { unlockWorkspace } from '../../electron/core/store/workspace';
 import { datasetRows } from '../../electron/core/train/runs-repo';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
+import { loginOwn } from '../own-password';
 
 const BIN = join(process.cwd(), 'bin/airlock.mjs');
 
@@ -35,8 +36,10 @@ describe('the airlock CLI', () => {
     expect(airlock(['-w', ws, '-u', 'ada', 'users', 'add', 'rita', '--name', 'Rita R', '--roles', 'reviewer'], { ...admin, AIRLOCK_NEW_PASSWORD: 'rita password 123' })).toMatchObject({ code: 0 });
     const list = airlock(['-w', ws, '-u', 'ada', '--json', 'users', 'list'], admin);
     expect(JSON.parse(list.out)).toEqual(expect.arrayContaining([expect.objectContaining({ username: 'rita', roles: ['reviewer'] })]));
-    expect(airlock(['-w', ws, '-u', 'rita', 'users', 'list'], { AIRLOCK_PASSWORD: 'rita password 123' })).toMatchObject({ code: 1, err: expect.stringContaining('[FORBIDDEN]') });
-    expect(airlock(['-w', ws, '-u', 'rita', 'audit', 'verify'], { AIRLOCK_PASSWORD: 'rita password 123' })).toMatchObject({ code: 0, out: expect.stringContaining('Audit chain intact') });
+    // The admin chose rita's password, so her first command must set her own.
+    expect(airlock(['-w', ws, '-u', 'rita', 'users', 'list'], { AIRLOCK_PASSWORD: 'rita password 123' })).toMatchObject({ code: 1, err: expect.stringContaining('[PASSWORD_CHANGE_REQUIRED]') });
+    expect(airlock(['-w', ws, '-u', 'rita', 'users', 'list'], { AIRLOCK_PASSWORD: 'rita password 123', AIRLOCK_NEW_PASSWORD: 'rita own password 456' })).toMatchObject({ code: 1, err: expect.stringContaining('[FORBIDDEN]') });
+    expect(airlock(['-w', ws, '-u', 'rita', 'audit', 'verify'], { AIRLOCK_PASSWORD: 'rita own password 456' })).toMatchObject({ code: 0, out: expect.stringContaining('Audit chain intact') });
 
     // Tamper with entry #2 behind the triggers' back, then verify from the CLI.
     const { workspace } = await unlockWorkspace(ws, 'ada', admin.AIRLOCK_PASSWORD);
@@ -135,13 +138,14 @@ describe('the airlock CLI', () => {
     await svc.call('workspace:create', { path: ws, ...ADMIN });
     await svc.call('users:add', { username: 'sam', displayName: 'Sam Steward', roles: ['steward'], password: sam.AIRLOCK_PASSWORD });
     await svc.call('users:add', { username: 'rita', displayName: 'Rita Reviewer', roles: ['reviewer'], password: rita.AIRLOCK_PASSWORD });
-    await svc.call('session:login', { path: ws, username: 'sam', password: sam.AIRLOCK_PASSWORD });
+    await loginOwn(svc, ws, 'sam', sam.AIRLOCK_PASSWORD);
     const job = await svc.call('ingest:start', { paths: [join(process.cwd(), '../shared/data/pbc.csv')] });
     await svc.current!.imports.wait(job.id);
     const draft = await svc.call('specs:draft', { tableId: 1 });
     const spec = await svc.call('specs:save', { specId: null, spec: { ...draft, name: 'PBC', rows: 200 } });
     const trained = await svc.current!.runs.wait((await svc.call('runs:start', { specId: spec.specId })).id);
     await svc.current!.validations.wait((await svc.call('validations:start', { datasetId: trained.datasets[0]!.id })).id);
+    await loginOwn(svc, ws, 'rita', rita.AIRLOCK_PASSWORD); // her admin-set password made her own before the CLI part
     svc.end();
     await svc.settled();
     const out = tempDir();

@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, FAST_KDF } from '../helpers';
 import { chromiumAvailable, launchAsSteward, STEWARD, type App } from './harness';
+import { loginOwn } from '../own-password';
 
 const run = chromiumAvailable() ? describe : describe.skip;
 const DATA = join(process.cwd(), '../shared/data');
@@ -42,7 +43,7 @@ run('sign-off and export end to end', () => {
       async (svc) => {
         await svc.call('session:login', { path: workspace, username: ADMIN.username, password: ADMIN.password });
         await svc.call('users:add', REVIEWER);
-        await svc.call('session:login', { path: workspace, username: STEWARD.username, password: STEWARD.password });
+        await loginOwn(svc, workspace, STEWARD.username, STEWARD.password);
         const job = await svc.call('ingest:start', { paths: [join(DATA, 'pbc.csv')] });
         await svc.current!.imports.wait(job.id);
         const [table] = (await svc.call('sources:list', {})).tables;

@@ -84,6 +84,13 @@ run('the app end to end (real core, real Chromium)', () => {
     await app.shot('05-login-refused');
     await page.getByTestId('login-password').fill('rita temporary pw');
     await page.getByTestId('login-password').press('Enter');
+    // The admin chose this password: the reviewer must choose her own before anything else.
+    await page.getByTestId('choose-password-notice').waitFor();
+    await app.shot('05b-choose-own-password');
+    await page.getByTestId('choose-password-current').fill('rita temporary pw');
+    await page.getByTestId('choose-password-new').fill('rita own password 77');
+    await page.getByTestId('choose-password-confirm').fill('rita own password 77');
+    await page.getByTestId('choose-password-submit').click();
     await page.getByTestId('app-shell').waitFor();
     expect(await page.getByTestId('nav-users').count()).toBe(0);
     expect(await page.getByTestId('nav-audit').count()).toBe(1);

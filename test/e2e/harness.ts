@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { AirlockService, type ServiceOptions } from '../../electron/core/api/service';
 import { buildBridge } from '../../electron/shared/bridge';
 import { CHANNELS } from '../../electron/shared/channels';
+import { loginOwn } from '../own-password';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ORIGIN = 'http://airlock.test';
@@ -91,7 +92,7 @@ export async function launchAsSteward(path: string, admin: { username: string; d
   const svc = app.service;
   await svc.call('workspace:create', { path, ...admin });
   await svc.call('users:add', STEWARD);
-  await svc.call('session:login', { path, username: STEWARD.username, password: STEWARD.password });
+  await loginOwn(svc, path, STEWARD.username, STEWARD.password);
   await prepare(svc);
   svc.end();
   await svc.settled();

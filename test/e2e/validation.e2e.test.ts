@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, FAST_KDF } from '../helpers';
 import { ARTIFACTS, chromiumAvailable, launchAsSteward, STEWARD, type App } from './harness';
+import { loginOwn } from '../own-password';
 
 const run = chromiumAvailable() ? describe : describe.skip;
 // A real clinical table with a binary outcome; the bundled PBC sample stands in where the shared data is absent.
@@ -27,7 +28,7 @@ run('validation end to end', () => {
         // The admin adds a reviewer; then the steward imports the table.
         await svc.call('session:login', { path: workspace, username: ADMIN.username, password: ADMIN.password });
         await svc.call('users:add', REVIEWER);
-        await svc.call('session:login', { path: workspace, username: STEWARD.username, password: STEWARD.password });
+        await loginOwn(svc, workspace, STEWARD.username, STEWARD.password);
         const job = await svc.call('ingest:start', { paths: [TABLE.path] });
         await svc.current?.imports.wait(job.id);
         tableId = (await svc.call('sources:list', {})).tables[0]?.id ?? -1;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { AirlockService } from '../../electron/core/api/service';
 import type { Role } from '../../electron/shared/contract';
 import { ADMIN, FAST_KDF } from '../helpers';
+import { loginOwn } from '../own-password';
 
 export const PW = 'correct horse battery';
 const DATA = join(process.cwd(), '../shared/data');
@@ -24,7 +25,7 @@ export async function signOffWorkspace() {
   await svc.call('workspace:create', { path: dir, ...ADMIN });
   for (const p of PEOPLE) await svc.call('users:add', { ...p, password: PW });
   const as = async (username: string) => {
-    await svc.call('session:login', { path: dir, username, password: PW });
+    await loginOwn(svc, dir, username, PW);
     return svc;
   };
   await as('sam');

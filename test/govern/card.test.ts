@@ -49,8 +49,9 @@ beforeAll(async () => {
   sourceSha = table.sha256;
   const cols = (await svc.call('tables:get', { tableId: table.id, previewRows: 0 })).columns;
   await svc.call('tables:setType', { tableId: table.id, column: cols.find((c) => c.name === 'status')!.index, type: 'categorical' });
+  // The draft now generalises the date to its year; this card's story is a dropped identifying date.
   const draft = await svc.call('specs:draft', { tableId: table.id });
-  const saved = await svc.call('specs:save', { specId: null, spec: { ...draft, name: 'PBC synthetic', rows: 300, acceptance: { ...draft.acceptance, utility: { target: 'status', minScoreRatio: 0.8 } } } });
+  const saved = await svc.call('specs:save', { specId: null, spec: { ...draft, name: 'PBC synthetic', rows: 300, columns: draft.columns.map((c) => (c.name === 'diagnosed' ? { name: c.name, treatment: 'drop' as const } : c)), acceptance: { ...draft.acceptance, utility: { target: 'status', minScoreRatio: 0.8 } } } });
   const run = await svc.current!.runs.wait((await svc.call('runs:start', { specId: saved.specId })).id);
   expect(run.status).toBe('done');
   db = svc.current!.ws.db;

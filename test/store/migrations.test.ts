@@ -78,7 +78,7 @@ describe('migrations', () => {
 
   it('6 creates runs tied to a spec version, with checkpoints, models and dataset rows', () => {
     const db = freshDb();
-    expect(migrate(db)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(migrate(db)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(tables(db)).toEqual(expect.arrayContaining(['runs', 'run_checkpoints', 'run_models', 'datasets', 'dataset_rows', 'dataset_images']));
     const run = "INSERT INTO runs (spec_id, spec_version, spec_hash, source_sha256, generator, seed, status, actor, hyperparameters, started_at) VALUES (1, 1, 'h', 's', 'copula', 1, 'running', 'a', '{}', 't')";
     expect(() => db.prepare(run).run()).toThrow(/FOREIGN KEY/);

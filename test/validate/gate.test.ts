@@ -9,6 +9,7 @@ import { insertValidation } from '../../electron/core/validate/validations-repo'
 import type { ValidationView } from '../../electron/shared/validation-schemas';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
 import { cellNoise } from './fixtures';
+import { loginOwn } from '../own-password';
 
 const DATA = join(process.cwd(), '../shared/data');
 type Cells = (string | null)[][];
@@ -156,7 +157,7 @@ describe('validation channels: who may call what', () => {
     expect(await svc.dispatch('validations:save', { validationId: v.id, format: 'pdf' })).toMatchObject({ ok: false, error: { code: 'NOT_AVAILABLE' } });
     svc.end();
     await svc.settled();
-    await svc.call('session:login', { path, username: 'rita', password: 'reviewer password 1' });
+    await loginOwn(svc, path, 'rita', 'reviewer password 1');
     expect((await svc.call('validations:list', {})).map((x) => x.id)).toEqual([v.id]);
     expect((await svc.call('validations:get', { validationId: v.id })).document?.verdict).toBeDefined();
     expect((await svc.call('validations:report', { validationId: v.id, format: 'json' })).content).toContain('"criteria"');
