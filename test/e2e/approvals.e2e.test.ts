@@ -43,6 +43,7 @@ run('sign-off and export end to end', () => {
       async (svc) => {
         await svc.call('session:login', { path: workspace, username: ADMIN.username, password: ADMIN.password });
         await svc.call('users:add', REVIEWER);
+        await loginOwn(svc, workspace, REVIEWER.username, REVIEWER.password); // the reviewer's admin-set password made her own
         await loginOwn(svc, workspace, STEWARD.username, STEWARD.password);
         const job = await svc.call('ingest:start', { paths: [join(DATA, 'pbc.csv')] });
         await svc.current!.imports.wait(job.id);

@@ -28,6 +28,7 @@ run('validation end to end', () => {
         // The admin adds a reviewer; then the steward imports the table.
         await svc.call('session:login', { path: workspace, username: ADMIN.username, password: ADMIN.password });
         await svc.call('users:add', REVIEWER);
+        await loginOwn(svc, workspace, REVIEWER.username, REVIEWER.password); // the reviewer's admin-set password made her own
         await loginOwn(svc, workspace, STEWARD.username, STEWARD.password);
         const job = await svc.call('ingest:start', { paths: [TABLE.path] });
         await svc.current?.imports.wait(job.id);
