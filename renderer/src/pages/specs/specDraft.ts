@@ -1,7 +1,7 @@
 // The editor's model: a draft that has the spec's shape but may break its rules, checked with the shared schema.
 import { z } from 'zod';
 import { CRITERIA, RELEASE_TIERS } from '../../../../electron/shared/criteria';
-import { specSchema, TREATMENTS, type Spec } from '../../../../electron/shared/spec-schema';
+import { GENERALISE_TO, specSchema, TREATMENTS, type Spec } from '../../../../electron/shared/spec-schema';
 import { rulesSchema } from '../../../../electron/shared/rules-schema';
 import { ACCEPTANCE_DEFAULTS, EVALUATION_DEFAULTS, GENERATOR_FIELDS, generatorDefaults, type GeneratorKind } from './specFields';
 
@@ -62,7 +62,7 @@ const names = z.array(z.string()).default([]);
 const shapeSchema = z.object({
   name: z.string(),
   source: z.object({ kind: z.literal('table'), tableId: z.number(), sha256: z.string() }),
-  columns: z.array(z.object({ name: z.string(), treatment: z.enum(TREATMENTS) })),
+  columns: z.array(z.object({ name: z.string(), treatment: z.enum(TREATMENTS), to: z.enum(GENERALISE_TO).optional() })),
   generator: z.object({ kind: z.enum(['copula', 'tvae', 'ctgan']) }).catchall(z.unknown()),
   rows: num,
   seed: num,
@@ -91,6 +91,8 @@ const shapeSchema = z.object({
   prohibitedUses: z.array(z.string()).default([]),
   // Rules keep their shape here too: a JSON edit must not drop them (a half-written one is a JSON error).
   rules: rulesSchema,
+  // Kept as written: the strict schema checks it (the patient column and the largest shift for shifted dates).
+  dateShift: z.object({ patientColumn: z.string().optional(), maxDays: num.default(365) }).optional(),
 });
 
 // Only the hyperparameters of the chosen generator survive, missing ones at their defaults.

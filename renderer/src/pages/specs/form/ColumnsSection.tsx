@@ -6,11 +6,33 @@ import { Section } from './Section';
 
 type Treatment = (typeof TREATMENTS)[number];
 
+type SpecColumn = Spec['columns'][number];
+
 const TREATMENT_DATA = [
   { value: 'synthesise', label: 'Synthesise' },
   { value: 'drop', label: 'Drop' },
   { value: 'condition', label: 'Condition' },
 ];
+// Dates (ISO, or numbers confirmed as dates) can also be coarsened or shifted per patient before training.
+const DATE_TREATMENT_DATA = [
+  ...TREATMENT_DATA,
+  { value: 'generalise:year', label: 'Year' },
+  { value: 'generalise:month', label: 'Month' },
+  { value: 'shift', label: 'Shift' },
+];
+const DATE_HINT: Record<string, string> = {
+  'generalise:year': 'generalised to the year before training',
+  'generalise:month': 'generalised to the month before training',
+  shift: 'each patient’s dates moved by one secret offset (intervals kept)',
+};
+
+const choiceOf = (c: SpecColumn): string => (c.treatment === 'generalise' ? `generalise:${c.to ?? 'year'}` : c.treatment);
+function columnFor(name: string, choice: string): SpecColumn {
+  if (choice === 'generalise:year' || choice === 'generalise:month') return { name, treatment: 'generalise', to: choice === 'generalise:year' ? 'year' : 'month' };
+  return { name, treatment: choice as Treatment };
+}
+const isDate = (source: ColumnView | undefined): boolean =>
+  source?.type === 'date' || source?.type === 'datetime' || source?.date?.status === 'confirmed' || source?.date?.status === 'recognised';
 
 interface Props {
   columns: Spec['columns'];
@@ -19,7 +41,7 @@ interface Props {
   readOnly: boolean;
   error: string | undefined;
   errorAt: (path: string) => string | undefined;
-  onChange: (index: number, treatment: Treatment) => void;
+  onChange: (index: number, column: SpecColumn) => void;
 }
 
 export function ColumnsSection({ columns, sourceColumns, readOnly, error, errorAt, onChange }: Props) {
@@ -72,7 +94,7 @@ interface RowProps {
   known: boolean;
   readOnly: boolean;
   error: string | undefined;
-  onChange: (t: Treatment) => void;
+  onChange: (column: SpecColumn) => void;
 }
 
 function ColumnRow({ column, source, known, readOnly, error, onChange }: RowProps) {
@@ -115,13 +137,18 @@ function ColumnRow({ column, source, known, readOnly, error, onChange }: RowProp
           data-testid={`spec-treatment-${column.name}`}
           aria-label={`Treatment of column ${column.name}`}
           size="xs"
-          data={TREATMENT_DATA}
-          value={column.treatment}
+          data={isDate(source) || column.treatment === 'generalise' || column.treatment === 'shift' ? DATE_TREATMENT_DATA : TREATMENT_DATA}
+          value={choiceOf(column)}
           readOnly={readOnly}
-          onChange={(v) => onChange(v as Treatment)}
+          onChange={(v) => onChange(columnFor(column.name, v))}
           // Synthesise is the norm; colour marks the exceptions a reviewer looks for.
           color={column.treatment === 'drop' ? 'gray' : column.treatment === 'condition' ? 'indigo' : undefined}
         />
+        {DATE_HINT[choiceOf(column)] && (
+          <Text size="xs" mt={2} c="dimmed" data-testid={`spec-date-hint-${column.name}`}>
+            {DATE_HINT[choiceOf(column)]}
+          </Text>
+        )}
         {hint && (
           <Text size="xs" mt={2} c={column.treatment === 'drop' ? 'dimmed' : 'orange.8'} data-testid={`spec-hint-${column.name}`}>
             {hint}

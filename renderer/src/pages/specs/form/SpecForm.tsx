@@ -64,7 +64,7 @@ export function SpecForm({ model, table, readOnly }: Props) {
         readOnly={readOnly}
         error={errorAt('columns')}
         errorAt={errorAt}
-        onChange={(index, treatment) => set('columns', draft.columns.map((c, i) => (i === index ? { ...c, treatment } : c)))}
+        onChange={(index, column) => set('columns', draft.columns.map((c, i) => (i === index ? column : c)))}
       />
       <GeneratorSection generator={draft.generator} readOnly={readOnly} errorAt={errorAt} errorUnder={errorUnder} onChange={(g) => set('generator', g)} />
       <Section title="Output" description="How much synthetic data to make, and the seed that makes the run repeatable.">
