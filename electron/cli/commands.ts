@@ -99,13 +99,15 @@ export function addAuditCommands(program: Command, globals: Globals): void {
     });
   audit
     .command('list')
+    .description('the newest entries first')
     .option('--action <action>', 'only this action, e.g. login.failed')
     .option('--text <text>', 'free-text filter')
     .option('--limit <n>', 'at most this many, newest first', '200')
     .action(async (o: { action?: string; text?: string; limit: string }) => {
       const g = globals();
       const entries = await withSession(g, (svc) => svc.call('audit:list', { action: o.action, text: o.text, limit: wholeNumber('--limit', o.limit) }));
-      print(g, entries, () => auditTable([...entries].reverse()));
+      // Newest first, as the help says (the service returns them so).
+      print(g, entries, () => auditTable(entries));
     });
   program
     .command('settings')

@@ -60,8 +60,9 @@ export function addIngestCommands(program: Command, globals: Globals): void {
       print(g, list, () => {
         const tables = table({ head: ['#', 'table', 'rows', 'columns', 'identifying', 'holdout rows'] });
         for (const t of list.tables) tables.push([t.id, t.name, t.rowCount, t.columnCount, t.identifyingColumns, holdoutCell(t)]);
-        const series = table({ head: ['patient', 'study', 'series #', 'modality', 'description', 'images', 'holdout'] });
-        for (const s of list.studies) for (const se of s.series) series.push([patientCell(s.patient), s.description ?? s.studyUid, se.number ?? '', se.modality ?? '', se.description ?? '', se.instances, s.patient.holdout ? 'yes' : 'no']);
+        // "id" is what image specs name in seriesIds; "series #" is the scanner's Series Number.
+        const series = table({ head: ['id', 'patient', 'study', 'series #', 'modality', 'description', 'images', 'holdout'] });
+        for (const s of list.studies) for (const se of s.series) series.push([se.id, patientCell(s.patient), s.description ?? s.studyUid, se.number ?? '', se.modality ?? '', se.description ?? '', se.instances, s.patient.holdout ? 'yes' : 'no']);
         return `Tables\n${tables.toString()}\n${list.tables.flatMap(leakLines).map((l) => `${l}\n`).join('')}DICOM series\n${series.toString()}${dicomSplitLines(list.studies).map((l) => `\n${l}`).join('')}`;
       });
     });

@@ -49,6 +49,25 @@ describe('the airlock CLI', () => {
     expect(airlock(['-w', ws, '-u', 'ada', 'audit', 'verify'], admin)).toMatchObject({ code: 3, out: expect.stringContaining('BROKEN at entry #2') });
   });
 
+  it('lists audit entries newest first, as its help says, and shows the series ids image specs name', () => {
+    const ws = join(tempDir(), 'ws');
+    const env = { AIRLOCK_PASSWORD: 'admin password 123' };
+    expect(airlock(['-w', ws, '-u', 'ada', 'init', '--name', 'Ada'], env).code).toBe(0);
+    expect(airlock(['-w', ws, '-u', 'ada', 'users', 'set-roles', 'ada', 'admin,steward'], env).code).toBe(0);
+    expect(airlock(['-w', ws, '-u', 'ada', 'audit', 'list', '--help']).out).toContain('newest entries first');
+    const seqs = [...airlock(['-w', ws, '-u', 'ada', 'audit', 'list', '--limit', '3'], env).out.matchAll(/^│ (\d+)\s+│/gm)].map((m) => Number(m[1]));
+    expect(seqs).toHaveLength(3);
+    expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+    const mr = join(process.cwd(), 'resources/sample/mr-brain');
+    expect(airlock(['-w', ws, '-u', 'ada', 'ingest', mr], env).code).toBe(0);
+    const listed = JSON.parse(airlock(['-w', ws, '-u', 'ada', '--json', 'sources'], env).out) as { studies: { series: { id: number }[] }[] };
+    const seriesId = listed.studies[0]?.series[0]?.id;
+    expect(seriesId).toBeGreaterThan(0);
+    const text = airlock(['-w', ws, '-u', 'ada', 'sources'], env).out;
+    expect(text).toMatch(/│ id\s+│ patient/);
+    expect(text).toMatch(new RegExp(`│ ${seriesId}\\s+│`));
+  });
+
   it('says what is wrong: wrong password, missing workspace, no password source', () => {
     const ws = join(tempDir(), 'ws');
     expect(airlock(['-w', ws, '-u', 'ada', 'init', '--name', 'Ada'], { AIRLOCK_PASSWORD: 'admin password 123' }).code).toBe(0);

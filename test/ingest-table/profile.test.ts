@@ -61,9 +61,13 @@ describe('type inference', () => {
     expect(surnames.stats.top).toBeUndefined();
   });
 
-  it('caps distinct tracking and says so', () => {
+  it('counts distinct values exactly beyond the values it remembers, and says how many in the reason', () => {
     const p = profileOf('x', many(3000, (i) => `v${i} with space`));
-    expect(p).toMatchObject({ distinct: DISTINCT_CAP, distinctCapped: true, inferredType: 'text' });
+    expect(p).toMatchObject({ distinct: 3000, distinctCapped: false, inferredType: 'text', unique: true });
+    expect(p.why).toContain('3000');
+    // A repeat of a value first seen after the remembered ones is still a repeat.
+    const ids = profileOf('patient_id', [...many(DISTINCT_CAP + 500, (i) => `P${i}`), `P${DISTINCT_CAP + 200}`]);
+    expect(ids).toMatchObject({ distinct: DISTINCT_CAP + 500, unique: false, inferredType: 'identifier' });
   });
 
   it('counts missing separately and computes Welford mean/SD', () => {

@@ -27,7 +27,7 @@ export async function brainImages(size = 32): Promise<ImageSet & { labels: Int32
     const grey = Buffer.alloc(values.length);
     const span = frame.max - frame.min || 1;
     values.forEach((v, k) => (grey[k] = Number.isNaN(v) ? 0 : Math.round(((v - frame.min) / span) * 255)));
-    const small = await sharp(grey, { raw: { width: frame.width, height: frame.height, channels: 1 } }).resize(size, size, { fit: 'fill' }).raw().toBuffer();
+    const small = await sharp(grey, { raw: { width: frame.width, height: frame.height, channels: 1 } }).resize(size, size, { fit: 'fill' }).extractChannel(0).raw().toBuffer();
     for (let k = 0; k < per; k++) images[i * per + k] = (small[k] as number) / 127.5 - 1;
   }
   const labels = Int32Array.from(files, (_, i) => (i < files.length / 2 ? 0 : 1));

@@ -77,7 +77,7 @@ function composition(db: Db, kind: 'table' | 'images', header: string, records: 
       recordMeaning: 'Each image is one synthetic image drawn by the generator; it shows no real patient.',
       columns: [],
       image: { size, images: records },
-      text: [`${records} synthetic greyscale images of ${size} × ${size} pixels, each a DICOM Secondary Capture file carrying fresh identifiers and no source attribute.`],
+      text: [`${records} synthetic greyscale images of ${size} × ${size} pixels, each a DICOM Secondary Capture file carrying fresh identifiers. Of the sources it carries only its class (Series Description, Image Comments) and that class’s modality and body part; no patient, study, date or device attribute.`],
     };
   }
   const spec = judged.table!;

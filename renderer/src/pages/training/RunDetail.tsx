@@ -97,6 +97,18 @@ export function RunDetail({ runId, canControl, onChanged }: Props) {
           </Group>
           <FormError message={actionError} onClose={() => setActionError(null)} />
           <FormError message={error && `Could not refresh this run: ${error}`} />
+          {run.notes.length > 0 && (
+            // What the run decided for the steward (a holdout with no patient, colour made greyscale…): said, not hidden.
+            <Alert data-testid="run-notes" color="yellow" variant="light" icon={<AlertIcon />} title={run.notes.length === 1 ? 'Note' : 'Notes'}>
+              <Stack gap={4}>
+                {run.notes.map((n) => (
+                  <Text key={n} size="sm">
+                    {n}
+                  </Text>
+                ))}
+              </Stack>
+            </Alert>
+          )}
           {run.status === 'failed' && run.error && (
             <Alert data-testid="run-error" color="red" variant="light" icon={<AlertIcon />} title="Training failed" role="alert">
               {run.error.message}

@@ -154,7 +154,7 @@ export function ImportForm({ running, onStart }: Props) {
                 data-testid="import-group"
                 label="Group column (optional)"
                 description="Keep all rows of one patient on the same side, e.g. id"
-                placeholder="No grouping: rows are split one by one"
+                placeholder="Automatic: by a patient id column whose values repeat"
                 spellCheck={false}
                 autoComplete="off"
                 value={group}
