@@ -56,13 +56,12 @@ export class ImportJobs {
   start(ws: Workspace, actor: string, paths: string[], holdout: HoldoutSpec = DEFAULT_HOLDOUT): ImportJobView {
     const now = ws.now();
     const id = startImportRow(ws.db, actor, now);
-    const { files, unreadable } = expandPaths(paths);
     const view: ImportJobView = {
       id,
       status: 'running',
-      filesTotal: files.length + unreadable.length,
+      filesTotal: 0,
       filesDone: 0,
-      bytesTotal: files.reduce((s, f) => s + f.bytes, 0),
+      bytesTotal: 0,
       bytesDone: 0,
       current: null,
       counts: { imported: 0, duplicates: 0, refused: 0 },
@@ -77,9 +76,13 @@ export class ImportJobs {
       else if (r.status === 'duplicate') view.counts.duplicates += 1;
       else view.counts.refused += 1;
     };
-    for (const u of unreadable) record({ path: u.path, kind: 'unknown', bytes: 0, status: 'refused', code: 'FILE_UNREADABLE', message: u.reason });
     const controller = new AbortController();
     const run = async () => {
+      // Listing folders is part of the job: it can take long on a share, and a cancel must stop it.
+      const { files, unreadable } = await expandPaths(paths, { signal: controller.signal, onProgress: (found) => (view.filesTotal = found) });
+      view.filesTotal = files.length + unreadable.length;
+      view.bytesTotal = files.reduce((s, f) => s + f.bytes, 0);
+      for (const u of unreadable) record({ path: u.path, kind: 'unknown', bytes: 0, status: 'refused', code: 'FILE_UNREADABLE', message: u.reason });
       const dicomHoldout = dicomHoldoutOf(ws);
       for (const f of files) {
         if (controller.signal.aborted || !ws.isOpen) break;
@@ -103,8 +106,13 @@ export class ImportJobs {
       view.status = controller.signal.aborted ? 'cancelled' : 'done';
     };
     const done = run()
-      .catch(() => {
-        view.status = 'failed';
+      .catch((err: unknown) => {
+        if (err instanceof AirlockError && err.code === 'IMPORT_CANCELLED') view.status = 'cancelled';
+        else {
+          view.status = 'failed';
+          // Said in the job's results, so the steward sees why nothing was imported.
+          if (err instanceof AirlockError) view.results.push({ path: paths.join(', '), kind: 'unknown', bytes: 0, status: 'refused', code: err.code, message: err.message });
+        }
       })
       .finally(() => {
         view.finishedAt = ws.now().toISOString();
