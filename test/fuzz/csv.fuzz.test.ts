@@ -53,7 +53,7 @@ async function read(path: string): Promise<{ rows: number; reported: number }> {
   return { rows, reported: summary.rowCount };
 }
 
-function storeCounts(svc: AirlockService): Record<string, number> {
+function storeCounts(svc: AirlockService): { tables: number; rows: number; files: number } {
   const db = svc.current?.ws.db;
   if (!db) throw new Error('no session');
   const n = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
