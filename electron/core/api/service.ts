@@ -1,6 +1,7 @@
 // The service behind every IPC channel: validates arguments against the contract, checks the session,
 // its idle time and the caller's roles, runs the handler, validates the result, and returns an Envelope.
 // Main's ipcMain handlers and the end-to-end bridge both call dispatch(), so they behave the same.
+import { checkpointIfDue, endSignedSession } from '../govern/audit-session';
 import { contract, type Channel, type Envelope, type ResultOf, type Role, type SessionInfo } from '../../shared/contract';
 import { AirlockError, ForbiddenError, toWireError } from '../errors';
 import { appendAudit } from '../govern/audit';
@@ -39,6 +40,8 @@ export interface OpenSession {
   previews: PreviewCache;
   runs: TrainingRuns;
   validations: Validations;
+  /** The last audit entry anchored by a checkpoint (one every CHECKPOINT_EVERY entries). */
+  lastAnchored: number;
 }
 
 const ROLE_NAMES: Record<Role, string> = { steward: 'data steward', reviewer: 'reviewer', admin: 'admin' };
@@ -68,7 +71,8 @@ export class AirlockService {
     recoverInterruptedImports(ws.db, this.now());
     recoverInterruptedRuns(ws.db, this.now());
     recoverInterruptedValidations(ws.db, this.now());
-    this.session = { ws, user, lastActivity: this.now().getTime(), imports: new ImportJobs(), previews: new PreviewCache(), runs: new TrainingRuns(ws), validations: new Validations(ws) };
+    const lastAnchored = (ws.db.prepare('SELECT coalesce(max(seq), 0) AS n FROM audit_log').get() as { n: number }).n;
+    this.session = { ws, user, lastActivity: this.now().getTime(), imports: new ImportJobs(), previews: new PreviewCache(), runs: new TrainingRuns(ws), validations: new Validations(ws), lastAnchored };
     this.idleLockedAfter = null;
     return this.info(this.session);
   }
@@ -93,10 +97,12 @@ export class AirlockService {
     this.session = null;
     appendAudit(s.ws.db, { actor: s.user.username, action: reason === 'logout' ? 'logout' : 'session.locked', subject: s.user.username, details: { reason } }, this.now());
     const previous = this.closing;
-    this.closing = Promise.all([previous, s.imports.cancelAll(), s.runs.cancelAll(), s.validations.cancelAll()]).then(
-      () => s.ws.close(),
-      () => s.ws.close(),
-    );
+    // The last checkpoint anchors what the cancelled work wrote too; then the key is no longer used.
+    const close = (): void => {
+      endSignedSession(s.ws);
+      s.ws.close();
+    };
+    this.closing = Promise.all([previous, s.imports.cancelAll(), s.runs.cancelAll(), s.validations.cancelAll()]).then(close, close);
   }
 
   // Resolves once the last ended session's store is closed (the CLI and tests wait for it).
@@ -165,6 +171,7 @@ export class AirlockService {
       if (session && err instanceof AirlockError && err.code === 'ACCOUNT_LOCKED' && this.session === session) this.end('logout');
       throw err;
     }
+    if (session && this.session === session) session.lastAnchored = checkpointIfDue(session.ws, session.lastAnchored);
     // Results are checked too, so nothing outside the contract (a key, a path) can slip through.
     return spec.result.parse(result) as ResultOf<C>;
   }

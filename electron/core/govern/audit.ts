@@ -4,6 +4,8 @@ import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import type { AuditEntryView, AuditVerifyResult } from '../../shared/contract';
 import type { Db } from '../store/database';
+import { auditSignerOf, signEntryHash, SignatureCheck } from './audit-signing';
+import { checkpointProblems, type Checkpoint } from './checkpoints';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -24,6 +26,8 @@ interface AuditRow {
   details: string;
   prev_hash: string;
   hash: string;
+  signer: string | null;
+  signature: string | null;
 }
 
 const SECRET_KEYS = /pass|secret|key|token/i;
@@ -61,9 +65,11 @@ export function appendAudit(db: Db, event: AuditEvent, now: Date = new Date()): 
   // Store details in canonical form so what is hashed and what is stored are the same text.
   const detailsJson = canonicalize(details) ?? '{}';
   const hash = hashEntry({ seq, ts, actor: event.actor, action: event.action, subject, details: JSON.parse(detailsJson) as unknown, prevHash });
+  // Signed by the session's user when there is one (migration 13); entries before a login cannot be.
+  const signer = auditSignerOf(db);
   db.prepare(
-    'INSERT INTO audit_log (seq, ts, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run(seq, ts, event.actor, event.action, subject, detailsJson, prevHash, hash);
+    'INSERT INTO audit_log (seq, ts, actor, action, subject, details, prev_hash, hash, signer, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(seq, ts, event.actor, event.action, subject, detailsJson, prevHash, hash, signer?.fingerprint ?? null, signer ? signEntryHash(signer, hash) : null);
   return { seq, ts, actor: event.actor, action: event.action, subject, details, prevHash, hash };
 }
 
@@ -91,11 +97,15 @@ export function listAudit(db: Db, filter: AuditFilter = {}): AuditEntryView[] {
   return rows.map(toView);
 }
 
-// Walks the whole chain in order; names the first row whose link or content does not check out.
-export function verifyAudit(db: Db): AuditVerifyResult {
+// Walks the whole chain in order; names the first row whose link, content or signature does not check out, then
+// holds the chain to every checkpoint it was given (a shorter or different chain than one saw is named).
+export function verifyAudit(db: Db, checkpoints: readonly Checkpoint[] = []): AuditVerifyResult {
   let prev = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
+  const sigs = new SignatureCheck();
+  const hashes = new Map<number, string>();
+  const wanted = new Set(checkpoints.map((c) => c.seq));
   const broken = (seq: number, reason: string): AuditVerifyResult => ({ ok: false, checked, headHash: null, brokenAt: seq, reason });
   for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
     if (r.seq !== expectedSeq) return broken(expectedSeq, 'the entry is missing');
@@ -108,9 +118,14 @@ export function verifyAudit(db: Db): AuditVerifyResult {
     }
     const hash = hashEntry({ seq: r.seq, ts: r.ts, actor: r.actor, action: r.action, subject: r.subject, details, prevHash: r.prev_hash });
     if (hash !== r.hash) return broken(r.seq, 'it was changed after it was written');
+    const sigProblem = sigs.check({ seq: r.seq, actor: r.actor, action: r.action, subject: r.subject, details, hash: r.hash, signer: r.signer ?? null, signature: r.signature ?? null });
+    if (sigProblem) return broken(r.seq, sigProblem);
+    if (wanted.has(r.seq)) hashes.set(r.seq, r.hash);
     prev = r.hash;
     expectedSeq += 1;
     checked += 1;
   }
+  const problem = checkpointProblems(checkpoints, checked, hashes, sigs)[0];
+  if (problem) return { ok: false, checked, headHash: null, brokenAt: problem.seq, reason: problem.reason };
   return { ok: true, checked, headHash: checked > 0 ? prev : null, brokenAt: null, reason: null };
 }

@@ -3,5 +3,6 @@ import { migration009 } from './009-temporary-passwords';
 import { migration010 } from './010-image-classes';
 import { migration011 } from './011-rule-checks';
 import { migration012 } from './012-dicom-patients';
+import { migration013 } from './013-audit-signatures';
 
-export const LATER_MIGRATIONS = [migration009, migration010, migration011, migration012];
+export const LATER_MIGRATIONS = [migration009, migration010, migration011, migration012, migration013];
