@@ -81,7 +81,7 @@ export function addValidateCommands(program: Command, globals: Globals): void {
     .option('--report <file.html>', 'also write the report (aggregates only, small cells suppressed) as HTML')
     .option('--json-report <file.json>', 'also write the report as JSON')
     .option('--pdf <file.pdf>', 'also write the report as PDF (through Chromium)')
-    .description('validate a synthetic table against its spec’s acceptance criteria; exit 6 if it fails, 5 if validation could not run')
+    .description('validate a synthetic table or image dataset against its spec’s acceptance criteria; exit 6 if it fails, 5 if validation could not run')
     .action(async (datasetId: string, o: { seed?: string; report?: string; jsonReport?: string; pdf?: string }) => {
       const g = globals();
       const id = wholeNumber('The dataset', datasetId);

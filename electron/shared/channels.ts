@@ -55,6 +55,7 @@ export const CHANNELS = [
   'validations:cancel',
   'validations:report',
   'validations:save',
+  'validations:memorisationPairs',
   'runs:lossChart',
   'approvals:datasets',
   'approvals:preview',

@@ -1,6 +1,8 @@
 // An image generation spec: which DICOM series to learn from, at what size and window, with which
 // convolutional generator, how many synthetic images, the seed, and the uses that go on the dataset card.
 import { z } from 'zod';
+import { RELEASE_TIERS, type ReleaseTier } from './criteria';
+import { imageCriteriaOverridesSchema } from './image-criteria';
 
 const seed = z.number().int('The seed is a whole number.').min(0).max(2 ** 31 - 1);
 
@@ -49,5 +51,14 @@ export const imageSpecSchema = z.object({
   seed,
   intendedUse: z.string().trim().min(1, 'Say what the synthetic images are for; it goes on the dataset card.').max(4000),
   prohibitedUses: z.array(z.string().trim().min(1).max(500)).default([]),
+  // What the images are for (brings the default criteria) and changes to those defaults. Optional, not defaulted,
+  // so specs saved before image criteria keep their content and hash; absent means model development, no change.
+  tier: z.enum(RELEASE_TIERS).optional(),
+  criteria: imageCriteriaOverridesSchema.optional(),
 });
 export type ImageSpec = z.infer<typeof imageSpecSchema>;
+
+/** The release tier an image spec is judged against (model development when the spec predates tiers). */
+export function imageSpecTier(spec: ImageSpec): ReleaseTier {
+  return spec.tier ?? 'model-development';
+}

@@ -3,6 +3,13 @@
 import { z } from 'zod';
 import { RELEASE_TIERS } from './criteria';
 
+// Base64 only (no data: prefix), so the report builds the one URL form it allows itself.
+export const sampleGridSchema = z.object({
+  caption: z.string(),
+  items: z.array(z.object({ label: z.string(), pngBase64: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/) })),
+});
+export type SampleGridView = z.infer<typeof sampleGridSchema>;
+
 export const reportDocumentSchema = z.object({
   title: z.string(),
   subtitle: z.string(),
@@ -30,10 +37,14 @@ export const reportDocumentSchema = z.object({
         .optional(),
       tables: z.array(z.object({ caption: z.string(), columns: z.array(z.string()), rows: z.array(z.array(z.string())) })).optional(),
       charts: z.array(z.object({ caption: z.string(), svg: z.string() })).optional(),
+      /** Image validations only: grids of synthetic images (never a real one), PNG as base64. */
+      grids: z.array(sampleGridSchema).optional(),
       notes: z.array(z.string()).optional(),
     }),
   ),
   suppressionNote: z.string(),
+  /** Absent for a table validation (its documents stay as they were); 'images' for an image validation. */
+  kind: z.literal('images').optional(),
 });
 export type ReportDocumentView = z.infer<typeof reportDocumentSchema>;
 
@@ -72,3 +83,28 @@ export const findingsSchema = z.object({
   singledOut: z.array(z.object({ predicate: z.string(), trainingRow: z.number().int() })),
 });
 export type FindingsView = z.infer<typeof findingsSchema>;
+
+/** One worst memorisation pair as the in-app panel shows it: real beside synthetic, same window and size. */
+export const memorisationPairSchema = z.object({
+  rank: z.number().int(),
+  /** Index of the synthetic image in the dataset (from 0). */
+  syntheticIndex: z.number().int(),
+  /** Where the real frame comes from: training frames (a possible copy) or holdout frames (the control). */
+  against: z.enum(['training', 'holdout']),
+  seriesId: z.number().int(),
+  fileId: z.number().int(),
+  frame: z.number().int(),
+  classLabel: z.string().nullable(),
+  ncc: z.number(),
+  ssim: z.number().nullable(),
+  aboveThreshold: z.boolean(),
+  realPng: z.string(),
+  syntheticPng: z.string(),
+});
+export const memorisationPairsSchema = z.object({
+  validationId: z.number().int(),
+  threshold: z.number().nullable(),
+  total: z.number().int(),
+  pairs: z.array(memorisationPairSchema),
+});
+export type MemorisationPairsView = z.infer<typeof memorisationPairsSchema>;

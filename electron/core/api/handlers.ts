@@ -1,8 +1,9 @@
 // One handler per contract channel, over the core services. Arguments arrive already validated.
+import { beginSignedSession, verifyWorkspaceAudit } from '../govern/audit-session';
 import type { z } from 'zod';
 import type { Channel, Contract, ResultOf } from '../../shared/contract';
 import { AirlockError } from '../errors';
-import { appendAudit, listAudit, verifyAudit } from '../govern/audit';
+import { appendAudit, listAudit } from '../govern/audit';
 import { getSettings, updateSettings } from '../govern/settings';
 import { addUser, changeOwnPassword, disableUser, enableUser, listUsers, resetPassword, setRoles } from '../govern/users';
 import { requireUser } from '../govern/users-repo';
@@ -14,6 +15,7 @@ import { governHandlers } from './govern-handlers';
 import { datasetImage, datasetRows, getDatasetRow } from '../train/runs-repo';
 import { listImageSpecs, saveImageSpec } from '../train/specs';
 import { runLossChart } from '../validate/report/loss-chart';
+import { memorisationPairs } from '../validate/image/pairs-view';
 import { suggestRules } from '../train/rules/suggest';
 import { diffSpecVersions, draftSpec, getSpecVersion, listSpecVersions, listSpecs, saveSpec } from '../train/specs';
 
@@ -122,6 +124,10 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     if (path) appendAudit(s.ws.db, { actor: s.user.username, action: 'validation.report_saved', subject: `validation #${a.validationId}`, details: { format: a.format, path } }, svc.now());
     return { path };
   },
+  'validations:memorisationPairs': (svc, a, session) => {
+    const s = must(session);
+    return memorisationPairs(s.ws.db, s.user.username, a.validationId, a.limit, svc.now());
+  },
   'runs:lossChart': (_svc, a, session) => runLossChart(must(session).ws.db, a.runId),
   'approvals:datasets': withSession(governHandlers['approvals:datasets']),
   'approvals:preview': withSession(governHandlers['approvals:preview']),
@@ -144,6 +150,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     svc.end();
     await svc.settled();
     const { workspace, user } = await createWorkspace(a.path, { username: a.username, displayName: a.displayName, password: a.password }, svc.options);
+    await beginSignedSession(workspace, user.username, a.password);
     return svc.start(workspace, user);
   },
   'workspace:chooseFolder': async (svc) => {
@@ -155,6 +162,8 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     svc.end();
     await svc.settled();
     const { workspace, user } = await unlockWorkspace(a.path, a.username, a.password, svc.options);
+    // From here every entry of the session is signed with the user's key (unlocked by the same password).
+    await beginSignedSession(workspace, user.username, a.password);
     return svc.start(workspace, user);
   },
   'session:logout': (svc) => {
@@ -199,7 +208,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     return result;
   },
   'audit:list': (_svc, a, session) => listAudit(must(session).ws.db, a),
-  'audit:verify': (_svc, _a, session) => verifyAudit(must(session).ws.db),
+  'audit:verify': (_svc, _a, session) => verifyWorkspaceAudit(must(session).ws),
   'settings:get': (_svc, _a, session) => getSettings(must(session).ws.db),
   'settings:update': (svc, a, session) => {
     const s = must(session);

@@ -29,6 +29,13 @@ export interface FrameSource {
   frames: number;
 }
 
+/** Where a frame comes from: one frame of one stored DICOM file of one series. */
+export interface FrameProvenance {
+  seriesId: number;
+  fileId: number;
+  frame: number;
+}
+
 export interface ImageData {
   images: Float32Array;
   count: number;
@@ -37,6 +44,8 @@ export interface ImageData {
   classes: string[];
   heldOutFrames: number;
   sources: FrameSource[];
+  // One per frame, in order (validation names the real frame of a memorisation pair by it).
+  provenance: FrameProvenance[];
   // Colour frames turned into greyscale (spec colour: 'greyscale').
   greyscaleFrames: number;
   // Sentences for the run's notes.
@@ -45,6 +54,7 @@ export interface ImageData {
 
 interface FrameRow {
   series_id: number;
+  patient_key: string;
   patient_id: string | null;
   instance_id: number;
   file_id: number;
@@ -74,10 +84,15 @@ function columnLabels(db: Db, by: { tableId: number; patientColumn: string; labe
   return labels;
 }
 
-export async function loadImageData(db: Db, spec: ImageDataSpec): Promise<ImageData> {
+/**
+ * The frames of training patients (what a generator trains on), or with `side` 'holdout' those of held-out
+ * patients (validation's control; never a generator's). `heldOut` replaces the stored split, for a validation
+ * that must use the split in force when the run trained.
+ */
+export async function loadImageData(db: Db, spec: ImageDataSpec, side: 'training' | 'holdout' = 'training', heldOut?: (patientKey: string) => boolean): Promise<ImageData> {
   const rows: FrameRow[] = [];
   const stmt = db.prepare(
-    `SELECT se.id AS series_id, p.patient_id, i.id AS instance_id, i.file_id, i.frames, p.holdout, se.modality, se.description, se.body_part
+    `SELECT se.id AS series_id, p.patient_key, p.patient_id, i.id AS instance_id, i.file_id, i.frames, p.holdout, se.modality, se.description, se.body_part
      FROM dicom_instances i JOIN dicom_series se ON se.id = i.series_id JOIN dicom_studies st ON st.id = se.study_id
      JOIN dicom_patients p ON p.id = st.patient_id WHERE se.id = ? ORDER BY i.slice_position, i.instance_number, i.id`,
   );
@@ -86,9 +101,10 @@ export async function loadImageData(db: Db, spec: ImageDataSpec): Promise<ImageD
     if (found.length === 0) throw new AirlockError('NOT_FOUND', `There is no series #${id} with images in this workspace.`);
     rows.push(...found);
   }
-  const training = rows.filter((r) => r.holdout === 0);
-  const heldOutFrames = rows.filter((r) => r.holdout === 1).reduce((n, r) => n + r.frames, 0);
-  if (training.length === 0) {
+  const isHeld = (r: FrameRow): boolean => (heldOut ? heldOut(r.patient_key) : r.holdout === 1);
+  const training = rows.filter((r) => isHeld(r) === (side === 'holdout'));
+  const heldOutFrames = rows.filter(isHeld).reduce((n, r) => n + r.frames, 0);
+  if (training.length === 0 && side === 'training') {
     throw new AirlockError('INVALID_ARGUMENT', 'Every chosen series belongs to a holdout patient, so there is nothing to train on. Add series from other patients.');
   }
   const byColumn = typeof spec.labelBy === 'object' && spec.labelBy !== null ? columnLabels(db, spec.labelBy) : null;
@@ -106,6 +122,7 @@ export async function loadImageData(db: Db, spec: ImageDataSpec): Promise<ImageD
   const images = new Float32Array(total * px);
   const labels = spec.labelBy ? new Int32Array(total) : null;
   const sources = new Map<string, FrameSource>();
+  const provenance: FrameProvenance[] = [];
   let greyscaleFrames = 0;
   let k = 0;
   for (const r of training) {
@@ -128,6 +145,7 @@ export async function loadImageData(db: Db, spec: ImageDataSpec): Promise<ImageD
         .toBuffer();
       for (let i = 0; i < px; i++) images[k * px + i] = (resized[i] ?? 0) / 127.5 - 1;
       if (labels) labels[k] = classes.indexOf(labelOf(r));
+      provenance.push({ seriesId: r.series_id, fileId: r.file_id, frame: f });
       k += 1;
     }
     const label = spec.labelBy ? classes.indexOf(labelOf(r)) : -1;
@@ -139,5 +157,5 @@ export async function loadImageData(db: Db, spec: ImageDataSpec): Promise<ImageD
   const notes = greyscaleFrames > 0 ? [`${greyscaleFrames} colour frame${greyscaleFrames === 1 ? ' was' : 's were'} converted to greyscale with the ITU-R BT.601 luma (Y = 0.299 R + 0.587 G + 0.114 B), as the spec asks.`] : [];
   // Per-patient split (H5): with few patients it may hold none of these series' patients out; the run says so.
   if (heldOutFrames === 0) notes.push('No patient of the chosen series is held out: the per-patient split drew none of them, so this run has no real images of unseen patients to be validated against. Import more patients, or redraw the DICOM split.');
-  return { images, count: total, size: spec.size, labels, classes, heldOutFrames, sources: [...sources.values()], greyscaleFrames, notes };
+  return { images, count: total, size: spec.size, labels, classes, heldOutFrames, sources: [...sources.values()], provenance, greyscaleFrames, notes };
 }

@@ -3,7 +3,7 @@
 import { AirlockError } from '../errors';
 import { ERROR_CODES, type ErrorCode } from '../../shared/errors';
 import { spawnWorker } from '../train/engine/runner';
-import type { StageId, ValidationReply, ValidationRequest } from './protocol';
+import type { ImageValidationRequest, StageId, ValidationReply, ValidationRequest } from './protocol';
 
 const isErrorCode = (c: string): c is ErrorCode => (ERROR_CODES as readonly string[]).includes(c);
 
@@ -16,7 +16,7 @@ export interface ValidationHandle {
   cancel(): Promise<void>;
 }
 
-export function startValidationWorker(req: ValidationRequest, onStage: (stage: StageId, progress: number) => void): ValidationHandle {
+export function startValidationWorker(req: ValidationRequest | ImageValidationRequest, onStage: (stage: StageId, progress: number) => void): ValidationHandle {
   const worker = spawnWorker(workerUrl());
   let cancelled = false;
   const done = new Promise<Extract<ValidationReply, { type: 'done' }>>((resolve, reject) => {

@@ -2,6 +2,7 @@
 // reference to anything outside the file, readable on screen and printable to A4. Verdict first, then the
 // criteria, then the evidence sections. Every text is escaped; chart SVG is checked against an allowlist.
 import { AirlockError } from '../../errors';
+import { SAMPLE_GRID_CSS, sampleGridHtml, type SampleGrid } from './image-sections';
 
 export interface ReportFact {
   label: string;
@@ -48,6 +49,8 @@ export interface ReportSection {
   metrics?: ReportMetric[];
   tables?: ReportTable[];
   charts?: ReportChart[];
+  /** Image validations only: synthetic sample images (never a real one). */
+  grids?: SampleGrid[];
   notes?: string[];
 }
 export interface ReportDocument {
@@ -59,6 +62,8 @@ export interface ReportDocument {
   criteria: ReportCriterion[];
   sections: ReportSection[];
   suppressionNote: string;
+  /** Absent for a table validation; 'images' for an image validation. */
+  kind?: 'images';
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -177,6 +182,7 @@ function sectionHtml(s: ReportSection, index: number): string {
   (s.charts ?? []).forEach((c, i) => {
     parts.push(`<figure class="chart">${inlineSvg(c, `${id}-c${i + 1}-`)}<figcaption>${escapeHtml(c.caption)}</figcaption></figure>`);
   });
+  for (const g of s.grids ?? []) parts.push(sampleGridHtml(g));
   if (s.notes?.length) parts.push(`<ul class="notes">${s.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
   return `<section id="${id}" class="evidence">\n${parts.join('\n')}\n</section>`;
 }
@@ -232,6 +238,8 @@ section.evidence { break-before: page; }
 
 /** Renders the report document as a complete, self-contained HTML page. */
 export function renderReportHtml(doc: ReportDocument): string {
+  // Only a page with sample images allows data: images; a table report stays exactly as it was.
+  const images = doc.sections.some((s) => (s.grids?.length ?? 0) > 0);
   const toc = doc.sections.length
     ? `<nav><h2>Contents</h2><ol>${doc.sections.map((s, i) => `<li><a href="#${anchor(s.id, i)}">${escapeHtml(s.title)}</a></li>`).join('')}</ol></nav>`
     : '';
@@ -239,10 +247,10 @@ export function renderReportHtml(doc: ReportDocument): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'${images ? '; img-src data:' : ''}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(doc.title)}</title>
-<style>${CSS}</style>
+<style>${images ? CSS + SAMPLE_GRID_CSS : CSS}</style>
 </head>
 <body>
 <main>

@@ -1,6 +1,7 @@
 import { Badge, Group, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { Fragment } from 'react';
 import { CRITERIA } from '../../../../electron/shared/criteria';
+import { IMAGE_CRITERIA } from '../../../../electron/shared/image-criteria';
 import type { ReportDocumentView } from '../../../../electron/shared/validation-schemas';
 import { splitInterval } from './validationFormat';
 
@@ -8,6 +9,7 @@ type Row = ReportDocumentView['criteria'][number];
 
 const FAMILIES = [
   { id: 'fidelity', title: 'Fidelity' },
+  { id: 'diversity', title: 'Diversity' },
   { id: 'utility', title: 'Utility' },
   { id: 'privacy', title: 'Privacy' },
 ] as const;
@@ -18,8 +20,10 @@ const STATUS: Record<Row['status'], { label: string; color: string; variant: 'fi
   'not-applicable': { label: 'n/a', color: 'gray', variant: 'outline' },
 };
 
-const familyOf = (id: string) => id.split('.')[0] ?? 'other';
-const labels = new Map<string, string>(CRITERIA.map((c) => [c.id, c.label]));
+// Image criteria ("images.…") name their family in their definition; table ids start with it.
+const imageFamilies = new Map<string, string>(IMAGE_CRITERIA.map((c) => [c.id, c.family]));
+const familyOf = (id: string) => imageFamilies.get(id) ?? id.split('.')[0] ?? 'other';
+const labels = new Map<string, string>([...CRITERIA, ...IMAGE_CRITERIA].map((c) => [c.id, c.label]));
 // The report may say so in words; the spec's own overrides (when readable) say it for certain.
 const mentionsChanged = (r: Row) => /changed from|tier default|changed default/i.test(`${r.sentence} ${r.note ?? ''}`);
 

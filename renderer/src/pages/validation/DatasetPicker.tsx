@@ -8,12 +8,14 @@ interface Props {
   onChange: (datasetId: number) => void;
 }
 
+const count = (n: number, images: boolean): string => `${n.toLocaleString()} ${images ? (n === 1 ? 'image' : 'images') : 'rows'}`;
+
 // Grouped by the run that made them, so a reviewer sees which spec and generator each version came from.
 export function DatasetPicker({ candidates, value, onChange }: Props) {
   const groups = new Map<number, { group: string; items: { value: string; label: string }[] }>();
-  for (const { run, dataset } of candidates) {
+  for (const { run, dataset, images } of candidates) {
     const g = groups.get(run.id) ?? { group: `${run.specName} v${run.specVersion} · run #${run.id} · ${generatorLabel(run.generator)}`, items: [] };
-    g.items.push({ value: String(dataset.id), label: `Dataset v${dataset.version} of run #${run.id} · ${dataset.rows.toLocaleString()} rows · ${formatDateTimeShort(dataset.createdAt)}` });
+    g.items.push({ value: String(dataset.id), label: `Dataset v${dataset.version} of run #${run.id} · ${count(dataset.rows, images)} · ${formatDateTimeShort(dataset.createdAt)}` });
     groups.set(run.id, g);
   }
   const current = candidates.find((c) => c.dataset.id === value);
@@ -22,7 +24,7 @@ export function DatasetPicker({ candidates, value, onChange }: Props) {
       <Select
         data-testid="validation-dataset"
         label="Synthetic dataset"
-        placeholder="Choose a synthetic table"
+        placeholder="Choose a synthetic dataset"
         data={[...groups.values()]}
         value={value === null ? null : String(value)}
         onChange={(v) => v !== null && onChange(Number(v))}
@@ -33,7 +35,7 @@ export function DatasetPicker({ candidates, value, onChange }: Props) {
       />
       {current && (
         <Text size="xs" c="dimmed" mt={6} data-testid="validation-dataset-facts">
-          {current.run.specName} v{current.run.specVersion} · {generatorLabel(current.run.generator)} · {current.dataset.rows.toLocaleString()} rows · sha256{' '}
+          {current.run.specName} v{current.run.specVersion} · {generatorLabel(current.run.generator)} · {count(current.dataset.rows, current.images)} · sha256{' '}
           <Text span ff="monospace" size="xs" title={current.dataset.sha256}>
             {current.dataset.sha256.slice(0, 16)}…
           </Text>

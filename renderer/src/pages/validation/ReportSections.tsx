@@ -1,5 +1,6 @@
 import { Box, Button, Group, List, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReportDocumentView } from '../../../../electron/shared/validation-schemas';
+import { SampleGrids } from './ImageReportSections';
 import { svgDataUrl, svgSize } from './svgDataUrl';
 import { numericColumns } from './validationFormat';
 import './validation.css';
@@ -51,6 +52,7 @@ export function ReportSections({ sections }: { sections: Section[] }) {
                 ))}
               </div>
             )}
+            {s.grids && s.grids.length > 0 && <SampleGrids grids={s.grids} />}
             {s.notes && s.notes.length > 0 && (
               <List size="xs" c="dimmed" spacing={2}>
                 {s.notes.map((n, i) => (

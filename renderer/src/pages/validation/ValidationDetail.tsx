@@ -10,6 +10,7 @@ import { formatDateTime, formatDateTimeShort } from '../../format';
 import { HashValue } from '../training/HashValue';
 import { CriteriaTable } from './CriteriaTable';
 import { FindingsPanel } from './FindingsPanel';
+import { MemorisationPairsPanel } from './MemorisationPairsPanel';
 import { ReportContents, ReportSections, anchorId } from './ReportSections';
 import { StageProgress } from './StageProgress';
 import { VerdictBanner } from './VerdictBanner';
@@ -73,6 +74,9 @@ export function ValidationDetail({ validationId, canControl, onChanged }: Props)
   const { document, findings } = detail;
   const outcome = OUTCOME[outcomeOf(validation)];
   const running = validation.status === 'running';
+  // An image validation's in-app evidence is its memorisation pairs; a table's, its row-level findings.
+  const images = document?.kind === 'images';
+  const rowFindings = !images && findings;
   return (
     <Stack gap="md" data-testid="validation-detail" data-validation-id={validation.id} data-status={validation.status}>
       <Group justify="space-between" align="flex-start" wrap="nowrap">
@@ -130,7 +134,8 @@ export function ValidationDetail({ validationId, canControl, onChanged }: Props)
             parts={[
               { id: 'criteria', title: 'Criteria' },
               ...document.sections.map((s) => ({ id: s.id, title: s.title })),
-              ...(findings ? [{ id: 'findings', title: 'Row-level findings' }] : []),
+              ...(rowFindings ? [{ id: 'findings', title: 'Row-level findings' }] : []),
+              ...(images ? [{ id: 'pairs', title: 'Memorisation pairs' }] : []),
               { id: 'provenance', title: 'Provenance' },
             ]}
           />
@@ -138,9 +143,14 @@ export function ValidationDetail({ validationId, canControl, onChanged }: Props)
             <CriteriaTable criteria={document.criteria} changed={changed} tierLabel={TIER_LABELS[validation.tier]} />
           </div>
           <ReportSections sections={document.sections} />
-          {findings && (
+          {rowFindings && (
             <div id={anchorId('findings')} className="validation-anchor">
-              <FindingsPanel findings={findings} />
+              <FindingsPanel findings={rowFindings} />
+            </div>
+          )}
+          {images && (
+            <div id={anchorId('pairs')} className="validation-anchor">
+              <MemorisationPairsPanel validationId={validation.id} />
             </div>
           )}
           <div id={anchorId('provenance')} className="validation-anchor">

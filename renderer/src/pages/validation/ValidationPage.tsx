@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Group, Loader, Paper, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { Button, Center, Group, Loader, Paper, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../../electron/shared/contract';
 import type { RunView } from '../../../../electron/shared/train-schemas';
@@ -6,11 +6,11 @@ import type { ValidationView } from '../../../../electron/shared/validation-sche
 import { api, errorMessage } from '../../api';
 import { FormError } from '../../components/FormError';
 import { PageHeader } from '../../components/PageHeader';
-import { InfoIcon, ValidationIcon } from '../../components/icons';
+import { ValidationIcon } from '../../components/icons';
 import { DatasetPicker } from './DatasetPicker';
 import { ValidationDetail } from './ValidationDetail';
 import { ValidationHistory } from './ValidationHistory';
-import { tableCandidates } from './validationFormat';
+import { validationCandidates } from './validationFormat';
 
 export function ValidationPage({ session }: { session: SessionInfo }) {
   const canValidate = session.roles.includes('steward');
@@ -29,7 +29,7 @@ export function ValidationPage({ session }: { session: SessionInfo }) {
       .then((list) => {
         if (cancelled) return;
         setRuns(list);
-        setDatasetId((d) => d ?? tableCandidates(list).candidates[0]?.dataset.id ?? null);
+        setDatasetId((d) => d ?? validationCandidates(list)[0]?.dataset.id ?? null);
       })
       .catch((e: unknown) => {
         if (cancelled) return;
@@ -91,14 +91,14 @@ export function ValidationPage({ session }: { session: SessionInfo }) {
     }
   };
 
-  const { candidates, imageDatasets } = tableCandidates(runs ?? []);
+  const candidates = validationCandidates(runs ?? []);
   const running = history?.some((v) => v.status === 'running') ?? false;
 
   return (
     <Stack gap="lg" data-testid="validation-screen">
       <PageHeader
         title="Validation"
-        description="Evidence that a synthetic table is faithful, useful and private, measured on the real holdout the generator never saw and judged against the criteria its spec wrote down beforehand."
+        description="Evidence that a synthetic table or image set is faithful, useful and private, measured on the real holdout the generator never saw and judged against the criteria its spec wrote down beforehand."
       />
       <FormError message={loadError} />
       {runs === null ? (
@@ -111,9 +111,9 @@ export function ValidationPage({ session }: { session: SessionInfo }) {
         <Paper withBorder radius="md" p="xl">
           <Stack align="center" gap="xs" data-testid="validation-empty">
             <ValidationIcon size={28} />
-            <Text fw={600}>No synthetic tables to validate yet</Text>
+            <Text fw={600}>No synthetic datasets to validate yet</Text>
             <Text size="sm" c="dimmed" ta="center" maw={480}>
-              {canValidate ? 'Train a table spec on the Training screen; each dataset it produces can be validated here.' : 'Synthetic tables trained by data stewards, and their validations, appear here.'}
+              {canValidate ? 'Train a spec on the Training screen; each dataset it produces can be validated here.' : 'Synthetic datasets trained by data stewards, and their validations, appear here.'}
             </Text>
           </Stack>
         </Paper>
@@ -136,11 +136,6 @@ export function ValidationPage({ session }: { session: SessionInfo }) {
             <Text size="sm" c="dimmed" mt="sm" data-testid="validation-readonly">
               Read-only: data stewards run validations; reviewers read their results and reports.
             </Text>
-          )}
-          {imageDatasets > 0 && (
-            <Alert color="gray" variant="light" icon={<InfoIcon />} p="xs" mt="sm" data-testid="validation-images-note">
-              {imageDatasets === 1 ? 'One image dataset is' : `${imageDatasets} image datasets are`} not listed: this screen validates synthetic tables. Image datasets get their own evidence.
-            </Alert>
           )}
         </Paper>
       )}

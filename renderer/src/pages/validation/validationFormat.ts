@@ -7,20 +7,18 @@ import { isImageGenerator } from '../specs/image/imageFields';
 export interface Candidate {
   run: RunView;
   dataset: DatasetSummaryView;
+  /** An image dataset (its `rows` count images). */
+  images: boolean;
 }
 
-/** Synthetic table versions that can be validated here, newest run first, newest version first. */
-export function tableCandidates(runs: RunView[]): { candidates: Candidate[]; imageDatasets: number } {
+/** Synthetic tables and image sets that can be validated here, newest run first, newest version first. */
+export function validationCandidates(runs: RunView[]): Candidate[] {
   const candidates: Candidate[] = [];
-  let imageDatasets = 0;
   for (const run of runs) {
-    if (isImageGenerator(run.generator)) {
-      imageDatasets += run.datasets.length;
-      continue;
-    }
-    for (const dataset of [...run.datasets].sort((a, b) => b.version - a.version)) candidates.push({ run, dataset });
+    const images = isImageGenerator(run.generator);
+    for (const dataset of [...run.datasets].sort((a, b) => b.version - a.version)) candidates.push({ run, dataset, images });
   }
-  return { candidates, imageDatasets };
+  return candidates;
 }
 
 export const generatorLabel = (kind: string): string => GENERATOR_OPTIONS.find((o) => o.value === kind)?.label ?? kind;
