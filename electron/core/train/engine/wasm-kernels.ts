@@ -14,6 +14,7 @@
 // edge), run a 'valid' Conv2D, keep the first filterHeight × filterWidth outputs and transpose back to
 // [fh, fw, C_in, C_out].
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmMatMul } from './wasm-matmul';
 
 type Conv2DBackpropFilterAttrs = {
   strides: [number, number] | number;
@@ -110,6 +111,8 @@ export function registerWasmTrainingKernels(): string[] {
     tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilterVia('wasm') });
     ours.add('Conv2DBackpropFilter');
   }
+  // A speed-up of an existing kernel, not a missing one: not listed among the added kernels.
+  registerWasmMatMul();
   for (const name of ours) added.push(name);
   return added;
 }

@@ -19,6 +19,7 @@ import { Rng } from '../engine/rng';
 import type { SerializedTensor } from '../engine/tensors';
 import { tvaeConfigSchema, type TvaeConfig, type TvaeConfigInput } from './config';
 import { gatherRows, withWeights, type EncodedTable, type ModelTrainer } from './model';
+import { spanCrossEntropy } from './span-loss';
 import { softmaxLayout, tanhSelection, validateSpans, type OutputSpan, type SoftmaxLayout } from './spans';
 
 
@@ -123,12 +124,12 @@ export class TvaeModel {
       sum = sum.add(nll).add(s.log().sum().mul(n));
     }
     if (this.softGather) {
-      const logp = tf.logSoftmax(this.spanLogits(rec));
-      const target = x.matMul(this.softGather).reshape([n, this.soft.count, this.soft.maxWidth]);
-      sum = sum.sub(target.mul(logp).sum());
+      const target = x.matMul(this.softGather).reshape<tf.Tensor3D>([n, this.soft.count, this.soft.maxWidth]);
+      sum = sum.add(spanCrossEntropy(this.spanLogits(rec), target));
     }
     const reconstruction = sum.mul<tf.Scalar>(this.config.lossFactor / n);
-    const kl = tf.scalar(1).add(logvar).sub(mu.square()).sub(logvar.exp()).sum().mul<tf.Scalar>(-0.5 / n);
+    // exp(log σ²) as std² reuses the exp above (same value to float32 rounding).
+    const kl = tf.scalar(1).add(logvar).sub(mu.square()).sub(std.square()).sum().mul<tf.Scalar>(-0.5 / n);
     return { total: reconstruction.add(kl), reconstruction, kl };
   }
 
@@ -149,13 +150,15 @@ export class TvaeModel {
     for (let at = 0; at < rows; at += chunk) {
       const n = Math.min(chunk, rows - at);
       const zs = rng.normal(n * this.config.embeddingDim);
-      const { values, choice } = tf.tidy(() => {
+      // Read back inside tidy but return nothing: tidy walks every element of a returned typed array.
+      const read: { values: Float32Array; probs?: Float32Array } = { values: new Float32Array(0) };
+      tf.tidy(() => {
         const rec = this.decode(tf.tensor2d(zs, [n, this.config.embeddingDim]));
-        const values = rec.tanh().dataSync() as Float32Array;
-        if (!this.softGather) return { values, choice: new Int32Array(0) };
-        const probs = this.spanLogits(rec).softmax().dataSync() as Float32Array;
-        return { values, choice: this.drawFrom(probs, n, rng) };
+        read.values = rec.tanh().dataSync() as Float32Array;
+        if (this.softGather) read.probs = this.spanLogits(rec).softmax().dataSync() as Float32Array;
       });
+      const { values, probs } = read;
+      const choice = probs ? this.drawFrom(probs, n, rng) : new Int32Array(0);
       const jitter = noise ? rng.normal(n * tanhCols.length) : null;
       for (let r = 0; r < n; r++) {
         const o = (at + r) * this.width;
