@@ -30,5 +30,9 @@ if (!electronBinary()) {
   process.exit(1);
 }
 
-const result = spawnSync('npx', ['electron-vite', 'preview'], { stdio: 'inherit' });
+// A production build of the app: variables that would open DevTools, point the window at a dev server, or turn
+// Electron into plain Node or a debugger target are dropped (the packaged app's fuses refuse the last ones too).
+const DROPPED_VARIABLES = ['AIRLOCK_DEVTOOLS', 'ELECTRON_RENDERER_URL', 'ELECTRON_RUN_AS_NODE', 'NODE_OPTIONS'];
+const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !DROPPED_VARIABLES.includes(name)));
+const result = spawnSync('npx', ['electron-vite', 'preview', '--mode', 'production'], { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

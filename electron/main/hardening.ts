@@ -1,5 +1,6 @@
 // The shell's security settings as pure functions, so vitest can check them where Electron cannot run.
 import { extname, relative, resolve, sep } from 'node:path';
+import type { Envelope } from '../shared/errors';
 
 // The renderer is served from a privileged custom scheme, never file:// (which would share an origin
 // with every local file).
@@ -38,10 +39,19 @@ export interface HardenedWebPreferences {
   devTools: boolean;
 }
 
-/** DevTools only for a developer who asks: the dev server (`npm run dev`) or AIRLOCK_DEVTOOLS=1, never when packaged. */
-export function devToolsAllowed(packaged: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
-  if (packaged) return false;
+/**
+ * DevTools only in a development build (`npm run dev`, where electron-vite sets import.meta.env.DEV), and there only
+ * for the dev server or AIRLOCK_DEVTOOLS=1; a production build (`npm start`, packaged) ignores both variables.
+ */
+export function devToolsAllowed(packaged: boolean, env: Readonly<Record<string, string | undefined>>, devBuild: boolean): boolean {
+  if (packaged || !devBuild) return false;
   return Boolean(env.ELECTRON_RENDERER_URL) || env.AIRLOCK_DEVTOOLS === '1';
+}
+
+/** The dev server to load the renderer from: only in a development build, never in a production or packaged one. */
+export function devServerUrl(packaged: boolean, env: Readonly<Record<string, string | undefined>>, devBuild: boolean): string | undefined {
+  if (packaged || !devBuild) return undefined;
+  return env.ELECTRON_RENDERER_URL || undefined;
 }
 
 export function webPreferences(preload: string, devTools: boolean): HardenedWebPreferences {
@@ -133,4 +143,28 @@ export function resolveAppFile(rendererDir: string, url: string): string | null 
   const rel = relative(root, file);
   if (rel === '' || rel.startsWith('..') || rel.split(sep).includes('..')) return null;
   return file;
+}
+
+// The parts of an IpcMainInvokeEvent the sender check reads, so tests can hand it plain objects.
+export interface IpcSenderLike {
+  sender: unknown;
+  senderFrame?: { url: string } | null;
+}
+
+export const UNTRUSTED_SENDER: Envelope<never> = { ok: false, error: { code: 'UNTRUSTED_SENDER', message: 'This request did not come from the Airlock window and was refused.' } };
+
+/** A call is the app's own only if it comes from our window's web contents and from a frame at the app's origin. */
+export function isTrustedIpcEvent(event: IpcSenderLike, windowContents: unknown, origins: readonly string[]): boolean {
+  if (windowContents === null || windowContents === undefined || event.sender !== windowContents) return false;
+  return isTrustedSender(event.senderFrame?.url, origins);
+}
+
+/** The ipcMain handler of one channel: the sender is checked before the service sees the arguments. */
+export function guardedHandler(
+  dispatch: (channel: string, args: unknown) => Promise<Envelope<unknown>>,
+  windowContents: () => unknown,
+  origins: readonly string[],
+  channel: string,
+): (event: IpcSenderLike, args: unknown) => Promise<Envelope<unknown>> {
+  return async (event, args) => (isTrustedIpcEvent(event, windowContents(), origins) ? dispatch(channel, args) : UNTRUSTED_SENDER);
 }

@@ -3,12 +3,14 @@ import { BrowserWindow, app, dialog, protocol, session } from 'electron';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AirlockService } from '../core/api/service';
-import { APP_ENTRY, APP_SCHEME, allowedOrigins, devToolsAllowed, isAllowedRequest, mimeType, resolveAppFile, webPreferences, withCsp } from './hardening';
+import { APP_ENTRY, APP_SCHEME, allowedOrigins, devServerUrl, devToolsAllowed, isAllowedRequest, mimeType, resolveAppFile, webPreferences, withCsp } from './hardening';
 import { registerIpc } from './ipc';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
-const devServer = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+// Replaced at build time: false in `npm start` and packaged builds, so their environment cannot turn on DevTools or a dev server.
+const devBuild = import.meta.env.DEV === true;
+const devServer = devServerUrl(app.isPackaged, process.env, devBuild);
 const origins = allowedOrigins(devServer);
 let win: BrowserWindow | null = null;
 
@@ -106,7 +108,7 @@ if (!app.requestSingleInstanceLock()) {
       show: false,
       title: 'Airlock',
       backgroundColor: '#f8f9fa',
-      webPreferences: webPreferences(join(import.meta.dirname, '../preload/index.cjs'), devToolsAllowed(app.isPackaged, process.env)),
+      webPreferences: webPreferences(join(import.meta.dirname, '../preload/index.cjs'), devToolsAllowed(app.isPackaged, process.env, devBuild)),
     });
     win.removeMenu();
     win.once('ready-to-show', () => win?.show());

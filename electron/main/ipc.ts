@@ -1,19 +1,12 @@
 // Registers one ipcMain handler per contract channel. Every call is checked for its sender (the app's own
-// window and origin) before the service validates arguments, session and role.
-import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
+// window and origin, see guardedHandler in hardening.ts) before the service validates arguments, session and role.
+import type { BrowserWindow } from 'electron';
 import { ipcMain } from 'electron';
 import type { AirlockService } from '../core/api/service';
-import { CHANNELS, type Envelope } from '../shared/contract';
-import { isTrustedSender } from './hardening';
+import { CHANNELS } from '../shared/contract';
+import { guardedHandler } from './hardening';
 
 export function registerIpc(service: AirlockService, getWindow: () => BrowserWindow | null, origins: readonly string[]): void {
-  for (const channel of CHANNELS) {
-    ipcMain.handle(channel, async (event: IpcMainInvokeEvent, args: unknown): Promise<Envelope<unknown>> => {
-      const win = getWindow();
-      if (!win || event.sender !== win.webContents || !isTrustedSender(event.senderFrame?.url, origins)) {
-        return { ok: false, error: { code: 'UNTRUSTED_SENDER', message: 'This request did not come from the Airlock window and was refused.' } };
-      }
-      return service.dispatch(channel, args);
-    });
-  }
+  const dispatch = (channel: string, args: unknown) => service.dispatch(channel, args);
+  for (const channel of CHANNELS) ipcMain.handle(channel, guardedHandler(dispatch, () => getWindow()?.webContents ?? null, origins, channel));
 }
