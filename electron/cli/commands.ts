@@ -112,11 +112,14 @@ export function addAuditCommands(program: Command, globals: Globals): void {
   program
     .command('settings')
     .option('--idle-timeout <minutes>', 'lock the app after this many idle minutes (admins only)')
-    .action(async (o: { idleTimeout?: string }) => {
+    .option('--audit-archive <folder>', 'also write every signed audit checkpoint to this write-once folder, e.g. a mounted archive share (admins only; "none" clears it)')
+    .action(async (o: { idleTimeout?: string; auditArchive?: string }) => {
       const g = globals();
-      const result = await withSession(g, (svc) =>
-        o.idleTimeout === undefined ? svc.call('settings:get', {}) : svc.call('settings:update', { idleTimeoutMinutes: wholeNumber('--idle-timeout', o.idleTimeout) }),
-      );
-      print(g, result, () => `Idle timeout: ${result.idleTimeoutMinutes} minutes.`);
+      const result = await withSession(g, async (svc) => {
+        if (o.idleTimeout !== undefined) await svc.call('settings:update', { idleTimeoutMinutes: wholeNumber('--idle-timeout', o.idleTimeout) });
+        if (o.auditArchive !== undefined) await svc.call('settings:setAuditAnchor', { folder: o.auditArchive === 'none' ? null : o.auditArchive });
+        return svc.call('settings:get', {});
+      });
+      print(g, result, () => `Idle timeout: ${result.idleTimeoutMinutes} minutes.\nAudit archive folder: ${result.auditAnchorFolder ?? 'none (checkpoints are kept in the workspace only)'}.`);
     });
 }

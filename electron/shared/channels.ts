@@ -19,6 +19,7 @@ export const CHANNELS = [
   'audit:verify',
   'settings:get',
   'settings:update',
+  'settings:setAuditAnchor',
   'ingest:chooseFiles',
   'ingest:start',
   'ingest:status',

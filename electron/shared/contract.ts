@@ -194,12 +194,18 @@ export const contract = {
     'Audit entries, newest first, optionally filtered.',
   ),
   'audit:verify': channel('session', empty, auditVerifySchema, 'Walks the hash chain and names the first broken row.'),
-  'settings:get': channel('session', empty, z.object({ idleTimeoutMinutes: z.number() }), 'Workspace settings.'),
+  'settings:get': channel('session', empty, z.object({ idleTimeoutMinutes: z.number(), auditAnchorFolder: z.string().nullable() }), 'Workspace settings.'),
   'settings:update': channel(
     ['admin'],
     z.object({ idleTimeoutMinutes: z.number().int().min(1, 'At least 1 minute.').max(240, 'At most 240 minutes.') }),
     z.object({ idleTimeoutMinutes: z.number() }),
     'Changes workspace settings.',
+  ),
+  'settings:setAuditAnchor': channel(
+    ['admin'],
+    z.object({ folder: z.string().min(1).max(4096).nullable() }),
+    z.object({ auditAnchorFolder: z.string().nullable() }),
+    'Sets (or clears) the write-once folder that receives a copy of every signed audit checkpoint.',
   ),
   'ingest:chooseFiles': channel(
     ['steward'],
@@ -429,6 +435,7 @@ export const MUTATES = {
   'audit:verify': false,
   'settings:get': false,
   'settings:update': true,
+  'settings:setAuditAnchor': true,
   'ingest:chooseFiles': false,
   'ingest:start': true,
   'ingest:status': false,

@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { AirlockService } from '../../electron/core/api/service';
 import { hashEntry } from '../../electron/core/govern/audit';
 import { CHECKPOINT_EVERY, CHECKPOINT_FILE } from '../../electron/core/govern/checkpoints';
-import { setAuditAnchorFolder } from '../../electron/core/govern/settings';
 import { openEncrypted, type Db } from '../../electron/core/store/database';
 import { MIGRATIONS, migrate } from '../../electron/core/store/migrations';
 import { unlockWorkspace } from '../../electron/core/store/workspace';
@@ -149,7 +148,12 @@ describe('checkpoints outside the database', () => {
     const { path, svc } = await workspaceWithUsers();
     const archive = tempDir();
     await svc.call('session:login', { path, username: ADMIN.username, password: ADMIN.password });
-    setAuditAnchorFolder(svc.current!.ws.db, 'ada', archive, new Date());
+    await expect(svc.call('settings:setAuditAnchor', { folder: 'archive' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(svc.call('settings:setAuditAnchor', { folder: join(archive, 'not-mounted') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await svc.call('settings:setAuditAnchor', { folder: archive })).toEqual({ auditAnchorFolder: archive });
+    // A first checkpoint is written there at once, so an unwritable share is refused, not found out later.
+    expect(readdirSync(archive)).toHaveLength(1);
+    expect((await svc.call('settings:get', {})).auditAnchorFolder).toBe(archive);
     svc.end('logout');
     await svc.settled();
     const files = ['airlock.db', 'airlock.keys.json', CHECKPOINT_FILE].filter((f) => existsSync(join(path, f)));

@@ -64,6 +64,7 @@ export async function workingDay(): Promise<{ steps: Step[]; svc: AirlockService
   // The admin sets the workspace up and manages people.
   await call('workspace:create', { path, ...ADMIN });
   await call('settings:update', { idleTimeoutMinutes: 30 });
+  await call('settings:setAuditAnchor', { folder: tempDir() });
   for (const role of ['steward', 'reviewer'] as const) await call('users:add', { ...PEOPLE[role], password: `${PW} (temporary)`, roles: [role] });
   await call('users:add', { username: 'vic', displayName: 'Vic Visitor', roles: ['reviewer'], password: 'vic temporary password' });
   await call('users:setRoles', { username: 'vic', roles: ['reviewer', 'steward'] });

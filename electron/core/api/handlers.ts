@@ -1,5 +1,5 @@
 // One handler per contract channel, over the core services. Arguments arrive already validated.
-import { beginSignedSession, verifyWorkspaceAudit } from '../govern/audit-session';
+import { beginSignedSession, configureAuditAnchor, verifyWorkspaceAudit } from '../govern/audit-session';
 import type { z } from 'zod';
 import type { Channel, Contract, ResultOf } from '../../shared/contract';
 import { AirlockError } from '../errors';
@@ -213,5 +213,9 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   'settings:update': (svc, a, session) => {
     const s = must(session);
     return updateSettings(s.ws.db, s.user.username, a, svc.now());
+  },
+  'settings:setAuditAnchor': (_svc, a, session) => {
+    const s = must(session);
+    return { auditAnchorFolder: configureAuditAnchor(s.ws, s.user.username, a.folder) };
   },
 };

@@ -1,11 +1,14 @@
 // The session's part in the audit trail: it unlocks the user's signing key at login so every entry it writes is
 // signed, writes checkpoints (at the end, and every CHECKPOINT_EVERY entries), and verifies against them.
+import { statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import type { AuditVerifyResult } from '../../shared/contract';
+import { AirlockError } from '../errors';
 import type { Workspace } from '../store/workspace';
 import { appendAudit, verifyAudit } from './audit';
 import { attachAuditSigner, auditSignerOf, detachAuditSigner, type AuditSigner } from './audit-signing';
 import { appendCheckpoint, CHECKPOINT_EVERY, checkpointFiles, makeCheckpoint, readCheckpoints } from './checkpoints';
-import { getAuditAnchorFolder } from './settings';
+import { getAuditAnchorFolder, setAuditAnchorFolder } from './settings';
 import { currentKey, unlockSigningKey } from './signing-keys';
 
 /** Unlocks the user's signing key with the password just typed and signs the session's entries with it. */
@@ -61,4 +64,24 @@ export function verifyWorkspaceAudit(ws: Workspace): AuditVerifyResult {
   const result = verifyAudit(ws.db, checkpoints);
   if (result.ok && damaged.length > 0) return { ...result, ok: false, headHash: null, reason: `the chain holds, but a checkpoint file was tampered with: ${damaged.join('; ')}` };
   return result;
+}
+
+/** Sets the archive folder after proving a checkpoint can be written there; clearing it needs no proof. */
+export function configureAuditAnchor(ws: Workspace, actor: string, folder: string | null): string | null {
+  if (folder !== null) {
+    if (!isAbsolute(folder)) throw new AirlockError('INVALID_ARGUMENT', `The archive folder must be a full path (it starts with /): “${folder}” is not.`);
+    let dir: boolean;
+    try {
+      dir = statSync(folder).isDirectory();
+    } catch {
+      dir = false;
+    }
+    if (!dir) throw new AirlockError('NOT_FOUND', `There is no folder ${folder}. Mount the archive share first, then set it.`);
+    const signer = auditSignerOf(ws.db);
+    const c = signer ? makeCheckpoint(ws.db, ws.workspaceId, signer, 'archive folder set', ws.now()) : null;
+    const target = checkpointFiles(ws.dir, ws.workspaceId, folder)[1];
+    // Written before the setting changes: a share that refuses writes is refused here, not discovered later.
+    if (c && target) appendCheckpoint(target, c);
+  }
+  return setAuditAnchorFolder(ws.db, actor, folder, ws.now());
 }

@@ -4,14 +4,15 @@ import { appendAudit } from './audit';
 
 export interface Settings {
   idleTimeoutMinutes: number;
+  auditAnchorFolder: string | null;
 }
 
 export function getSettings(db: Db): Settings {
   const row = db.prepare("SELECT value FROM settings WHERE key = 'idleTimeoutMinutes'").get() as { value: string } | undefined;
-  return { idleTimeoutMinutes: row ? Number(row.value) : 15 };
+  return { idleTimeoutMinutes: row ? Number(row.value) : 15, auditAnchorFolder: getAuditAnchorFolder(db) };
 }
 
-export function updateSettings(db: Db, actor: string, next: Settings, now: Date): Settings {
+export function updateSettings(db: Db, actor: string, next: Pick<Settings, 'idleTimeoutMinutes'>, now: Date): Settings {
   const before = getSettings(db);
   db.transaction(() => {
     db.prepare("INSERT INTO settings (key, value) VALUES ('idleTimeoutMinutes', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(next.idleTimeoutMinutes));

@@ -5,6 +5,7 @@ import { api, errorMessage } from '../api';
 import { FormError } from '../components/FormError';
 import { PageHeader } from '../components/PageHeader';
 import { SuccessAlert } from '../components/SuccessAlert';
+import { AuditArchiveCard } from './settings/AuditArchiveCard';
 import { PolicyCard } from './settings/PolicyCard';
 
 const MIN = 1;
@@ -88,6 +89,7 @@ export function SettingsPage({ onSaved }: { onSaved: (idleTimeoutMinutes: number
         )}
       </Paper>
       <PolicyCard />
+      <AuditArchiveCard />
     </Stack>
   );
 }
