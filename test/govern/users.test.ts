@@ -65,7 +65,10 @@ describe('users and key slots', () => {
     await addUser(ws, admin, RITA);
     const adaSlotBefore = readKeySlots(join(dir, KEYSLOT_FILE)).slots.find((s) => s.username === 'ada');
     await resetPassword(ws, admin, 'rita', 'reset by the admin 1');
-    expect(readKeySlots(join(dir, KEYSLOT_FILE)).slots.find((s) => s.username === 'ada')).toEqual(adaSlotBefore);
+    // Ada's password seal and key pair stay; only the database key sealed to her public half is new (a rekey).
+    const adaSlotAfter = readKeySlots(join(dir, KEYSLOT_FILE)).slots.find((s) => s.username === 'ada');
+    expect({ wrap: adaSlotAfter?.wrap, publicKey: adaSlotAfter?.publicKey }).toEqual({ wrap: adaSlotBefore?.wrap, publicKey: adaSlotBefore?.publicKey });
+    expect(adaSlotAfter?.box).not.toEqual(adaSlotBefore?.box);
     ws.close();
     await expect(login(dir, 'rita', RITA.password, opts)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
     const r = await login(dir, 'rita', 'reset by the admin 1', opts);

@@ -1,8 +1,10 @@
 // User management on an open workspace: every change updates the database, the key slots and the audit
 // chain together (the key-slot file is written inside the transaction, so a failure rolls both back).
+// Taking access away (disable, reset, a role removed) also rotates the database key (store/rekey.ts).
 import { displayNameSchema, rolesSchema, type Role, type UserView } from '../../shared/contract';
 import { AccountLockedError, AirlockError, ForbiddenError, InvalidCredentialsError } from '../errors';
-import { findSlot, putSlot, readKeySlots, removeSlot, slotKey, unwrapKey } from '../store/keyslots';
+import { findSlot, putSlot, readKeySlots, slotKey, unwrapKey, wrapKey, type KeySlotFile } from '../store/keyslots';
+import { newDatabaseKey, rotateKey, type RekeyProgress } from '../store/rekey';
 import { LOCKOUT_MINUTES, MAX_FAILED_LOGINS, type Workspace } from '../store/workspace';
 import { parseOrThrow } from '../validate-input';
 import { appendAudit } from './audit';
@@ -67,6 +69,7 @@ export async function addUser(ws: Workspace, actor: UserRow, input: NewUser): Pr
     setPasswordTemporary(ws.db, row.id, true);
     appendAudit(ws.db, { actor: actor.username, action: 'user.added', subject: input.username, details: { roles, displayName, temporary: true } }, ws.now());
     installSigningKey(ws.db, actor.username, signing, 'user created', ws.now());
+    ws.assertCurrentSlot(slot);
     ws.updateKeySlots((f) => putSlot(f, slot));
   })();
   return view(ws, input.username);
@@ -79,17 +82,22 @@ function assertKeepsAnAdmin(ws: Workspace, target: UserRow): void {
   }
 }
 
-export function disableUser(ws: Workspace, actor: UserRow, username: string): UserView {
+/** Disables the account and rotates the database key: the user's slot goes, and any kept copy unlocks nothing current. */
+export function disableUser(ws: Workspace, actor: UserRow, username: string, onProgress?: (p: RekeyProgress) => void): UserView {
   requireAdmin(actor);
   const target = requireUser(ws.db, username);
   if (target.id === actor.id) throw new AirlockError('SELF_ACTION', 'You cannot disable your own account.');
   if (target.status === 'disabled') return view(ws, username);
   assertKeepsAnAdmin(ws, target);
-  ws.db.transaction(() => {
-    setStatus(ws.db, target.id, 'disabled');
-    appendAudit(ws.db, { actor: actor.username, action: 'user.disabled', subject: target.username }, ws.now());
-    ws.updateKeySlots((f) => removeSlot(f, target.username));
-  })();
+  const nextKey = newDatabaseKey();
+  try {
+    rotateKey(ws, { actor: actor.username, reason: 'user disabled', subject: target.username, keepSubject: false, nextKey, onProgress }, () => {
+      setStatus(ws.db, target.id, 'disabled');
+      appendAudit(ws.db, { actor: actor.username, action: 'user.disabled', subject: target.username }, ws.now());
+    });
+  } finally {
+    nextKey.fill(0);
+  }
   return view(ws, username);
 }
 
@@ -100,10 +108,12 @@ type SigningChange = { kind: 'new'; reason: 'password reset' | 'account enabled'
 async function issueSlot(ws: Workspace, actor: UserRow, username: string, password: string, action: string, mutate: (target: UserRow) => void, signing: SigningChange): Promise<UserView> {
   const target = requireUser(ws.db, username);
   assertNewPassword(password);
-  const slot = await ws.wrapFor(target.username, password);
+  // A reset takes the old password's access away, so the slot for the new one is sealed under a new database key.
+  const nextKey = action === 'user.password_reset' ? newDatabaseKey() : null;
+  const slot = nextKey ? await wrapKey(nextKey, password, ws.workspaceId, target.username, ws.kdf, ws.now()) : await ws.wrapFor(target.username, password);
   const fresh = signing.kind === 'new' ? await prepareSigningKey(ws.workspaceId, target.username, password, ws.kdf) : null;
   const rewrapped = signing.kind === 'rewrap' ? await rewrapSigningKey(ws.db, ws.workspaceId, target.username, signing.oldPassword, password, ws.kdf) : null;
-  ws.db.transaction(() => {
+  const apply = () => {
     mutate(target);
     markPasswordChanged(ws.db, target.id, ws.now().toISOString());
     // An admin-set password is temporary; the owner's own choice ends that.
@@ -112,10 +122,23 @@ async function issueSlot(ws: Workspace, actor: UserRow, username: string, passwo
     appendAudit(ws.db, { actor: actor.username, action, subject: target.username, ...(details ? { details } : {}) }, ws.now());
     if (fresh && signing.kind === 'new') installSigningKey(ws.db, actor.username, fresh, signing.reason, ws.now());
     if (rewrapped) storeRewrapped(ws.db, target.username, rewrapped, ws.now());
-    ws.updateKeySlots((f) => {
-      const { [slotKey(target.username)]: _cleared, ...lockouts } = f.lockouts;
-      return { ...putSlot(f, slot), lockouts };
-    });
+  };
+  const clearLockout = (f: KeySlotFile): KeySlotFile => {
+    const { [slotKey(target.username)]: _cleared, ...lockouts } = f.lockouts;
+    return { ...f, lockouts };
+  };
+  if (nextKey) {
+    try {
+      rotateKey(ws, { actor: actor.username, reason: 'password reset', subject: target.username, keepSubject: false, nextKey, replacement: slot, fileChange: clearLockout }, apply);
+    } finally {
+      nextKey.fill(0);
+    }
+    return view(ws, username);
+  }
+  ws.db.transaction(() => {
+    apply();
+    ws.assertCurrentSlot(slot);
+    ws.updateKeySlots((f) => putSlot(clearLockout(f), slot));
   })();
   return view(ws, username);
 }
@@ -179,14 +202,25 @@ export function refuseWhileTemporary(user: UserRow, channel: string): void {
   }
 }
 
-export function setRoles(ws: Workspace, actor: UserRow, username: string, roles: Role[]): UserView {
+/** Replaces a user's roles; removing one rotates the database key (the user's slot follows, old copies do not). */
+export function setRoles(ws: Workspace, actor: UserRow, username: string, roles: Role[], onProgress?: (p: RekeyProgress) => void): UserView {
   requireAdmin(actor);
   const next = parseOrThrow(rolesSchema, roles);
   const target = requireUser(ws.db, username);
   if (!next.includes('admin')) assertKeepsAnAdmin(ws, target);
-  ws.db.transaction(() => {
+  const apply = () => {
     setRoleRows(ws.db, target.id, next);
     appendAudit(ws.db, { actor: actor.username, action: 'user.roles_changed', subject: target.username, details: { from: target.roles, to: next } }, ws.now());
-  })();
+  };
+  if (!target.roles.some((r) => !next.includes(r))) {
+    ws.db.transaction(apply)();
+    return view(ws, username);
+  }
+  const nextKey = newDatabaseKey();
+  try {
+    rotateKey(ws, { actor: actor.username, reason: 'role removed', subject: target.username, keepSubject: true, nextKey, onProgress }, apply);
+  } finally {
+    nextKey.fill(0);
+  }
   return view(ws, username);
 }

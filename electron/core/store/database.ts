@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { AirlockError, WorkspaceBusyError, WorkspaceCorruptError } from '../errors';
+import { applyPrivatePragmas } from './file-modes';
 
 export type Db = Database.Database;
 export const DB_FILE = 'airlock.db';
@@ -40,6 +41,7 @@ export function openEncrypted(path: string, key: Buffer, options: OpenOptions): 
     db.pragma(`cipher = '${CIPHER}'`);
     // x'…' is SQLite3MultipleCiphers' raw-key form: the bytes are the page key, with no second KDF.
     db.pragma(`key = "x'${key.toString('hex')}'"`);
+    applyPrivatePragmas(db);
     // An exclusive lock held for the connection's life: a second process or window gets SQLITE_BUSY.
     db.pragma('locking_mode = EXCLUSIVE');
     if (!options.create) checkIntegrity(db);

@@ -1,10 +1,26 @@
-// Key slots: the random database key, wrapped once per user by a key derived from that user's password.
+// Key slots: the random database key, reachable once per user through a key derived from that user's password.
+// A slot holds a per-user X25519 key pair (private half sealed under the password) and the database key sealed to
+// its public half, so a session holding the key can seal a new one for everybody without their passwords (see rekey.ts).
 // The file sits beside the database; it also keeps what must be recorded before the database can be
 // opened (failed-login counters and the audit events they produce), flushed into the chain at next unlock.
-import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
-import { closeSync, constants, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+  scrypt as scryptCb,
+  timingSafeEqual,
+  type KeyObject,
+  type ScryptOptions,
+} from 'node:crypto';
+import { closeSync, constants, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { z } from 'zod';
-import { AirlockError } from '../errors';
+import { AirlockError, WorkspaceBusyError } from '../errors';
 
 export const KEYSLOT_FILE = 'airlock.keys.json';
 
@@ -30,11 +46,26 @@ export const scryptParamsSchema = z.object({
   p: z.number().int().min(1).max(KDF_BOUNDS.maxP, `the scrypt parallelism p must be at most ${KDF_BOUNDS.maxP}`),
   salt: b64,
 });
+const gcmSchema = z.object({ name: z.literal('aes-256-gcm'), iv: b64, tag: b64, ciphertext: b64 });
 const slotSchema = z.object({
   username: z.string(),
   kdf: scryptParamsSchema,
-  wrap: z.object({ name: z.literal('aes-256-gcm'), iv: b64, tag: b64, ciphertext: b64 }),
+  // Version 1 slots seal the database key itself here; version 2 slots seal the slot's X25519 private key.
+  wrap: gcmSchema,
+  publicKey: b64.optional(),
+  // HMAC of the public key under the database key: only a key holder can vouch for a slot's public half.
+  publicMac: b64.optional(),
+  box: z.object({ epk: b64, iv: b64, tag: b64, ciphertext: b64 }).optional(),
   createdAt: z.string(),
+});
+// Written before PRAGMA rekey and dropped after it: the new slots, and the old key sealed under the new one.
+const rekeySchema = z.object({
+  id: z.string(),
+  reason: z.string(),
+  subject: z.string(),
+  startedAt: z.string(),
+  slots: z.array(slotSchema),
+  previousKey: z.object({ iv: b64, tag: b64, ciphertext: b64 }),
 });
 const pendingEventSchema = z.object({
   ts: z.string(),
@@ -45,23 +76,25 @@ const pendingEventSchema = z.object({
 });
 const fileSchema = z.object({
   format: z.literal('airlock-keyslots'),
-  version: z.literal(1),
+  version: z.union([z.literal(1), z.literal(2)]),
   workspaceId: z.string(),
   cipher: z.string(),
   slots: z.array(slotSchema),
+  rekey: rekeySchema.optional(),
   lockouts: z.record(z.string(), z.object({ failures: z.number().int(), lockedUntil: z.string().nullable() })),
   pendingAudit: z.array(pendingEventSchema),
 });
 export type KeySlot = z.infer<typeof slotSchema>;
 export type KeySlotFile = z.infer<typeof fileSchema>;
 export type PendingEvent = z.infer<typeof pendingEventSchema>;
+export type RekeyRecord = z.infer<typeof rekeySchema>;
 
 export function slotKey(username: string): string {
   return username.toLowerCase();
 }
 
 export function newKeySlotFile(workspaceId: string, cipher: string): KeySlotFile {
-  return { format: 'airlock-keyslots', version: 1, workspaceId, cipher, slots: [], lockouts: {}, pendingAudit: [] };
+  return { format: 'airlock-keyslots', version: 2, workspaceId, cipher, slots: [], lockouts: {}, pendingAudit: [] };
 }
 
 export function readKeySlots(path: string): KeySlotFile {
@@ -93,6 +126,77 @@ export function writeKeySlots(path: string, file: KeySlotFile): void {
     closeSync(fd);
   }
   renameSync(tmp, path);
+}
+
+// The key-slot file's lock: read-modify-writes from several processes (parallel failed logins) each see the last one.
+const LOCK_WAIT_MS = 10_000;
+const held = new Map<string, number>();
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+function holderIsGone(lockPath: string): boolean {
+  try {
+    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+    if (!Number.isInteger(pid) || pid <= 0) return true;
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    // ESRCH: the holder was killed; ENOENT: released meanwhile. EPERM means someone else's live process.
+    return typeof err === 'object' && err !== null && 'code' in err && (err.code === 'ESRCH' || err.code === 'ENOENT');
+  }
+}
+
+function removeStale(lockPath: string): void {
+  try {
+    unlinkSync(lockPath);
+  } catch {
+    // Another process took the stale lock over first; the next round of the loop waits for it.
+  }
+}
+
+/** Runs `fn` holding the key-slot file's lock (re-entrant within this process; a killed holder's lock is taken over). */
+export function withKeySlotLock<T>(path: string, fn: () => T): T {
+  const lockPath = `${path}.lock`;
+  const depth = held.get(lockPath) ?? 0;
+  if (depth === 0) {
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      // The lock appears with its holder's pid already inside (link is atomic), so it is never seen empty.
+      const tmp = `${lockPath}.${process.pid}-${randomBytes(6).toString('hex')}`;
+      const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      try {
+        linkSync(tmp, lockPath);
+        break;
+      } catch (err) {
+        if (!(typeof err === 'object' && err !== null && 'code' in err && err.code === 'EEXIST')) throw err;
+        if (holderIsGone(lockPath)) removeStale(lockPath);
+        else if (Date.now() > deadline) throw new WorkspaceBusyError();
+        else Atomics.wait(sleeper, 0, 0, 2);
+      } finally {
+        unlinkSync(tmp);
+      }
+    }
+  }
+  held.set(lockPath, depth + 1);
+  try {
+    return fn();
+  } finally {
+    held.set(lockPath, depth);
+    if (depth === 0) {
+      held.delete(lockPath);
+      unlinkSync(lockPath);
+    }
+  }
+}
+
+/** Read-modify-write of the key-slot file under its lock, always from disk, so other processes' changes survive. */
+export function updateKeySlotFile(path: string, change: (file: KeySlotFile) => KeySlotFile): KeySlotFile {
+  return withKeySlotLock(path, () => {
+    const next = change(readKeySlots(path));
+    writeKeySlots(path, next);
+    return next;
+  });
 }
 
 function scrypt(password: string, salt: Buffer, params: KdfParams): Promise<Buffer> {
@@ -142,15 +246,98 @@ export async function openUnderPassword(sealed: PasswordSealed, password: string
   }
 }
 
-export async function wrapKey(dbKey: Buffer, password: string, workspaceId: string, username: string, params: KdfParams, now: Date): Promise<KeySlot> {
-  const { kdf, iv, tag, ciphertext } = await sealUnderPassword(dbKey, password, params, aad(workspaceId, username));
-  return { username, kdf, wrap: { name: 'aes-256-gcm', iv, tag, ciphertext }, createdAt: now.toISOString() };
+const b = (s: string) => Buffer.from(s, 'base64');
+const slotAad = (workspaceId: string, username: string) => Buffer.from(`airlock-slot-x25519|${workspaceId}|${slotKey(username)}`, 'utf8');
+const spki = (k: KeyObject) => k.export({ format: 'der', type: 'spki' });
+
+function boxKey(shared: Buffer, epk: Buffer, pub: Buffer, workspaceId: string, username: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', shared, Buffer.concat([epk, pub]), `airlock-slot-box|${workspaceId}|${slotKey(username)}`, 32));
 }
 
-// Returns the database key, or null when the password is wrong (the GCM tag does not verify).
-export function unwrapKey(slot: KeySlot, password: string, workspaceId: string): Promise<Buffer | null> {
-  return openUnderPassword({ kdf: slot.kdf, iv: slot.wrap.iv, tag: slot.wrap.tag, ciphertext: slot.wrap.ciphertext }, password, aad(workspaceId, slot.username));
+// ECIES: an ephemeral X25519 key agreed with the slot's public key, HKDF-SHA256, AES-256-GCM bound to workspace and user.
+function sealToPublic(dbKey: Buffer, pub: Buffer, workspaceId: string, username: string): NonNullable<KeySlot['box']> {
+  const eph = generateKeyPairSync('x25519');
+  const epk = spki(eph.publicKey);
+  const key = boxKey(diffieHellman({ privateKey: eph.privateKey, publicKey: createPublicKey({ key: pub, format: 'der', type: 'spki' }) }), epk, pub, workspaceId, username);
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.concat([slotAad(workspaceId, username), pub]));
+  const ciphertext = Buffer.concat([cipher.update(dbKey), cipher.final()]);
+  key.fill(0);
+  return { epk: epk.toString('base64'), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
 }
+
+function openBox(box: NonNullable<KeySlot['box']>, priv: KeyObject, pub: Buffer, workspaceId: string, username: string): Buffer | null {
+  const epk = b(box.epk);
+  let key: Buffer | null = null;
+  try {
+    key = boxKey(diffieHellman({ privateKey: priv, publicKey: createPublicKey({ key: epk, format: 'der', type: 'spki' }) }), epk, pub, workspaceId, username);
+    const decipher = createDecipheriv('aes-256-gcm', key, b(box.iv));
+    decipher.setAAD(Buffer.concat([slotAad(workspaceId, username), pub]));
+    decipher.setAuthTag(b(box.tag));
+    return Buffer.concat([decipher.update(b(box.ciphertext)), decipher.final()]);
+  } catch {
+    return null;
+  } finally {
+    key?.fill(0);
+  }
+}
+
+function publicMac(dbKey: Buffer, workspaceId: string, username: string, pub: Buffer): Buffer {
+  const macKey = Buffer.from(hkdfSync('sha256', dbKey, Buffer.alloc(0), 'airlock-slot-public-mac', 32));
+  return createHmac('sha256', macKey).update(`${workspaceId}|${slotKey(username)}|`).update(pub).digest();
+}
+
+/** A new slot for `username`: a fresh X25519 pair, its private half under the password, `dbKey` sealed to its public half. */
+export async function wrapKey(dbKey: Buffer, password: string, workspaceId: string, username: string, params: KdfParams, now: Date): Promise<KeySlot> {
+  const pair = generateKeyPairSync('x25519');
+  const pkcs8 = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
+  const pub = spki(pair.publicKey);
+  const { kdf, iv, tag, ciphertext } = await sealUnderPassword(pkcs8, password, params, slotAad(workspaceId, username));
+  pkcs8.fill(0);
+  return {
+    username,
+    kdf,
+    wrap: { name: 'aes-256-gcm', iv, tag, ciphertext },
+    publicKey: pub.toString('base64'),
+    publicMac: publicMac(dbKey, workspaceId, username, pub).toString('base64'),
+    box: sealToPublic(dbKey, pub, workspaceId, username),
+    createdAt: now.toISOString(),
+  };
+}
+
+/** True when the slot's public key was vouched for by `dbKey` (the key that sealed it). */
+export function slotVouchedBy(slot: KeySlot, dbKey: Buffer, workspaceId: string): boolean {
+  if (!slot.publicKey || !slot.publicMac || !slot.box) return false;
+  const expected = publicMac(dbKey, workspaceId, slot.username, b(slot.publicKey));
+  const got = b(slot.publicMac);
+  return got.length === expected.length && timingSafeEqual(got, expected);
+}
+
+/** The same slot with `nextKey` sealed to its public half, or null when `currentKey` does not vouch for that half. */
+export function resealSlot(slot: KeySlot, currentKey: Buffer, nextKey: Buffer, workspaceId: string): KeySlot | null {
+  if (!slot.publicKey || !slotVouchedBy(slot, currentKey, workspaceId)) return null;
+  const pub = b(slot.publicKey);
+  return { ...slot, publicMac: publicMac(nextKey, workspaceId, slot.username, pub).toString('base64'), box: sealToPublic(nextKey, pub, workspaceId, slot.username) };
+}
+
+// Returns the database key, or null when the password is wrong (a GCM tag does not verify).
+export async function unwrapKey(slot: KeySlot, password: string, workspaceId: string): Promise<Buffer | null> {
+  const sealed = { kdf: slot.kdf, iv: slot.wrap.iv, tag: slot.wrap.tag, ciphertext: slot.wrap.ciphertext };
+  if (!slot.box || !slot.publicKey) return openUnderPassword(sealed, password, aad(workspaceId, slot.username));
+  const pkcs8 = await openUnderPassword(sealed, password, slotAad(workspaceId, slot.username));
+  if (!pkcs8) return null;
+  try {
+    return openBox(slot.box, createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }), b(slot.publicKey), workspaceId, slot.username);
+  } catch {
+    return null;
+  } finally {
+    pkcs8.fill(0);
+  }
+}
+
+/** Whether a slot is the old kind (the password seals the database key itself): it cannot follow a rekey. */
+export const isLegacySlot = (slot: KeySlot): boolean => !slot.box || !slot.publicKey;
 
 export function findSlot(file: KeySlotFile, username: string): KeySlot | undefined {
   return file.slots.find((s) => slotKey(s.username) === slotKey(username));

@@ -1,5 +1,6 @@
 // A workspace is a folder: the encrypted database and the key-slot file beside it.
 // Creating one makes the random key and the first admin; unlocking one turns a password into the key.
+import { securePrivateTree } from './file-modes';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,17 +12,23 @@ import {
   DEFAULT_KDF,
   KEYSLOT_FILE,
   findSlot,
+  isLegacySlot,
   newKeySlotFile,
   putSlot,
   readKeySlots,
   slotKey,
+  slotVouchedBy,
   unwrapKey,
+  updateKeySlotFile,
+  withKeySlotLock,
   wrapKey,
   writeKeySlots,
   type KdfParams,
+  type KeySlot,
   type KeySlotFile,
   type PendingEvent,
 } from './keyslots';
+import { openDuringRekey } from './rekey';
 import { migrate } from './migrations';
 import { admitPending } from './pending-audit';
 import { APP_VERSION } from '../version';
@@ -66,9 +73,29 @@ export class Workspace {
     return wrapKey(this.key, password, this.workspaceId, username, this.kdf, this.now());
   }
 
-  // Read-modify-write of the key-slot file, always from disk, so another process's pending events survive.
+  // Read-modify-write of the key-slot file under its lock, always from disk, so another process's pending events survive.
   updateKeySlots(change: (file: KeySlotFile) => KeySlotFile): void {
-    writeKeySlots(this.keySlotPath, change(readKeySlots(this.keySlotPath)));
+    updateKeySlotFile(this.keySlotPath, change);
+  }
+
+  /** Lends the current key to a synchronous key-slot operation (rekey.ts); it must not be kept. */
+  useKey<T>(use: (key: Buffer) => T): T {
+    if (!this.key) throw new AirlockError('INTERNAL', 'The workspace is closed.');
+    return use(this.key);
+  }
+
+  /** After PRAGMA rekey: the new key is the one in force (copied; the caller may wipe its own). */
+  replaceKey(next: Buffer): void {
+    if (!this.key) throw new AirlockError('INTERNAL', 'The workspace is closed.');
+    this.key.fill(0);
+    this.key = Buffer.from(next);
+  }
+
+  // A slot prepared (slowly, asynchronously) before a key change would hold a key that no longer opens anything.
+  assertCurrentSlot(slot: KeySlot): void {
+    if (!this.useKey((k) => slotVouchedBy(slot, k, this.workspaceId))) {
+      throw new AirlockError('CONFLICT', 'The database key changed while this was being prepared. Try again.');
+    }
   }
 
   get isOpen(): boolean {
@@ -155,71 +182,116 @@ function pending(file: KeySlotFile, event: Omit<PendingEvent, 'ts'>, now: Date):
 export async function unlockWorkspace(dir: string, username: string, password: string, options: WorkspaceOptions = {}): Promise<{ workspace: Workspace; user: UserRow }> {
   const path = resolve(dir);
   if (probeWorkspace(path) !== 'workspace') throw new AirlockError('WORKSPACE_NOT_FOUND', `There is no Airlock workspace in ${path}.`);
+  // Folders 0700 and files 0600 at every login, even if someone loosened them (links are not followed).
+  securePrivateTree(path);
   const now = (options.now ?? (() => new Date()))();
   const slotPath = join(path, KEYSLOT_FILE);
-  let file = readKeySlots(slotPath);
+  const file = readKeySlots(slotPath);
   const who = slotKey(username.trim());
   const slot = findSlot(file, who);
+  // During an interrupted key change the user may hold a slot in the new set only (a reset's temporary password).
+  const nextSlot = file.rekey ? findSlot({ ...file, slots: file.rekey.slots }, who) : undefined;
+  const known = slot !== undefined || nextSlot !== undefined;
   // Unknown names are counted and locked like real ones (the same answers, so names cannot be probed), under a
   // hash: the typed text may be a password in the wrong field, so it is never kept.
-  const counter = slot ? who : `unknown:${createHash('sha256').update(`${file.workspaceId}|${who}`).digest('hex').slice(0, 32)}`;
-  const subject = slot ? who : UNKNOWN_USER;
-  const lock = file.lockouts[counter];
-  if (lock?.lockedUntil && new Date(lock.lockedUntil) > now) {
-    writeKeySlots(slotPath, pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject, details: { reason: 'account locked' } }, now));
-    throw new AccountLockedError(new Date(lock.lockedUntil), now);
-  }
+  const counter = known ? who : `unknown:${createHash('sha256').update(`${file.workspaceId}|${who}`).digest('hex').slice(0, 32)}`;
+  const subject = known ? who : UNKNOWN_USER;
+  refuseIfLocked(slotPath, counter, subject, now);
   // With no slot, still pay for one derivation so response time does not reveal which names exist.
-  const key = slot ? await unwrapKey(slot, password, file.workspaceId) : (await unwrapKey(decoySlot(options.kdf ?? DEFAULT_KDF), password, file.workspaceId), null);
-  if (!key) {
-    // Read again after the slow key derivation: parallel attempts in this process must each be counted.
-    file = readKeySlots(slotPath);
-    const failures = (file.lockouts[counter]?.failures ?? 0) + 1;
-    const locked = failures >= MAX_FAILED_LOGINS;
-    const lockedUntil = locked ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
-    file = pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject, details: { reason: slot ? 'wrong password' : 'unknown or disabled user', failures } }, now);
-    if (locked) file = pending(file, { actor: 'system', action: 'user.locked', subject, details: { failures, lockedUntil } }, now);
-    writeKeySlots(slotPath, { ...file, lockouts: { ...withoutExpiredUnknown(file.lockouts, now), [counter]: { failures: locked ? 0 : failures, lockedUntil } } });
-    if (locked) throw new AccountLockedError(new Date(lockedUntil ?? now), now);
-    throw new InvalidCredentialsError(MAX_FAILED_LOGINS - failures);
-  }
-  const db = openEncrypted(join(path, DB_FILE), key, { create: false });
+  const next = nextSlot ? await unwrapKey(nextSlot, password, file.workspaceId) : null;
+  const previous = slot && !next ? await unwrapKey(slot, password, file.workspaceId) : null;
+  if (!known) await unwrapKey(decoySlot(options.kdf ?? DEFAULT_KDF), password, file.workspaceId);
+  const unwrapped = next ?? previous;
+  if (!unwrapped) countFailure(slotPath, counter, subject, known, now);
+  const opened = file.rekey ? openDuringRekey(path, file.rekey, file.workspaceId, { next, previous }, now) : { db: openEncrypted(join(path, DB_FILE), unwrapped, { create: false }), key: unwrapped };
+  const { db, key } = opened;
+  if (next && key !== next) next.fill(0);
+  if (previous && key !== previous) previous.fill(0);
   try {
     migrate(db);
     const ws = new Workspace(path, db, key, file.workspaceId, options);
-    const user = db.transaction(() => {
-      const fresh = readKeySlots(slotPath);
-      const { admitted, refused } = admitPending(db, fresh.pendingAudit, now);
-      for (const e of admitted) appendAudit(db, e, now);
-      if (refused) appendAudit(db, { actor: 'system', action: 'audit.pending_refused', subject: KEYSLOT_FILE, details: { count: refused.count, reasons: refused.reasons } }, now);
-      const row = getUserRow(db, who);
-      if (!row || row.status !== 'active') {
-        appendAudit(db, { actor: UNAUTHENTICATED, action: 'login.failed', subject: who, details: { reason: 'unknown or disabled user' } }, now);
-        writeKeySlots(slotPath, { ...fresh, pendingAudit: [] });
-        return null;
-      }
-      db.prepare('UPDATE users SET last_login_at = ? WHERE id = ?').run(now.toISOString(), row.id);
-      appendAudit(db, { actor: row.username, action: 'login.ok', subject: row.username }, now);
-      const { [who]: _cleared, ...lockouts } = fresh.lockouts;
-      writeKeySlots(slotPath, { ...fresh, pendingAudit: [], lockouts });
-      return { ...row, lastLoginAt: now.toISOString() };
-    })();
+    const user = withKeySlotLock(slotPath, () =>
+      db.transaction(() => {
+        const fresh = readKeySlots(slotPath);
+        const { admitted, refused } = admitPending(db, fresh.pendingAudit, now);
+        for (const e of admitted) appendAudit(db, e, now);
+        if (refused) appendAudit(db, { actor: 'system', action: 'audit.pending_refused', subject: KEYSLOT_FILE, details: { count: refused.count, reasons: refused.reasons } }, now);
+        const row = getUserRow(db, who);
+        if (!row || row.status !== 'active') {
+          appendAudit(db, { actor: UNAUTHENTICATED, action: 'login.failed', subject: who, details: { reason: 'unknown or disabled user' } }, now);
+          writeKeySlots(slotPath, { ...fresh, pendingAudit: [] });
+          return null;
+        }
+        db.prepare('UPDATE users SET last_login_at = ? WHERE id = ?').run(now.toISOString(), row.id);
+        appendAudit(db, { actor: row.username, action: 'login.ok', subject: row.username }, now);
+        const { [who]: _cleared, ...lockouts } = fresh.lockouts;
+        writeKeySlots(slotPath, { ...fresh, pendingAudit: [], lockouts });
+        return { ...row, lastLoginAt: now.toISOString() };
+      })(),
+    );
     if (!user) {
       ws.close();
       throw new InvalidCredentialsError();
     }
-    // Users created before signing keys existed get theirs now: only here is their password at hand.
-    if (!currentKey(db, user.username)) {
-      const signing = await prepareSigningKey(ws.workspaceId, user.username, password, ws.kdf);
-      db.transaction(() => {
-        if (!currentKey(db, user.username)) installSigningKey(db, user.username, signing, 'first login', ws.now());
-      })();
-    }
+    await upgradeOnLogin(ws, user.username, password);
     return { workspace: ws, user };
   } catch (err) {
     if (db.open) db.close();
     key.fill(0);
     throw err;
+  }
+}
+
+// Under the lock, so an attempt that arrives while another process locks the account is refused as locked.
+function refuseIfLocked(slotPath: string, counter: string, subject: string, now: Date): void {
+  let until: string | null = null;
+  withKeySlotLock(slotPath, () => {
+    const file = readKeySlots(slotPath);
+    const lock = file.lockouts[counter];
+    if (!lock?.lockedUntil || new Date(lock.lockedUntil) <= now) return;
+    until = lock.lockedUntil;
+    writeKeySlots(slotPath, pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject, details: { reason: 'account locked' } }, now));
+  });
+  if (until) throw new AccountLockedError(new Date(until), now);
+}
+
+// Read, count and write under the key-slot lock: parallel wrong guesses, from any number of processes, each count.
+function countFailure(slotPath: string, counter: string, subject: string, known: boolean, now: Date): never {
+  const outcome = withKeySlotLock(slotPath, () => {
+    let file = readKeySlots(slotPath);
+    const lock = file.lockouts[counter];
+    // Another attempt locked the account while this one derived its key: refused as locked, the lock kept.
+    if (lock?.lockedUntil && new Date(lock.lockedUntil) > now) {
+      writeKeySlots(slotPath, pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject, details: { reason: 'account locked' } }, now));
+      return { failures: MAX_FAILED_LOGINS, lockedUntil: lock.lockedUntil };
+    }
+    const failures = (lock?.failures ?? 0) + 1;
+    const locked = failures >= MAX_FAILED_LOGINS;
+    const lockedUntil = locked ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
+    file = pending(file, { actor: UNAUTHENTICATED, action: 'login.failed', subject, details: { reason: known ? 'wrong password' : 'unknown or disabled user', failures } }, now);
+    if (locked) file = pending(file, { actor: 'system', action: 'user.locked', subject, details: { failures, lockedUntil } }, now);
+    writeKeySlots(slotPath, { ...file, lockouts: { ...withoutExpiredUnknown(file.lockouts, now), [counter]: { failures: locked ? 0 : failures, lockedUntil } } });
+    return { failures, lockedUntil };
+  });
+  if (outcome.lockedUntil) throw new AccountLockedError(new Date(outcome.lockedUntil), now);
+  throw new InvalidCredentialsError(MAX_FAILED_LOGINS - outcome.failures);
+}
+
+// Only at login is the password at hand: users created before signing keys get theirs, and old-format slots
+// (the password sealing the database key itself, which no rekey can reach) become X25519 slots.
+async function upgradeOnLogin(ws: Workspace, username: string, password: string): Promise<void> {
+  const db = ws.db;
+  if (!currentKey(db, username)) {
+    const signing = await prepareSigningKey(ws.workspaceId, username, password, ws.kdf);
+    db.transaction(() => {
+      if (!currentKey(db, username)) installSigningKey(db, username, signing, 'first login', ws.now());
+    })();
+  }
+  const slot = findSlot(readKeySlots(ws.keySlotPath), username);
+  if (slot && isLegacySlot(slot)) {
+    const upgraded = await ws.wrapFor(slot.username, password);
+    ws.assertCurrentSlot(upgraded);
+    ws.updateKeySlots((f) => putSlot(f, upgraded));
   }
 }
 
