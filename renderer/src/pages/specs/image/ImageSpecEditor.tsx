@@ -6,6 +6,7 @@ import { FormError } from '../../../components/FormError';
 import { AlertIcon, ArrowLeftIcon } from '../../../components/icons';
 import { Section } from '../form/Section';
 import { UsesSection } from '../form/UsesSection';
+import { ImageAcceptanceSection } from './ImageAcceptanceSection';
 import { ImageGeneratorSection } from './ImageGeneratorSection';
 import { ImageSection, withColour } from './ImageSection';
 import { SeriesPicker } from './SeriesPicker';
@@ -86,6 +87,7 @@ export function ImageSpecEditor({ onBack, onSaved, onStartRun }: Props) {
         onSeed={(n) => set('seed', n)}
       />
       <ImageGeneratorSection generator={draft.generator} errorAt={errorAt} onChange={(g) => set('generator', g)} />
+      <ImageAcceptanceSection draft={draft} errorAt={errorAt} onChange={(c) => setDraft((d) => ({ ...d, ...c }))} />
       <UsesSection
         testIdPrefix="image"
         intendedUse={draft.intendedUse}
