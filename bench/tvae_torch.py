@@ -1,13 +1,14 @@
 """Reference side of the generator benchmark: the same TVAE architecture as Airlock's (SDV's TVAE: encoder
 2x128 ReLU -> 128-d latent, decoder 2x128 ReLU -> width + learned sigma; Adam lr 1e-3, weight decay 1e-5,
 loss factor 2) in PyTorch on CPU, on the very matrix Airlock encoded. Prints JSON: train and sample rows/s.
-Usage: tvae_torch.py MATRIX.f32 SPANS.json ROWS WIDTH SECONDS THREADS"""
+Usage: tvae_torch.py MATRIX.f32 SPANS.json ROWS WIDTH SECONDS THREADS [SAMPLE_ROWS]"""
 import sys, json, time
 import numpy as np
 import torch
 from torch import nn
 
 path, spans_path, rows, width, seconds, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
+sample_n = int(sys.argv[7]) if len(sys.argv) > 7 else 20000
 torch.set_num_threads(threads)
 torch.manual_seed(1)
 data = torch.from_numpy(np.fromfile(path, dtype=np.float32).reshape(rows, width))
@@ -61,13 +62,13 @@ perm = torch.randperm(rows)
 for i in range(2):
     step(data[perm[i * BATCH:(i + 1) * BATCH]])
 steps, t0 = 0, time.perf_counter()
-while time.perf_counter() - t0 < seconds:
+while steps < 3 or time.perf_counter() - t0 < seconds:
     idx = perm[(steps * BATCH) % (rows - BATCH):][:BATCH]
     step(data[idx])
     steps += 1
 train_rate = steps * BATCH / (time.perf_counter() - t0)
 
-n = 20000
+n = sample_n
 t0 = time.perf_counter()
 with torch.no_grad():
     for i in range(0, n, BATCH):

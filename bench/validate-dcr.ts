@@ -6,15 +6,16 @@
 // Run alone with `npx tsx bench/validate-dcr.ts` (BENCH_DCR_ROWS, BENCH_DCR_REPS change the size and repeats).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '../electron/core/train/rng';
 import { gowerSpace, nearestNeighbours } from '../electron/core/validate/distance';
 import { privacyDistances } from '../electron/core/validate/privacy';
 import type { Column, Frame } from '../electron/core/validate/types';
+import type { BenchContext } from './context';
+import type { Metric } from './harness';
 
 const ROWS = Number(process.env.BENCH_DCR_ROWS ?? 50_000);
-const REPS = Number(process.env.BENCH_DCR_REPS ?? 2);
 const PRIVACY_ROWS = Number(process.env.BENCH_DCR_PRIVACY_ROWS ?? 20_000);
 const NUMERIC = 12;
 const LEVELS = [2, 3, 5, 4, 6, 3, 8, 10];
@@ -74,8 +75,24 @@ function write(file: string, a: Float64Array): void {
   writeFileSync(file, Buffer.from(a.buffer, a.byteOffset, a.byteLength));
 }
 
-export function benchDcr(): void {
-  console.log(`\n6. Exact DCR: nearest real row of ${ROWS.toLocaleString('en')} synthetic rows among ${ROWS.toLocaleString('en')} real rows, 20 mixed columns (12 numeric, 8 categorical)`);
+/** Seconds of one exact k = 1 search of n synthetic rows among n real rows (the scaling section). */
+export function dcrSeconds(n: number): number {
+  const real = benchFrame(n, 'bench-dcr-real');
+  const synthetic = benchFrame(n, 'bench-dcr-synthetic');
+  const space = gowerSpace(real);
+  const t0 = performance.now();
+  nearestNeighbours(space, synthetic, real, 1);
+  return (performance.now() - t0) / 1000;
+}
+
+function sklearn(args: string[]): Record<string, number> & { sklearn: string; threads: number } {
+  const r = spawnSync(PYTHON, [join(import.meta.dirname, 'validate_dcr.py'), ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`validate_dcr.py failed (install python3-sklearn): ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
+  return JSON.parse(r.stdout) as Record<string, number> & { sklearn: string; threads: number };
+}
+
+export async function benchDcr(ctx: BenchContext): Promise<void> {
+  console.log(`   nearest real row of ${ROWS.toLocaleString('en')} synthetic rows among ${ROWS.toLocaleString('en')} real rows, 20 mixed columns (12 numeric, 8 categorical)`);
   const real = benchFrame(ROWS, 'bench-dcr-real');
   const synthetic = benchFrame(ROWS, 'bench-dcr-synthetic');
   const space = gowerSpace(real);
@@ -85,88 +102,118 @@ export function benchDcr(): void {
     const q = embedding(synthetic, ranges);
     write(join(dir, 'query.f64'), q.values);
     write(join(dir, 'reference.f64'), embedding(real, ranges).values);
-    const ours: number[] = [];
-    const theirs: number[] = [];
-    let ourDistances: Float64Array = new Float64Array(0);
-    let ourIndices: Int32Array = new Int32Array(0);
-    let skVersion = '';
-    for (let rep = 0; rep < REPS; rep++) {
-      const t0 = performance.now();
-      const nn = nearestNeighbours(space, synthetic, real, 1);
-      ours.push((performance.now() - t0) / 1000);
-      [ourDistances, ourIndices] = [nn.distances, nn.indices];
-      const r = spawnSync(PYTHON, [join(import.meta.dirname, 'validate_dcr.py'), 'knn', dir, String(ROWS), String(ROWS), String(q.width), '20', '1'], { encoding: 'utf8' });
-      if (r.status !== 0) {
-        console.log(`sklearn reference unavailable (${r.stderr.trim().split('\n').at(-1) ?? 'failed'}); install python3-sklearn.`);
-        break;
-      }
-      const sk = JSON.parse(r.stdout) as { seconds: number; sklearn: string };
-      theirs.push(sk.seconds);
-      skVersion = sk.sklearn;
-      console.log(`   run ${rep + 1}: airlock ${ours.at(-1)!.toFixed(1)} s, sklearn ${sk.seconds.toFixed(1)} s`);
-    }
-    const best = (xs: number[]) => Math.min(...xs);
+    let ours: { distances: Float64Array<ArrayBufferLike>; indices: Int32Array<ArrayBufferLike> } = { distances: new Float64Array(0), indices: new Int32Array(0) };
+    let version = '';
+    let skThreads = 0;
     const pairs = (ROWS * ROWS) / 1e6;
-    console.log(`airlock nearestNeighbours (exact, all cores)        ${best(ours).toFixed(1).padStart(7)} s  ${(pairs / best(ours)).toFixed(0).padStart(6)} M pairs/s`);
-    if (theirs.length) {
-      console.log(`sklearn ${skVersion} NearestNeighbors brute manhattan    ${best(theirs).toFixed(1).padStart(7)} s  ${(pairs / best(theirs)).toFixed(0).padStart(6)} M pairs/s`);
-      console.log(`   ratio (sklearn time / airlock time, best of ${theirs.length}): ${(best(theirs) / best(ours)).toFixed(2)}× — above 1 is faster than sklearn`);
-      const skd = new Float64Array(readFileSync(join(dir, 'sk_dist.f64')).buffer.slice(0));
-      const ski = new Int32Array(readFileSync(join(dir, 'sk_idx.i32')).buffer.slice(0));
-      let maxDiff = 0;
-      let same = 0;
-      for (let i = 0; i < ROWS; i++) {
-        maxDiff = Math.max(maxDiff, Math.abs(skd[i]! - ourDistances[i]!));
-        if (ski[i] === ourIndices[i]) same++;
-      }
-      console.log(`   agreement: max |distance difference| ${maxDiff.toExponential(2)}; same neighbour row ${((100 * same) / ROWS).toFixed(2)}% (the rest are ties at equal distance)`);
+    const metrics = [
+      { key: 's', label: 'exact k=1', unit: 's', better: 'lower' as const },
+      { key: 'rate', label: 'exact k=1', unit: 'M pairs/s', better: 'higher' as const },
+    ];
+    await ctx.compare({
+      name: 'Gower DCR',
+      metrics,
+      ours: {
+        label: 'nearestNeighbours (exact, helper threads)',
+        threads: availableParallelism(),
+        run: () => {
+          const t0 = performance.now();
+          const nn = nearestNeighbours(space, synthetic, real, 1);
+          const s = (performance.now() - t0) / 1000;
+          ours = { distances: nn.distances, indices: nn.indices };
+          return { s, rate: pairs / s };
+        },
+      },
+      reference: {
+        label: 'sklearn NearestNeighbors brute manhattan on the equivalent embedding',
+        threads: 'OpenMP',
+        run: () => {
+          const sk = sklearn(['knn', dir, String(ROWS), String(ROWS), String(q.width), '20', '1']);
+          version = sk.sklearn;
+          skThreads = sk.threads;
+          return { s: sk.seconds as number, rate: pairs / (sk.seconds as number) };
+        },
+      },
+    });
+    const skd = new Float64Array(readFileSync(join(dir, 'sk_dist.f64')).buffer.slice(0));
+    const ski = new Int32Array(readFileSync(join(dir, 'sk_idx.i32')).buffer.slice(0));
+    let maxDiff = 0;
+    let same = 0;
+    for (let i = 0; i < ROWS; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs((skd[i] as number) - (ours.distances[i] as number)));
+      if (ski[i] === ours.indices[i]) same++;
     }
+    ctx.note(`sklearn ${version} on ${skThreads} OpenMP thread(s). Agreement (last pair): max |distance difference| ${maxDiff.toExponential(2)}; same neighbour row ${((100 * same) / ROWS).toFixed(2)}% (the rest are ties at equal distance)`);
     const missing = benchFrame(ROWS, 'bench-dcr-synthetic-missing', 0.05);
-    const t0 = performance.now();
-    nearestNeighbours(space, missing, real, 1);
-    console.log(`airlock with 5% of numeric cells missing (no sklearn equivalent) ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await ctx.compare({
+      name: 'Gower DCR, 5% numeric cells missing',
+      metrics: [metrics[0] as Metric],
+      ours: { label: 'nearestNeighbours (no sklearn equivalent)', threads: availableParallelism(), run: () => {
+        const t0 = performance.now();
+        nearestNeighbours(space, missing, real, 1);
+        return { s: (performance.now() - t0) / 1000 };
+      } },
+      reference: null,
+    }, { pairs: 1, warmup: 0 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  benchPrivacy();
+  await benchPrivacy(ctx);
 }
 
 /**
  * The full privacyDistances on equal-sized training, holdout and synthetic sets (so its equal-size samples are
  * every row and Python can compute the very same metrics), beside the same metrics from sklearn's exact search.
  */
-function benchPrivacy(): void {
+async function benchPrivacy(ctx: BenchContext): Promise<void> {
   const n = PRIVACY_ROWS;
-  const [train, holdout, synthetic] = ['train', 'holdout', 'synthetic'].map((side) => benchFrame(n, `bench-privacy-${side}`));
-  console.log(`\n   Full privacyDistances (DCR, DCR share, NNDR, membership attack) on ${n.toLocaleString('en')} training, holdout and synthetic rows`);
-  const t0 = performance.now();
-  const ours = privacyDistances({ train: train!, holdout: holdout!, synthetic: synthetic! }, { seed: 'bench' });
-  const seconds = (performance.now() - t0) / 1000;
+  const [train, holdout, synthetic] = ['train', 'holdout', 'synthetic'].map((side) => benchFrame(n, `bench-privacy-${side}`)) as [Frame, Frame, Frame];
   const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-privacy-'));
   try {
-    const ranges = gowerSpace(train!).columns.map((c) => c.range);
+    const ranges = gowerSpace(train).columns.map((c) => c.range);
     let width = 0;
-    for (const [name, f] of [['train', train!], ['holdout', holdout!], ['synthetic', synthetic!]] as const) {
+    for (const [name, f] of [['train', train], ['holdout', holdout], ['synthetic', synthetic]] as const) {
       const e = embedding(f, ranges);
       write(join(dir, `${name}.f64`), e.values);
       width = e.width;
     }
-    const r = spawnSync(PYTHON, [join(import.meta.dirname, 'validate_dcr.py'), 'privacy', dir, String(n), String(width), '20'], { encoding: 'utf8' });
-    const sk = r.status === 0 ? (JSON.parse(r.stdout) as Record<string, number>) : null;
-    const line = (label: string, a: number, b: number | undefined) => console.log(`   ${label.padEnd(34)} ${a.toFixed(6).padStart(10)} ${b === undefined ? '' : b.toFixed(6).padStart(10)}`);
-    console.log(`   ${'metric'.padEnd(34)} ${'airlock'.padStart(10)} ${sk ? 'sklearn'.padStart(10) : ''}`);
-    line('DCR p5, synthetic→training', ours.dcr.synthetic.p5, sk?.dcrSyntheticP5);
-    line('DCR p5, holdout→training', ours.dcr.holdout.p5, sk?.dcrHoldoutP5);
-    line('DCR share (ties half)', ours.dcrShare.share, sk?.dcrShare);
-    line('NNDR p5, synthetic', ours.nndr.p5, sk?.nndrP5);
-    line('NNDR p5, holdout', ours.holdoutNndr.p5, sk?.holdoutNndrP5);
-    line('membership AUC', ours.membership.auc, sk?.membershipAuc);
-    console.log(`   seconds: airlock ${seconds.toFixed(1)} (all of privacyDistances, with identical matches and a 200-resample bootstrap)${sk ? `, sklearn ${sk.seconds!.toFixed(1)} (the searches and metrics above)` : ''}`);
-    if (sk) console.log(`   ratio (sklearn time / airlock time): ${(sk.seconds! / seconds).toFixed(2)}×`);
-    else console.log(`   sklearn reference unavailable (${r.stderr.trim().split('\n').at(-1) ?? 'failed'}).`);
+    let ours: ReturnType<typeof privacyDistances> | null = null;
+    let sk: Record<string, number> | null = null;
+    await ctx.compare({
+      name: `privacyDistances, ${n.toLocaleString('en')} rows each`,
+      metrics: [{ key: 's', label: 'all metrics', unit: 's', better: 'lower' }],
+      ours: {
+        label: 'privacyDistances (DCR, share, NNDR, membership, identical matches, 200-resample bootstrap)',
+        threads: availableParallelism(),
+        run: () => {
+          const t0 = performance.now();
+          ours = privacyDistances({ train, holdout, synthetic }, { seed: 'bench' });
+          return { s: (performance.now() - t0) / 1000 };
+        },
+      },
+      reference: {
+        label: 'sklearn searches and the same metrics (no bootstrap)',
+        threads: 'OpenMP',
+        run: () => {
+          sk = sklearn(['privacy', dir, String(n), String(width), '20']);
+          return { s: sk.seconds as number };
+        },
+      },
+    });
+    const o = ours as ReturnType<typeof privacyDistances> | null;
+    const r = sk as Record<string, number> | null;
+    if (o && r) {
+      const rows: [string, number, number | undefined][] = [
+        ['DCR p5, synthetic→training', o.dcr.synthetic.p5, r.dcrSyntheticP5],
+        ['DCR p5, holdout→training', o.dcr.holdout.p5, r.dcrHoldoutP5],
+        ['DCR share (ties half)', o.dcrShare.share, r.dcrShare],
+        ['NNDR p5, synthetic', o.nndr.p5, r.nndrP5],
+        ['NNDR p5, holdout', o.holdoutNndr.p5, r.holdoutNndrP5],
+        ['membership AUC', o.membership.auc, r.membershipAuc],
+      ];
+      for (const [label, a, b] of rows) ctx.note(`${label.padEnd(30)} airlock ${a.toFixed(6)}  sklearn ${b === undefined ? '—' : b.toFixed(6)}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-if (process.argv[1] && import.meta.filename === process.argv[1]) benchDcr();

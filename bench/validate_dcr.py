@@ -9,6 +9,7 @@ L1 / columns = Gower). Prints JSON.
 import sys, json, time
 import numpy as np
 import sklearn
+import threadpoolctl
 from sklearn.neighbors import NearestNeighbors
 from sklearn.metrics import roc_auc_score
 
@@ -49,4 +50,5 @@ def privacy(folder, rows, width, columns):
 
 mode, folder, *rest = sys.argv[1:]
 out = knn(folder, *map(int, rest)) if mode == 'knn' else privacy(folder, *map(int, rest))
-print(json.dumps({**out, 'sklearn': sklearn.__version__}))
+threads = max([i['num_threads'] for i in threadpoolctl.threadpool_info() if i['user_api'] == 'openmp'] or [1])
+print(json.dumps({**out, 'sklearn': sklearn.__version__, 'threads': threads}))

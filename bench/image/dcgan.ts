@@ -1,40 +1,45 @@
-// DCGAN training speed: steps/s at 64 × 64, batch 32, ngf = ndf = 64 (the PyTorch DCGAN example's network, z of
-// 100, unconditional) on the backend the ladder picks (WASM here), beside the same architecture in PyTorch CPU
-// with 1 and 2 threads (bench/image/dcgan_torch.py, Debian's python3-torch), printed with the ratio. PyTorch runs
-// twice: as shipped (Debian links the reference BLAS, so its ConvTranspose2d is slow) and with the generator's
-// ConvTranspose2d computed sub-pixel on Conv2d (oneDNN), which is what a well-built PyTorch CPU achieves.
-//   npx tsx bench/image/dcgan.ts            (BENCH_SECONDS per side, default 10)
-// bench/run.ts can call benchDcgan().
+// Image generators' training speed at 64 × 64, batch 32: DCGAN (ngf = ndf = 64, z 100, the PyTorch DCGAN example's
+// network) and the conv VAE (latent 64, ngf = ndf = 64), each on the backend the ladder picks (WASM here) beside the
+// same architecture in PyTorch CPU on one thread (bench/image/dcgan_torch.py, cvae_torch.py), alternated by the
+// harness. PyTorch runs as shipped (Debian links the reference BLAS, so its ConvTranspose2d is slow) and with the
+// decoder's ConvTranspose2d computed sub-pixel on Conv2d (oneDNN), what a well-built PyTorch CPU achieves.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../electron/core/train/engine/backend';
 import { Rng } from '../../electron/core/train/engine/rng';
-import { dcganConfigSchema } from '../../electron/core/train/models/image/config';
+import { cvaeConfigSchema, dcganConfigSchema } from '../../electron/core/train/models/image/config';
+import { CvaeTrainer } from '../../electron/core/train/models/image/cvae';
+import type { ImageTrainer } from '../../electron/core/train/models/image/data';
 import { DcganTrainer } from '../../electron/core/train/models/image/dcgan';
+import type { BenchContext } from '../context';
+import { backendLabel } from '../generators';
 
 const SIZE = 64;
 const BATCH = 32;
 const PYTHON = '/usr/bin/python3';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 
-export interface DcganBenchResult {
-  backend: string;
-  stepsPerSecond: number;
-  torch: { threads: number; subpixel: boolean; stepsPerSecond: number; version: string }[];
-}
+type Kind = 'dcgan' | 'cvae';
 
-/** Steps/s of our DCGAN: two warm-up steps, then as many as fit in `seconds` (at least three). */
-function measureOurs(seconds: number): number {
-  const rng = Rng.fromSeed(1);
+function trainer(kind: Kind, rng: Rng): ImageTrainer {
   const count = 4 * BATCH;
   const images = rng.fillUniform(new Float32Array(count * SIZE * SIZE), -1, 1);
-  const trainer = new DcganTrainer(dcganConfigSchema.parse({ size: SIZE, ngf: 64, ndf: 64 }), { images, count, size: SIZE }, BATCH, rng);
+  const data = { images, count, size: SIZE };
+  return kind === 'dcgan'
+    ? new DcganTrainer(dcganConfigSchema.parse({ size: SIZE, ngf: 64, ndf: 64 }), data, BATCH, rng)
+    : new CvaeTrainer(cvaeConfigSchema.parse({ size: SIZE, ngf: 64, ndf: 64 }), data, BATCH, rng);
+}
+
+/** Steps/s of ours: two warm-up steps, then as many as fit in `seconds` (at least three). */
+export function measureOurs(kind: Kind, seconds: number): number {
+  const rng = Rng.fromSeed(1);
+  const t = trainer(kind, rng);
   try {
     let step = 0;
     const next = () => {
-      if (step % trainer.stepsPerEpoch() === 0) trainer.beginEpoch(rng);
-      trainer.trainStep(step++ % trainer.stepsPerEpoch(), rng);
+      if (step % t.stepsPerEpoch() === 0) t.beginEpoch(rng);
+      t.trainStep(step++ % t.stepsPerEpoch(), rng);
     };
     next();
     next();
@@ -46,35 +51,41 @@ function measureOurs(seconds: number): number {
     }
     return steps / ((performance.now() - t0) / 1000);
   } finally {
-    trainer.dispose();
+    t.dispose();
   }
 }
 
-export async function benchDcgan(seconds = Number(process.env.BENCH_SECONDS ?? 10)): Promise<DcganBenchResult> {
+function torchSide(kind: Kind, subpixel: boolean, seconds: number): { stepsPerSecond: number; threads: number; torch: string } {
+  const args = [join(import.meta.dirname, `${kind}_torch.py`), String(seconds), '1', ...(subpixel ? ['subpixel'] : [])];
+  const r = spawnSync(PYTHON, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${kind}_torch.py failed (install python3-torch): ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
+  const t = JSON.parse(r.stdout) as { stepsPerSecond: number; threads: number; torch: string };
+  if (t.threads !== 1) throw new Error(`PyTorch ran on ${t.threads} threads, not 1`);
+  return t;
+}
+
+async function benchImage(ctx: BenchContext, kind: Kind, title: string): Promise<void> {
   tf.env().set('PROD', true);
   const info = await selectBackend();
-  console.log(`\nDCGAN training, ${SIZE} × ${SIZE}, batch ${BATCH}, ngf = ndf = 64, z 100 (steps/s; ~${seconds} s per side)`);
-  const ours = measureOurs(seconds);
-  const simd = info.name === 'wasm' ? `, SIMD ${info.simd ? 'on' : 'off'}, ${info.threads ?? 1} thread` : '';
-  console.log(`airlock (${info.name}${simd})`.padEnd(52) + `${ours.toFixed(3).padStart(8)} steps/s  ${(1000 / ours).toFixed(0).padStart(6)} ms/step`);
-  const torch: DcganBenchResult['torch'] = [];
+  let version = '';
   for (const subpixel of [false, true]) {
-    for (const threads of [1, 2]) {
-      const args = [join(import.meta.dirname, 'dcgan_torch.py'), String(seconds), String(threads), ...(subpixel ? ['subpixel'] : [])];
-      const r = spawnSync(PYTHON, args, { encoding: 'utf8' });
-      if (r.status !== 0) {
-        console.log(`PyTorch reference unavailable (${r.stderr.trim().split('\n').at(-1) ?? 'failed'}); install python3-torch.`);
-        return { backend: info.name, stepsPerSecond: ours, torch };
-      }
-      const t = JSON.parse(r.stdout) as { stepsPerSecond: number; threads: number; torch: string };
-      torch.push({ threads, subpixel, stepsPerSecond: t.stepsPerSecond, version: t.torch });
-      const label = `PyTorch ${t.torch} CPU, ${threads} thread${threads > 1 ? 's' : ''}${subpixel ? ', sub-pixel ConvT' : ', as shipped'}`;
-      console.log(label.padEnd(52) + `${t.stepsPerSecond.toFixed(3).padStart(8)} steps/s  ${(1000 / t.stepsPerSecond).toFixed(0).padStart(6)} ms/step   airlock/pytorch ${(ours / t.stepsPerSecond).toFixed(2)}×`);
-    }
+    await ctx.compare({
+      name: `${title} vs PyTorch ${subpixel ? 'sub-pixel ConvT' : 'as shipped'}`,
+      metrics: [{ key: 'steps', label: 'train', unit: 'steps/s', better: 'higher' }],
+      ours: { label: backendLabel(info), threads: info.threads ?? 1, run: () => ({ steps: measureOurs(kind, SECONDS) }) },
+      reference: {
+        label: `PyTorch CPU${subpixel ? ', ConvTranspose2d as four Conv2d phases (oneDNN)' : ', as shipped (reference BLAS ConvTranspose2d)'}`,
+        threads: 1,
+        run: () => {
+          const t = torchSide(kind, subpixel, SECONDS);
+          version = t.torch;
+          return { steps: t.stepsPerSecond };
+        },
+      },
+    });
   }
-  console.log('   (Debian\'s torch links the reference BLAS: ConvTranspose2d runs as slow_conv_transpose2d; the sub-pixel rows put');
-  console.log('    every convolution on oneDNN, as a PyTorch built with a tuned BLAS would run it.)');
-  return { backend: info.name, stepsPerSecond: ours, torch };
+  ctx.note(`${title}: ${SIZE} × ${SIZE}, batch ${BATCH}, ngf = ndf = 64; ~${SECONDS} s of steps per run; PyTorch ${version}, torch.set_num_threads(1).`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await benchDcgan();
+export const benchDcgan = (ctx: BenchContext): Promise<void> => benchImage(ctx, 'dcgan', 'DCGAN');
+export const benchCvae = (ctx: BenchContext): Promise<void> => benchImage(ctx, 'cvae', 'conv VAE');

@@ -6,7 +6,7 @@ import { selectBackend } from '../../electron/core/train/engine/backend';
 import { createRng } from '../../electron/core/train/rng';
 import { frechetDistance, precisionRecall } from '../../electron/core/validate/image/frechet';
 import { intensityFidelity } from '../../electron/core/validate/image/intensity';
-import { memorisation } from '../../electron/core/validate/image/memorisation';
+import { memorisation, shiftedNcc } from '../../electron/core/validate/image/memorisation';
 import { msSsim, msSsimScales, ssim } from '../../electron/core/validate/image/ssim';
 import { powerSpectrum } from '../../electron/core/validate/image/spectrum';
 import type { ImageFrames } from '../../electron/core/validate/image/types';
@@ -133,6 +133,21 @@ describe.runIf(scipy)('image metrics against numpy / scipy / scikit-image / skle
         expect(r.bestHoldout).toBe(refHold!.argmax[i]);
       });
     }
+  });
+
+  it('the shift- and mirror-tolerant NCC equals numpy’s correlation over the overlap, for every shift', () => {
+    const rng = createRng('shifted');
+    const p = phantomFrames(rng, 3, 32);
+    const cases = [
+      { a: frameAt(p, 0), b: frameAt(p, 1), m: 1 },
+      { a: shiftRight(frameAt(p, 0), 32), b: frameAt(p, 0), m: 2 },
+      { a: frameAt(mr32, 4), b: frameAt(mr32, 5), m: 1 },
+      { a: frameAt(noiseFrames(rng, 1, 32), 0), b: frameAt(p, 2), m: 0 },
+    ];
+    const refs = reference<number[]>(cases.map((c) => ({ op: 'shifted', a: arr(c.a), b: arr(c.b), size: 32, m: c.m })));
+    cases.forEach((c, i) => expect(Math.abs(shiftedNcc(c.a, c.b, 32, c.m) - (refs[i] as number))).toBeLessThan(1e-9));
+    expect(refs[1]).toBeCloseTo(1, 9);
+    expect(refs[3]).toBeLessThan(0.2);
   });
 
   it('improved precision and recall equal a sklearn NearestNeighbors implementation', () => {

@@ -103,7 +103,21 @@ def precision_recall(t):
     return {'precision': inside(fake, real), 'recall': inside(real, fake)}
 
 
-OPS = {'intensity': intensity, 'ssim': ssim, 'msssim': ms_ssim, 'spectrum': spectrum, 'frechet': frechet, 'ncc': ncc, 'pr': precision_recall}
+def shifted(t):
+    # Pearson correlation over the overlap for every shift up to m pixels, of a and of its left-right mirror.
+    size, m = t['size'], t['m']
+    a, b = frames(t['a'], size)[0], frames(t['b'], size)[0]
+    best = -np.inf
+    for src in (a, a[:, ::-1]):
+        for dy in range(-m, m + 1):
+            for dx in range(-m, m + 1):
+                ys, xs = slice(max(0, -dy), min(size, size - dy)), slice(max(0, -dx), min(size, size - dx))
+                yb, xb = slice(ys.start + dy, ys.stop + dy), slice(xs.start + dx, xs.stop + dx)
+                best = max(best, np.corrcoef(src[ys, xs].ravel(), b[yb, xb].ravel())[0, 1])
+    return float(best)
+
+
+OPS = {'shifted': shifted, 'intensity': intensity, 'ssim': ssim, 'msssim': ms_ssim, 'spectrum': spectrum, 'frechet': frechet, 'ncc': ncc, 'pr': precision_recall}
 
 tasks = json.load(sys.stdin)['tasks']
 print(json.dumps([OPS[t['op']](t) for t in tasks], default=float))

@@ -175,7 +175,10 @@ function nearest(syn: Float32Array, synRows: number, real: Float32Array, realRow
 /** Highest Pearson correlation of `a` or its left-right mirror with `b` displaced by up to `maxShift` pixels, over the overlap. */
 export function shiftedNcc(a: ArrayLike<number>, b: ArrayLike<number>, size: number, maxShift: number): number {
   let best = Number.NEGATIVE_INFINITY;
+  const mirrored = new Float64Array(size * size);
+  for (let i = 0; i < mirrored.length; i++) mirrored[i] = a[i - (i % size) + size - 1 - (i % size)] as number;
   for (let mirror = 0; mirror < 2; mirror++) {
+    const src = mirror === 1 ? mirrored : a;
     for (let dy = -maxShift; dy <= maxShift; dy++) {
       for (let dx = -maxShift; dx <= maxShift; dx++) {
         let n = 0, sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
@@ -183,7 +186,7 @@ export function shiftedNcc(a: ArrayLike<number>, b: ArrayLike<number>, size: num
           const rowA = y * size;
           const rowB = (y + dy) * size + dx;
           for (let x = Math.max(0, -dx); x < Math.min(size, size - dx); x++) {
-            const va = a[rowA + (mirror === 1 ? size - 1 - x : x)] as number;
+            const va = src[rowA + x] as number;
             const vb = b[rowB + x] as number;
             n++; sa += va; sb += vb; saa += va * va; sbb += vb * vb; sab += va * vb;
           }

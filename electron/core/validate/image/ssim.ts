@@ -49,34 +49,27 @@ const KERNEL: Float64Array = (() => {
   return k;
 })();
 
-/** scipy.ndimage 'reflect' (d c b a | a b c d | d c b a), folded as often as needed. */
-function reflect(i: number, n: number): number {
-  const period = 2 * n;
-  let m = ((i % period) + period) % period;
-  if (m >= n) m = period - m - 1;
-  return m;
-}
-
-/** Separable Gaussian filter of a size×size image, as scipy.ndimage.gaussian_filter(mode='reflect', truncate=3.5). */
-function gaussian(src: Float64Array, size: number): Float64Array {
-  const padded = new Float64Array(size + 2 * RADIUS);
-  const tmp = new Float64Array(size * size);
-  const out = new Float64Array(size * size);
+/**
+ * The Gaussian filter (scipy.ndimage.gaussian_filter, truncate 3.5) at the pixels whose window lies inside the
+ * frame, as a (size − 10)² array: skimage averages only those, so its 'reflect' edges never reach the result.
+ */
+function gaussianInterior(src: Float64Array, size: number): Float64Array {
+  const w = size - 2 * RADIUS;
+  const tmp = new Float64Array(size * w);
   for (let y = 0; y < size; y++) {
     const row = y * size;
-    for (let i = 0; i < padded.length; i++) padded[i] = src[row + reflect(i - RADIUS, size)] as number;
-    for (let x = 0; x < size; x++) {
+    for (let x = 0; x < w; x++) {
       let s = 0;
-      for (let t = 0; t < SSIM_WINDOW; t++) s += (KERNEL[t] as number) * (padded[x + t] as number);
-      tmp[row + x] = s;
+      for (let t = 0; t < SSIM_WINDOW; t++) s += (KERNEL[t] as number) * (src[row + x + t] as number);
+      tmp[y * w + x] = s;
     }
   }
-  for (let x = 0; x < size; x++) {
-    for (let i = 0; i < padded.length; i++) padded[i] = tmp[reflect(i - RADIUS, size) * size + x] as number;
-    for (let y = 0; y < size; y++) {
+  const out = new Float64Array(w * w);
+  for (let y = 0; y < w; y++) {
+    for (let x = 0; x < w; x++) {
       let s = 0;
-      for (let t = 0; t < SSIM_WINDOW; t++) s += (KERNEL[t] as number) * (padded[y + t] as number);
-      out[y * size + x] = s;
+      for (let t = 0; t < SSIM_WINDOW; t++) s += (KERNEL[t] as number) * (tmp[(y + t) * w + x] as number);
+      out[y * w + x] = s;
     }
   }
   return out;
@@ -86,6 +79,7 @@ function gaussian(src: Float64Array, size: number): Float64Array {
 export interface SsimPrepared {
   size: number;
   pixels: Float64Array;
+  /** Local means and local mean squares at the interior pixels, (size − 10)² values. */
   mu: Float64Array;
   sq: Float64Array;
 }
@@ -96,7 +90,7 @@ export function prepareSsim(pixels: ArrayLike<number>, size: number): SsimPrepar
   const p = Float64Array.from(pixels);
   const sq = new Float64Array(p.length);
   for (let i = 0; i < p.length; i++) sq[i] = (p[i] as number) * (p[i] as number);
-  return { size, pixels: p, mu: gaussian(p, size), sq: gaussian(sq, size) };
+  return { size, pixels: p, mu: gaussianInterior(p, size), sq: gaussianInterior(sq, size) };
 }
 
 /** SSIM (the mean of the full map) and contrast-structure (the mean of its second factor) over the cropped interior. */
@@ -105,24 +99,20 @@ export function ssimParts(a: SsimPrepared, b: SsimPrepared): { ssim: number; cs:
   if (b.size !== size) throw new InvalidArgumentError(`SSIM compares frames of one size (${a.size} and ${b.size} given).`);
   const prod = new Float64Array(size * size);
   for (let i = 0; i < prod.length; i++) prod[i] = (a.pixels[i] as number) * (b.pixels[i] as number);
-  const muxy = gaussian(prod, size);
+  const muxy = gaussianInterior(prod, size);
   let ssim = 0;
   let cs = 0;
-  for (let y = RADIUS; y < size - RADIUS; y++) {
-    for (let x = RADIUS; x < size - RADIUS; x++) {
-      const i = y * size + x;
-      const ux = a.mu[i] as number;
-      const uy = b.mu[i] as number;
-      const vx = (a.sq[i] as number) - ux * ux;
-      const vy = (b.sq[i] as number) - uy * uy;
-      const vxy = (muxy[i] as number) - ux * uy;
-      const c = (2 * vxy + C2) / (vx + vy + C2);
-      cs += c;
-      ssim += ((2 * ux * uy + C1) / (ux * ux + uy * uy + C1)) * c;
-    }
+  for (let i = 0; i < muxy.length; i++) {
+    const ux = a.mu[i] as number;
+    const uy = b.mu[i] as number;
+    const vx = (a.sq[i] as number) - ux * ux;
+    const vy = (b.sq[i] as number) - uy * uy;
+    const vxy = (muxy[i] as number) - ux * uy;
+    const c = (2 * vxy + C2) / (vx + vy + C2);
+    cs += c;
+    ssim += ((2 * ux * uy + C1) / (ux * ux + uy * uy + C1)) * c;
   }
-  const n = (size - 2 * RADIUS) ** 2;
-  return { ssim: ssim / n, cs: cs / n };
+  return { ssim: ssim / muxy.length, cs: cs / muxy.length };
 }
 
 /** skimage.metrics.structural_similarity(a, b, data_range=2, gaussian_weights=True, sigma=1.5, use_sample_covariance=False). */

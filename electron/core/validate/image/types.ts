@@ -125,12 +125,14 @@ export interface MemorisationResult {
   closestHoldout: Quantiles;
   /** Same for the top-k SSIM. */
   closestTrainSsim: Quantiles;
-  /** Largest shift (pixels, each axis) of the shift- and mirror-tolerant NCC; 0 when it was not computed. */
-  maxShift: number;
-  shiftedShareAboveThreshold: number;
-  holdoutShiftedShareAboveThreshold: number;
-  closestTrainShifted: Quantiles;
-  closestHoldoutShifted: Quantiles;
+  // The shift- and mirror-tolerant NCC figures: memorisation() always sets them; optional so summaries built
+  // from the zero-shift figures alone still type-check.
+  /** Largest shift (pixels, each axis) of the shift- and mirror-tolerant NCC. */
+  maxShift?: number;
+  shiftedShareAboveThreshold?: number;
+  holdoutShiftedShareAboveThreshold?: number;
+  closestTrainShifted?: Quantiles;
+  closestHoldoutShifted?: Quantiles;
   /** Indices only (no pixels), highest NCC first. */
   worstPairs: MemorisationPair[];
   rows: MemorisationRow[];
