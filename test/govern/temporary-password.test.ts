@@ -33,20 +33,26 @@ describe('temporary passwords', () => {
     expect(await svc.dispatch('session:status', {})).toMatchObject({ ok: true, value: { session: { mustChangePassword: false } } });
     expect(await svc.dispatch('specs:list', {})).toMatchObject({ ok: true });
 
-    // The same signing key pair, now opened by the new password only.
+    // A new signing key pair: the admin knew the temporary password the old one was wrapped under.
     const db = svc.current!.ws.db;
     const wsId = svc.current!.ws.workspaceId;
-    expect(currentKey(db, 'rita')!.fingerprint).toBe(fingerprint);
-    await expect(unlockSigningKey(db, wsId, 'rita', 'rita chose this one')).resolves.toMatchObject({ row: { fingerprint } });
+    const fresh = currentKey(db, 'rita')!.fingerprint;
+    expect(fresh).not.toBe(fingerprint);
+    expect(db.prepare('SELECT retired_reason FROM signing_keys WHERE fingerprint = ?').get(fingerprint)).toEqual({ retired_reason: 'password chosen' });
+    await expect(unlockSigningKey(db, wsId, 'rita', 'rita chose this one')).resolves.toMatchObject({ row: { fingerprint: fresh } });
     await expect(unlockSigningKey(db, wsId, 'rita', RITA.password)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
     expect(listAudit(db, { action: 'user.password_changed' })).toEqual([expect.objectContaining({ actor: 'rita', subject: 'rita', details: { temporaryReplaced: true } })]);
-    expect(listAudit(db, { action: 'signing_key.rewrapped' })).toEqual([expect.objectContaining({ actor: 'rita', details: { fingerprint } })]);
+    expect(listAudit(db, { action: 'signing_key.created' })[0]).toMatchObject({ actor: 'rita', subject: 'rita', details: { reason: 'password chosen', replaces: fingerprint, fingerprint: fresh } });
+    // The new key is introduced under the old one's signature; the rest of the session signs with the new key.
+    expect(db.prepare("SELECT signer FROM audit_log WHERE action = 'signing_key.created' ORDER BY seq DESC LIMIT 1").get()).toEqual({ signer: fingerprint });
+    expect(await svc.call('audit:verify', {})).toMatchObject({ ok: true });
     svc.end();
     await svc.settled();
 
     // The old password no longer opens anything; a later login needs no change.
     await expect(svc.call('session:login', { path, username: 'rita', password: RITA.password })).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
     expect(await svc.call('session:login', { path, username: 'rita', password: 'rita chose this one' })).toMatchObject({ mustChangePassword: false });
+    expect(svc.current!.ws.db.prepare("SELECT signer FROM audit_log WHERE action = 'logout' AND actor = 'rita' ORDER BY seq DESC LIMIT 1").get()).toEqual({ signer: fresh });
 
     // A reset by the admin makes it temporary again (with a new key pair), and so does re-enabling.
     await svc.call('session:login', { path, username: 'ada', password: ADMIN.password });

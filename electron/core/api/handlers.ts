@@ -179,6 +179,8 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     const s = must(session);
     await changeOwnPassword(s.ws, s.user, a.currentPassword, a.newPassword);
     refreshActor(s);
+    // After a first own password the key pair is new: the rest of the session signs with it.
+    await beginSignedSession(s.ws, s.user.username, a.newPassword);
     return { ok: true as const };
   },
   'users:list': (_svc, _a, session) => {

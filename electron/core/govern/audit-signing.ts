@@ -57,6 +57,8 @@ interface EntryFacts {
 export class SignatureCheck {
   private readonly keys = new Map<string, KnownKey>();
   private readonly admins = new Set<string>();
+  // Keys replaced by a newer one (reset, re-enable, first own password): nobody may sign with them any more.
+  private readonly retired = new Map<string, number>();
   private signedSeen = false;
   signed = 0;
   unsigned = 0;
@@ -83,6 +85,8 @@ export class SignatureCheck {
     this.signed++;
     const key = e.signer ? this.keys.get(e.signer) : undefined;
     if (!key) return 'it is signed by a key the chain never introduced';
+    const retiredAt = e.signer ? this.retired.get(e.signer) : undefined;
+    if (retiredAt !== undefined) return `it is signed with ${key.username}’s key that entry #${retiredAt} replaced`;
     if (!verifyCanonical(key.publicKey, payload(e.hash), e.signature ?? '')) return 'its signature does not match its content';
     // Users sign their own actions; only system events may be signed by the user who witnessed them.
     if (e.actor !== key.username && e.actor !== 'system' && e.actor !== '(unauthenticated)') return `it is signed by ${key.username} but says ${e.actor} did it`;
@@ -96,6 +100,8 @@ export class SignatureCheck {
       const pub = detailOf(e.details, 'ed25519');
       const fp = detailOf(e.details, 'fingerprint');
       if (typeof pub === 'string' && typeof fp === 'string' && keyFingerprint(pub) === fp) this.keys.set(fp, { username: e.subject, publicKey: pub });
+      const replaces = detailOf(e.details, 'replaces');
+      if (typeof replaces === 'string') this.retired.set(replaces, e.seq);
     }
     const roles = e.action === 'user.added' ? detailOf(e.details, 'roles') : e.action === 'user.roles_changed' ? detailOf(e.details, 'to') : undefined;
     if (Array.isArray(roles) && e.subject) {

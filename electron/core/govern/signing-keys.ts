@@ -69,7 +69,7 @@ export function keyById(db: Db, id: number): SigningKeyRow | null {
 }
 
 /** Records a prepared key as the user's current one (retiring any older one); call inside the caller's transaction. */
-export function installSigningKey(db: Db, actor: string, key: PreparedKey, reason: 'user created' | 'first login' | 'password reset' | 'account enabled', now: Date): number {
+export function installSigningKey(db: Db, actor: string, key: PreparedKey, reason: 'user created' | 'first login' | 'password reset' | 'account enabled' | 'password chosen', now: Date): number {
   const ts = now.toISOString();
   const old = currentKey(db, key.username);
   if (old) db.prepare('UPDATE signing_keys SET retired_at = ?, retired_reason = ? WHERE id = ?').run(ts, reason, old.id);

@@ -103,7 +103,8 @@ export function disableUser(ws: Workspace, actor: UserRow, username: string, onP
 
 // `signing`: an admin-set password gets a new signing key pair (nobody else may hold the old one's password);
 // a user's own change keeps the pair and rewraps it under the new password.
-type SigningChange = { kind: 'new'; reason: 'password reset' | 'account enabled' } | { kind: 'rewrap'; oldPassword: string };
+// 'own': the first password a user chooses after an admin-set one gets a new key pair — the admin knew the old password.
+type SigningChange = { kind: 'new'; reason: 'password reset' | 'account enabled' } | { kind: 'rewrap'; oldPassword: string } | { kind: 'own' };
 
 async function issueSlot(ws: Workspace, actor: UserRow, username: string, password: string, action: string, mutate: (target: UserRow) => void, signing: SigningChange): Promise<UserView> {
   const target = requireUser(ws.db, username);
@@ -111,7 +112,7 @@ async function issueSlot(ws: Workspace, actor: UserRow, username: string, passwo
   // A reset takes the old password's access away, so the slot for the new one is sealed under a new database key.
   const nextKey = action === 'user.password_reset' ? newDatabaseKey() : null;
   const slot = nextKey ? await wrapKey(nextKey, password, ws.workspaceId, target.username, ws.kdf, ws.now()) : await ws.wrapFor(target.username, password);
-  const fresh = signing.kind === 'new' ? await prepareSigningKey(ws.workspaceId, target.username, password, ws.kdf) : null;
+  const fresh = signing.kind === 'new' || signing.kind === 'own' ? await prepareSigningKey(ws.workspaceId, target.username, password, ws.kdf) : null;
   const rewrapped = signing.kind === 'rewrap' ? await rewrapSigningKey(ws.db, ws.workspaceId, target.username, signing.oldPassword, password, ws.kdf) : null;
   const apply = () => {
     mutate(target);
@@ -120,7 +121,7 @@ async function issueSlot(ws: Workspace, actor: UserRow, username: string, passwo
     setPasswordTemporary(ws.db, target.id, signing.kind === 'new');
     const details = signing.kind === 'new' ? { temporary: true } : target.passwordTemporary ? { temporaryReplaced: true } : undefined;
     appendAudit(ws.db, { actor: actor.username, action, subject: target.username, ...(details ? { details } : {}) }, ws.now());
-    if (fresh && signing.kind === 'new') installSigningKey(ws.db, actor.username, fresh, signing.reason, ws.now());
+    if (fresh) installSigningKey(ws.db, actor.username, fresh, signing.kind === 'new' ? signing.reason : 'password chosen', ws.now());
     if (rewrapped) storeRewrapped(ws.db, target.username, rewrapped, ws.now());
   };
   const clearLockout = (f: KeySlotFile): KeySlotFile => {
@@ -189,7 +190,7 @@ export async function changeOwnPassword(ws: Workspace, actor: UserRow, currentPa
   key.fill(0);
   // A temporary password "changed" to itself would stay known to the admin who set it.
   if (newPassword === currentPassword) throw new AirlockError('WEAK_PASSWORD', 'Choose a new password different from the current one.');
-  await issueSlot(ws, actor, actor.username, newPassword, 'user.password_changed', () => undefined, { kind: 'rewrap', oldPassword: currentPassword });
+  await issueSlot(ws, actor, actor.username, newPassword, 'user.password_changed', () => undefined, actor.passwordTemporary ? { kind: 'own' } : { kind: 'rewrap', oldPassword: currentPassword });
 }
 
 // What a session whose password an admin set may still do: choose a new password, and see or end the session.
