@@ -336,7 +336,7 @@ export const contract = {
     ['steward'],
     z.object({ datasetId: z.number().int(), seed: z.string().trim().min(1).max(64).optional() }),
     validationSchema,
-    'Validates a synthetic table against its spec’s acceptance criteria, off the main thread; returns the running validation.',
+    'Validates a synthetic table or image dataset against its spec’s acceptance criteria, off the main thread; returns the running validation.',
   ),
   'validations:list': channel(['steward', 'reviewer'], z.object({ datasetId: z.number().int().optional() }), z.array(validationSchema), 'Validations, newest first, optionally of one dataset.'),
   'validations:get': channel(

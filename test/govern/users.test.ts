@@ -156,13 +156,15 @@ describe('users and key slots', () => {
       { ts, actor: '(unauthenticated)', action: 'login.failed', subject: 'ada', details: { reason: 'wrong password', note: 'anything at all' } },
       { ts: '2099-01-01T00:00:00.000Z', actor: '(unauthenticated)', action: 'login.failed', subject: 'ada', details: { reason: 'wrong password', failures: 1 } },
       { ts, actor: 'system', action: 'user.locked', subject: 'mallory', details: { failures: 5, lockedUntil: ts } },
+      // A genuine-looking failure from before the last unlock: a replayed copy of an older pending list.
+      { ts: new Date(Date.parse(ts) - 86_400_000).toISOString(), actor: '(unauthenticated)', action: 'login.failed', subject: 'ada', details: { reason: 'wrong password', failures: 1 } },
     );
     writeFileSync(path, JSON.stringify(file));
     const { workspace } = await login(dir, 'ada', ADMIN.password, opts);
     const log = listAudit(workspace.db, {});
     expect(log.filter((e) => e.action === 'login.failed')).toHaveLength(1);
     expect(log.some((e) => e.action === 'user.roles_changed' || e.subject === 'mallory')).toBe(false);
-    expect(log.find((e) => e.action === 'audit.pending_refused')).toMatchObject({ actor: 'system', details: { count: 4 } });
+    expect(log.find((e) => e.action === 'audit.pending_refused')).toMatchObject({ actor: 'system', details: { count: 5, reasons: expect.arrayContaining(['a time before the last unlock']) as string[] } });
     expect(JSON.stringify(log)).not.toContain('anything at all');
     workspace.close();
   });

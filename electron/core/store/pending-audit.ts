@@ -14,9 +14,11 @@ const isCount = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && 
 const onlyKeys = (d: Record<string, unknown>, keys: string[]) => Object.keys(d).every((k) => keys.includes(k));
 
 // Null when the event is one the login path writes; otherwise why it is refused (never its content).
-function problem(db: Db, e: PendingEvent, createdAt: number, now: Date): string | null {
+function problem(db: Db, e: PendingEvent, since: number, now: Date): string | null {
   const ts = Date.parse(e.ts);
-  if (!Number.isFinite(ts) || ts > now.getTime() + SKEW_MS || ts < createdAt - SKEW_MS) return 'a time outside the workspace’s life';
+  if (!Number.isFinite(ts) || ts > now.getTime() + SKEW_MS) return 'a time outside the workspace’s life';
+  // Each unlock admits and clears the pending list, so nothing pending can be older than the last one (a replayed list is).
+  if (ts < since - SKEW_MS) return 'a time before the last unlock';
   if (e.subject !== UNKNOWN_USER && (e.subject === null || !getUserRow(db, e.subject))) return 'a subject that is not a user';
   const d = e.details;
   if (e.actor === '(unauthenticated)' && e.action === 'login.failed') {
@@ -32,12 +34,13 @@ function problem(db: Db, e: PendingEvent, createdAt: number, now: Date): string 
 
 export function admitPending(db: Db, events: readonly PendingEvent[], now: Date): { admitted: PendingEvent[]; refused: { count: number; reasons: string[] } | null } {
   const meta = db.prepare('SELECT created_at FROM workspace_meta WHERE id = 1').get() as { created_at: string } | undefined;
-  const createdAt = meta ? Date.parse(meta.created_at) : 0;
+  const lastUnlock = db.prepare("SELECT ts FROM audit_log WHERE action = 'login.ok' ORDER BY seq DESC LIMIT 1").get() as { ts: string } | undefined;
+  const since = Math.max(meta ? Date.parse(meta.created_at) : 0, lastUnlock ? Date.parse(lastUnlock.ts) : 0);
   const admitted: PendingEvent[] = [];
   const reasons = new Set<string>();
   let count = 0;
   for (const e of events) {
-    const why = problem(db, e, createdAt, now);
+    const why = problem(db, e, since, now);
     if (why === null) admitted.push(e);
     else {
       count += 1;
