@@ -38,18 +38,18 @@ function upsert(db: Db, select: string, insert: string, key: unknown, values: un
   return row ? row.id : Number(db.prepare(insert).run(...values).lastInsertRowid);
 }
 
-export async function importDicomBytes(
-  db: Db,
-  importId: number,
-  name: string,
-  bytes: Uint8Array,
-  holdout: DicomHoldout,
-  now: Date,
-): Promise<FileResult> {
-  const sha = createHash('sha256').update(bytes).digest('hex');
-  const base = { path: name, kind: 'dicom' as const, bytes: bytes.length };
-  const existing = findFileByHash(db, sha);
-  if (existing) return { ...base, status: 'duplicate', code: null, message: `Already in the store (imported ${existing.importedAt} as ${existing.name}).` };
+/** A DICOM file read, hashed, parsed and decode-checked: everything but the store (which is synchronous). */
+export interface PreparedDicom {
+  name: string;
+  bytes: Uint8Array;
+  sha: string;
+  parsed: ParsedDicom;
+  notes: DicomNote[];
+  identity: PatientIdentity;
+}
+
+/** The checks that need no store; throws the file's refusal. */
+export async function prepareDicom(name: string, bytes: Uint8Array, sha = sha256Of(bytes)): Promise<PreparedDicom> {
   const parsed = parseDicom(bytes);
   if (!parsed.hasPixelData) {
     throw new AirlockError('DICOM_NO_PIXELS', `This DICOM file has no pixel data (SOP class ${parsed.sopClassUid ?? 'unknown'}); Airlock imports images only.`);
@@ -60,12 +60,25 @@ export async function importDicomBytes(
   if (!parsed.sopInstanceUid || !parsed.seriesInstanceUid || !parsed.studyInstanceUid) {
     throw new AirlockError('DICOM_MALFORMED', 'This DICOM file lacks a Study, Series or SOP Instance UID, so it cannot be placed in a series.');
   }
-  const clash = db.prepare('SELECT id FROM dicom_instances WHERE sop_uid = ?').get(parsed.sopInstanceUid);
-  if (clash) {
-    throw new AirlockError('CONFLICT', `An instance with SOP Instance UID ${parsed.sopInstanceUid} is already in the store with different content.`);
-  }
   const identity = patientIdentity(parsed);
   if (identity.note) notes.unshift(identity.note);
+  return { name, bytes, sha, parsed, notes, identity };
+}
+
+/**
+ * Stores a prepared file with its place in patient → study → series → instance, in one transaction (a savepoint
+ * when the caller batches several files in one, so a refused file leaves nothing and the others stay).
+ */
+export function storeDicom(db: Db, importId: number, p: PreparedDicom, holdout: DicomHoldout, now: Date): FileResult {
+  const { name, bytes, sha, parsed, identity } = p;
+  const notes = [...p.notes];
+  const base = { path: name, kind: 'dicom' as const, bytes: bytes.length };
+  const dup = duplicateOf(db, name, bytes.length, sha);
+  if (dup) return dup;
+  const clash = db.prepare('SELECT id FROM dicom_instances WHERE sop_uid = ?').get(parsed.sopInstanceUid);
+  if (clash) {
+    throw new AirlockError('CONFLICT', `An instance with SOP Instance UID ${parsed.sopInstanceUid ?? ''} is already in the store with different content.`);
+  }
   db.transaction(() => {
     const fileId = insertSourceFile(db, { importId, sha256: sha, kind: 'dicom', name, bytes: bytes.length, content: bytes }, now);
     const studyId = placeStudy(db, parsed, identity, holdout, notes);
@@ -85,6 +98,21 @@ export async function importDicomBytes(
   const where = [parsed.modality, parsed.seriesDescription].filter(Boolean).join(' ');
   const said = notes.map((n) => ` Note: ${n.text}`).join('');
   return { ...base, status: 'imported', code: null, message: `Imported ${parsed.numberOfFrames > 1 ? `${parsed.numberOfFrames} frames` : 'image'} ${parsed.rows}×${parsed.columns}${where ? ` (${where})` : ''}, ${parsed.transferSyntaxName}.${said}` };
+}
+
+export function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A file already stored is said to be so before it is parsed (a broken duplicate is still a duplicate). */
+export function duplicateOf(db: Db, name: string, bytes: number, sha: string): FileResult | null {
+  const existing = findFileByHash(db, sha);
+  return existing ? { path: name, kind: 'dicom', bytes, status: 'duplicate', code: null, message: `Already in the store (imported ${existing.importedAt} as ${existing.name}).` } : null;
+}
+
+export async function importDicomBytes(db: Db, importId: number, name: string, bytes: Uint8Array, holdout: DicomHoldout, now: Date): Promise<FileResult> {
+  const sha = sha256Of(bytes);
+  return duplicateOf(db, name, bytes.length, sha) ?? storeDicom(db, importId, await prepareDicom(name, bytes, sha), holdout, now);
 }
 
 // The study row for this file, creating it (and its patient) on first sight. A study already in the store keeps

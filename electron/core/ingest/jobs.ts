@@ -1,12 +1,12 @@
 // Import jobs: walk the chosen paths and import file by file, reporting progress and a result per file.
 // A refused file never stops the rest; cancel stops between files (and inside a long table), rolling back
 // the file in hand. Each import is one audit event with its counts.
-import { readFile } from 'node:fs/promises';
 import type { FileResult, HoldoutSpec, ImportJobView } from '../../shared/ingest-schemas';
 import { AirlockError } from '../errors';
 import { appendAudit } from '../govern/audit';
 import type { Workspace } from '../store/workspace';
-import { importDicomBytes, patientInHoldout, type DicomHoldout } from './dicom-import';
+import { DicomBatch } from './dicom-batch';
+import { patientInHoldout, type DicomHoldout } from './dicom-import';
 import { finishImportRow, startImportRow } from './files-repo';
 import { DEFAULT_HOLDOUT, importTableFile } from './table-import';
 import { expandPaths } from './walk';
@@ -83,16 +83,21 @@ export class ImportJobs {
       view.filesTotal = files.length + unreadable.length;
       view.bytesTotal = files.reduce((s, f) => s + f.bytes, 0);
       for (const u of unreadable) record({ path: u.path, kind: 'unknown', bytes: 0, status: 'refused', code: 'FILE_UNREADABLE', message: u.reason });
-      const dicomHoldout = dicomHoldoutOf(ws);
+      const batch = new DicomBatch(ws.db, id, dicomHoldoutOf(ws), () => ws.now(), (path, bytes, err) => refusal(path, 'dicom', bytes, err), record);
       for (const f of files) {
         if (controller.signal.aborted || !ws.isOpen) break;
         view.current = f.path;
         const before = view.bytesDone;
         try {
+          if (f.kind === 'dicom') {
+            await batch.add(f.path, f.bytes);
+            view.bytesDone = before + f.bytes;
+            continue;
+          }
+          // Results stay in the order of the files.
+          batch.flush();
           if (f.kind === 'table') {
             record(await importTableFile(ws.db, id, f.path, f.bytes, { holdout, signal: controller.signal, onProgress: (read) => (view.bytesDone = before + read) }, ws.now()));
-          } else if (f.kind === 'dicom') {
-            record(await importDicomBytes(ws.db, id, f.path, await readFile(f.path), dicomHoldout, ws.now()));
           } else {
             record({ path: f.path, kind: 'unknown', bytes: f.bytes, status: 'refused', code: 'NOT_DICOM', message: 'Neither a DICOM file nor a CSV/TSV table.' });
           }
@@ -102,6 +107,8 @@ export class ImportJobs {
         }
         view.bytesDone = before + f.bytes;
       }
+      if (controller.signal.aborted || !ws.isOpen) batch.discard();
+      else batch.flush();
       view.current = null;
       view.status = controller.signal.aborted ? 'cancelled' : 'done';
     };
