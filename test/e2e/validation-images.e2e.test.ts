@@ -1,40 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, FAST_KDF } from '../helpers';
-import { PYTHON } from '../imaging/pydicom';
+import { splitMrVolume } from '../validate-image/gate-fixtures';
 import { ARTIFACTS, chromiumAvailable, launchAsSteward, type App } from './harness';
 
 const run = chromiumAvailable() ? describe : describe.skip;
-const MR = join(process.cwd(), 'resources/sample/mr-brain');
 const IMAGES = 8;
-
-// The bundled MR volume as two patients: slices 1–10 as imported (training), 11–20 rewritten by pydicom as a
-// second patient in its own study and series (the holdout a validation compares against).
-function splitVolume(dir: string): string[] {
-  const [a, b] = [join(dir, 'a'), join(dir, 'b')];
-  mkdirSync(a);
-  mkdirSync(b);
-  const files = readdirSync(MR).filter((f) => f.endsWith('.dcm')).sort();
-  files.slice(0, 10).forEach((f) => copyFileSync(join(MR, f), join(a, f)));
-  const script = String.raw`
-import sys, pydicom
-from pydicom.uid import generate_uid
-src, out = sys.argv[1], sys.argv[2]
-study, series = generate_uid(), generate_uid()
-for name in sys.argv[3:]:
-    d = pydicom.dcmread(src + '/' + name)
-    d.PatientID = 'HOLD-2'; d.PatientName = 'Second^Patient'
-    d.StudyInstanceUID = study; d.SeriesInstanceUID = series
-    d.SOPInstanceUID = generate_uid(); d.file_meta.MediaStorageSOPInstanceUID = d.SOPInstanceUID
-    d.save_as(out + '/' + name)
-`;
-  const r = spawnSync(PYTHON, ['-c', script, MR, b, ...files.slice(10)], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return [a, b];
-}
 
 run('image validation end to end', () => {
   let app: App;
@@ -46,7 +19,7 @@ run('image validation end to end', () => {
       join(root, 'ws'),
       ADMIN,
       async (svc) => {
-        const job = await svc.call('ingest:start', { paths: splitVolume(mkdtempSync(join(root, 'dicom-'))) });
+        const job = await svc.call('ingest:start', { paths: splitMrVolume(mkdtempSync(join(root, 'dicom-'))) });
         await svc.current?.imports.wait(job.id);
         const studies = (await svc.call('sources:list', {})).studies;
         const brain = studies.find((s) => s.patient.patientId !== 'HOLD-2');

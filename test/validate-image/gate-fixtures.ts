@@ -17,9 +17,9 @@ import { PYTHON } from '../imaging/pydicom';
 const MR = join(process.cwd(), 'resources/sample/mr-brain');
 export const SIZE = 32;
 
-// Slices 11–20 as patient HOLD-2 in a new study and series, so the per-patient split can hold them out.
-function splitVolume(): string {
-  const dir = tempDir();
+// The bundled MR volume as two patients: slices 1–10 as imported (training, in dir/a), 11–20 rewritten by pydicom
+// as patient HOLD-2 in its own study and series (dir/b), so the per-patient split can hold them out.
+export function splitMrVolume(dir: string): [string, string] {
   const a = join(dir, 'a');
   const b = join(dir, 'b');
   mkdirSync(a);
@@ -40,6 +40,12 @@ for name in sys.argv[3:]:
 `;
   const r = spawnSync(PYTHON, ['-c', script, MR, b, ...files.slice(10)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
+  return [a, b];
+}
+
+function splitVolume(): string {
+  const dir = tempDir();
+  splitMrVolume(dir);
   return dir;
 }
 
