@@ -41,7 +41,7 @@ async function workspace(): Promise<string> {
   const job = await svc.call('ingest:start', { paths: [join(process.cwd(), '../shared/data/pbc.csv')] });
   await svc.current!.imports.wait(job.id);
   const draft = await svc.call('specs:draft', { tableId: 1 });
-  await svc.call('specs:save', { specId: null, spec: { ...draft, name: 'PBC', rows: 100, generator: { kind: 'tvae', epochs: 80, checkpointEvery: 2 } } });
+  await svc.call('specs:save', { specId: null, spec: { ...draft, name: 'PBC', rows: 100, generator: { kind: 'tvae', epochs: 400, checkpointEvery: 2 } } });
   // sam replaces the password the admin set, as a first login requires.
   await svc.call('session:login', { path: ws, username: 'sam', password: 'temporary password' });
   await svc.call('session:changePassword', { currentPassword: 'temporary password', newPassword: SAM.password });
@@ -84,7 +84,7 @@ describe('airlock runs cancel, Ctrl-C and resume', () => {
 
     const finished = await run(['-w', ws, '-u', 'ada', 'runs', 'resume', '1'], ada);
     expect(finished).toMatchObject({ code: 0, out: expect.stringMatching(/^Run #1: done — tvae on spec “PBC” v1/) });
-    expect(finished.out).toContain('epochs 80/80');
+    expect(finished.out).toContain('epochs 400/400');
 
     const { workspace: opened } = await unlockWorkspace(ws, 'ada', ADMIN.password, { kdf: FAST_KDF });
     const trail = listAudit(opened.db, { text: 'run #1' }).reverse().map((e) => ({ actor: e.actor, action: e.action, details: e.details }));
