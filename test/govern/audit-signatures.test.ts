@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { AirlockService } from '../../electron/core/api/service';
 import { hashEntry } from '../../electron/core/govern/audit';
 import { CHECKPOINT_EVERY, CHECKPOINT_FILE } from '../../electron/core/govern/checkpoints';
+import { privateKeyFromPkcs8, signCanonical } from '../../electron/core/govern/signature';
+import { openUnderPassword, slotKey, type PasswordSealed } from '../../electron/core/store/keyslots';
 import { openEncrypted, type Db } from '../../electron/core/store/database';
 import { MIGRATIONS, migrate } from '../../electron/core/store/migrations';
 import { unlockWorkspace } from '../../electron/core/store/workspace';
@@ -38,11 +40,11 @@ async function verifyAs(svc: AirlockService, path: string) {
 }
 
 // The insider's raw access: the database opened with the key their own password unwraps, triggers dropped.
-async function asInsider<T>(path: string, f: (db: Db) => T): Promise<T> {
+async function asInsider<T>(path: string, f: (db: Db) => T | Promise<T>): Promise<T> {
   const { workspace } = await unlockWorkspace(path, 'mallory', MALLORY.password, { kdf: FAST_KDF });
   try {
     workspace.db.exec('DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete');
-    return f(workspace.db);
+    return await f(workspace.db);
   } finally {
     workspace.close();
   }
@@ -115,6 +117,28 @@ describe('signed audit entries', () => {
       return s;
     });
     expect(await verifyAs(svc, path)).toMatchObject({ ok: false, brokenAt: seq, reason: 'it is signed by a key the chain never introduced' });
+  });
+});
+
+describe('replaced keys', () => {
+  it('refuses an entry signed with a key an admin could know: the one wrapped under the temporary password, replaced at the first own password', async () => {
+    const { path, svc } = await workspaceWithUsers();
+    const seq = await asInsider(path, async (db) => {
+      const retired = db.prepare("SELECT fingerprint, wrapped FROM signing_keys WHERE username = 'mallory' AND retired_reason = 'password chosen'").get() as { fingerprint: string; wrapped: string };
+      const workspaceId = (db.prepare('SELECT workspace_id AS id FROM workspace_meta WHERE id = 1').get() as { id: string }).id;
+      // The admin set that password, so the old key opens with it.
+      const pkcs8 = await openUnderPassword(JSON.parse(retired.wrapped) as PasswordSealed, MALLORY.password, Buffer.from(`airlock-signing|${workspaceId}|${slotKey('mallory')}|${retired.fingerprint}`, 'utf8'));
+      if (!pkcs8) throw new Error('the retired key did not open');
+      const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
+      const ts = new Date().toISOString();
+      const hash = hashEntry({ seq: last.seq + 1, ts, actor: 'mallory', action: 'approvals.signed', subject: 'request #1', details: {}, prevHash: last.hash });
+      const signature = signCanonical(privateKeyFromPkcs8(pkcs8), { kind: 'airlock-audit-entry/1', hash });
+      db.prepare('INSERT INTO audit_log (seq, ts, actor, action, subject, details, prev_hash, hash, signer, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(last.seq + 1, ts, 'mallory', 'approvals.signed', 'request #1', '{}', last.hash, hash, retired.fingerprint, signature);
+      return last.seq + 1;
+    });
+    const r = await verifyAs(svc, path);
+    expect(r).toMatchObject({ ok: false, brokenAt: seq });
+    expect(r.reason).toMatch(/^it is signed with mallory’s key that entry #\d+ replaced$/);
   });
 });
 
