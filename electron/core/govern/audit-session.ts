@@ -53,6 +53,8 @@ export function checkpointIfDue(ws: Workspace, lastAnchored: number): number {
 export function endSignedSession(ws: Workspace): void {
   try {
     if (ws.isOpen) writeCheckpoint(ws, 'session end');
+  } catch {
+    // A full disk must not stop the store from closing; the chain stays anchored by the checkpoints before this one.
   } finally {
     detachAuditSigner(ws.db);
   }

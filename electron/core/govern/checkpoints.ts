@@ -2,7 +2,7 @@
 // file beside the key slots at every session end and every CHECKPOINT_EVERY entries, and to a write-once folder
 // an admin may configure (an archive share). A chain shorter than, or different from, any checkpoint is named:
 // tail truncation, an older copy of the database put back, a WAL that lost its last commits.
-import { closeSync, constants, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AirlockError } from '../errors';
@@ -44,9 +44,14 @@ export function appendCheckpoint(path: string, c: Checkpoint): void {
   } catch (err) {
     throw new AirlockError('FILE_UNWRITABLE', `The audit checkpoint could not be written to ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, { cause: err });
   }
+  const size = fstatSync(fd).size;
   try {
     writeSync(fd, `${JSON.stringify(c)}\n`);
     fsyncSync(fd);
+  } catch (err) {
+    // A half-written line would read as tampering: cut back to the last whole checkpoint.
+    ftruncateSync(fd, size);
+    throw new AirlockError('FILE_UNWRITABLE', `The audit checkpoint could not be written to ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, { cause: err });
   } finally {
     closeSync(fd);
   }

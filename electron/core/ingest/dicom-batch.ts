@@ -51,16 +51,22 @@ export class DicomBatch {
     this.items = [];
     this.bytes = 0;
     const now = this.now();
-    const results = this.db.transaction(() =>
-      items.map((i) => {
-        if (i.kind === 'settled') return i.result;
-        try {
-          return storeDicom(this.db, this.importId, i.prepared, this.holdout, now);
-        } catch (err) {
-          return this.refuse(i.prepared.name, i.prepared.bytes.length, err);
-        }
-      }),
-    )();
+    let results: FileResult[];
+    try {
+      results = this.db.transaction(() =>
+        items.map((i) => {
+          if (i.kind === 'settled') return i.result;
+          try {
+            return storeDicom(this.db, this.importId, i.prepared, this.holdout, now);
+          } catch (err) {
+            return this.refuse(i.prepared.name, i.prepared.bytes.length, err);
+          }
+        }),
+      )();
+    } catch (err) {
+      // The commit itself failed (a full or read-only disk): nothing of the batch is stored, and each file says why.
+      results = items.map((i) => (i.kind === 'settled' && i.result.status !== 'imported' ? i.result : this.refuse(i.kind === 'ready' ? i.prepared.name : i.result.path, i.kind === 'ready' ? i.prepared.bytes.length : i.result.bytes, err)));
+    }
     for (const r of results) this.record(r);
   }
 

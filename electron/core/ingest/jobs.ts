@@ -17,8 +17,19 @@ interface Job {
   done: Promise<void>;
 }
 
+// SQLite's and the system's "no space" (SQLITE_FULL, ENOSPC) and read-only errors, said as what the steward can do.
+const STORAGE_ERRORS: Record<string, string> = {
+  SQLITE_FULL: 'The disk holding the workspace is full, so this file was not stored. Free some space, then import it again.',
+  ENOSPC: 'The disk holding the workspace is full, so this file was not stored. Free some space, then import it again.',
+  SQLITE_READONLY: 'The workspace can only be read (a read-only disk or folder), so this file was not stored.',
+  EROFS: 'The workspace can only be read (a read-only disk or folder), so this file was not stored.',
+  SQLITE_IOERR_WRITE: 'Writing to the disk holding the workspace failed, so this file was not stored.',
+};
+
 function refusal(path: string, kind: FileResult['kind'], bytes: number, err: unknown): FileResult {
   if (err instanceof AirlockError) return { path, kind, bytes, status: 'refused', code: err.code, message: err.message };
+  const storage = STORAGE_ERRORS[String((err as { code?: unknown }).code)];
+  if (storage) return { path, kind, bytes, status: 'refused', code: 'FILE_UNWRITABLE', message: storage };
   const msg = err instanceof Error ? err.message : String(err);
   return { path, kind, bytes, status: 'refused', code: 'INTERNAL', message: `Airlock could not import this file: ${msg}` };
 }
@@ -84,6 +95,7 @@ export class ImportJobs {
       view.bytesTotal = files.reduce((s, f) => s + f.bytes, 0);
       for (const u of unreadable) record({ path: u.path, kind: 'unknown', bytes: 0, status: 'refused', code: 'FILE_UNREADABLE', message: u.reason });
       const batch = new DicomBatch(ws.db, id, dicomHoldoutOf(ws), () => ws.now(), (path, bytes, err) => refusal(path, 'dicom', bytes, err), record);
+      // A batch whose commit fails (a full disk) reports each of its files as refused, none lost from the results.
       for (const f of files) {
         if (controller.signal.aborted || !ws.isOpen) break;
         view.current = f.path;

@@ -18,7 +18,7 @@ import {
   type KeyObject,
   type ScryptOptions,
 } from 'node:crypto';
-import { closeSync, constants, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { z } from 'zod';
 import { AirlockError, WorkspaceBusyError } from '../errors';
 
@@ -118,14 +118,28 @@ export function readKeySlots(path: string): KeySlotFile {
 export function writeKeySlots(path: string, file: KeySlotFile): void {
   // A fresh name, created exclusively and never through a link: nobody can plant the temp file beforehand.
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
-    writeSync(fd, `${JSON.stringify(file, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    try {
+      writeSync(fd, `${JSON.stringify(file, null, 2)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    // The old file stays whole (the new one is written aside): say what the steward can do, not the system call.
+    rmSync(tmp, { force: true });
+    throw storageError(err);
   }
-  renameSync(tmp, path);
+}
+
+// A full or read-only disk, said as what the steward can do; anything else as it was.
+function storageError(err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return new AirlockError('FILE_UNWRITABLE', 'The disk holding the workspace is full, so Airlock cannot update its key-slot file. Free some space, then try again.', { cause: err });
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return new AirlockError('FILE_UNWRITABLE', 'The workspace folder can only be read (a read-only disk or folder), so Airlock cannot update its key-slot file.', { cause: err });
+  return err;
 }
 
 // The key-slot file's lock: read-modify-writes from several processes (parallel failed logins) each see the last one.
@@ -162,9 +176,17 @@ export function withKeySlotLock<T>(path: string, fn: () => T): T {
     for (;;) {
       // The lock appears with its holder's pid already inside (link is atomic), so it is never seen empty.
       const tmp = `${lockPath}.${process.pid}-${randomBytes(6).toString('hex')}`;
-      const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
+      try {
+        const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+        try {
+          writeSync(fd, String(process.pid));
+        } finally {
+          closeSync(fd);
+        }
+      } catch (err) {
+        rmSync(tmp, { force: true });
+        throw storageError(err);
+      }
       try {
         linkSync(tmp, lockPath);
         break;
