@@ -29,6 +29,8 @@ export async function validateAndWait(svc: AirlockService, datasetId: number, se
   const started = await svc.call('validations:start', { datasetId, seed });
   const session = svc.current;
   if (!session) throw new AirlockError('UNAUTHENTICATED', 'The session ended during validation.');
+  // A first line at once, so a script's log shows the validation began, however fast it ends.
+  onTick?.(started);
   const timer = onTick ? setInterval(() => onTick(session.validations.view(started.id)), 2000) : null;
   // Ctrl-C cancels the validation (audited) instead of leaving it running.
   const onSigint = (): void => void session.validations.cancel(started.id).catch(() => undefined);
