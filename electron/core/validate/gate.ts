@@ -34,8 +34,26 @@ export interface Verdict {
 
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(3))));
 
-export function judge(criteria: ResolvedCriterion[], measured: Partial<Record<CriterionId, Measurement>>): Verdict {
-  const results = criteria.map((c): CriterionResult => {
+/** What a criterion in force carries into its judgement (table and image criteria alike). */
+interface CriterionInForce<Id extends string, F extends string> {
+  id: Id;
+  family: F;
+  label: string;
+  sentence: string;
+  bound: 'max' | 'min';
+  threshold: number;
+  tierDefault: number;
+  changed: boolean;
+}
+
+export type JudgedCriterion<Id extends string, F extends string> = CriterionInForce<Id, F> & Omit<CriterionResult, keyof CriterionInForce<CriterionId, string>>;
+
+/** The gate's rules over any criteria: the table gate and the image gate both judge through this. */
+export function judgeCriteria<Id extends string, F extends string>(
+  criteria: readonly CriterionInForce<Id, F>[],
+  measured: Partial<Record<Id, Measurement>>,
+): { pass: boolean; criteria: JudgedCriterion<Id, F>[]; failed: string[] } {
+  const results = criteria.map((c): JudgedCriterion<Id, F> => {
     const m = measured[c.id] ?? { applicable: false, reason: 'Not measured for this dataset.' };
     const base = { id: c.id, family: c.family, label: c.label, sentence: c.sentence, bound: c.bound, threshold: c.threshold, tierDefault: c.tierDefault, changed: c.changed };
     if (!m.applicable) return { ...base, status: 'not-applicable', value: null, interval: null, straddles: false, detail: m.reason };
@@ -49,4 +67,8 @@ export function judge(criteria: ResolvedCriterion[], measured: Partial<Record<Cr
     .filter((r) => r.status === 'fail')
     .map((r) => `${r.label}: measured ${r.value === null ? 'not computable' : fmt(r.value)}, ${r.bound === 'max' ? 'allowed at most' : 'required at least'} ${fmt(r.threshold)}. ${r.detail}`.trim());
   return { pass: failed.length === 0 && results.some((r) => r.status !== 'not-applicable'), criteria: results, failed };
+}
+
+export function judge(criteria: ResolvedCriterion[], measured: Partial<Record<CriterionId, Measurement>>): Verdict {
+  return judgeCriteria(criteria, measured);
 }

@@ -2,7 +2,7 @@
 // with the table gate's rules: PASS only if every applicable criterion passes, a value that cannot be computed
 // never passes, and an interval straddling its threshold is reported as such, judged on the measured value.
 import type { ResolvedImageCriterion, ImageCriterionId } from '../../../shared/image-criteria';
-import type { Measurement } from '../gate';
+import { judgeCriteria, type Measurement } from '../gate';
 import type { MetricInfo } from '../types';
 import { VARIANTS } from './near-copies';
 import type { ImageCriterionResult, ImageEvidence } from './result';
@@ -25,21 +25,11 @@ const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : String(Num
 const pct = (n: number): string => `${fmt(n * 100)}%`;
 
 export function judgeImages(criteria: ResolvedImageCriterion[], measured: Partial<Record<ImageCriterionId, Measurement>>): ImageVerdict {
-  const results = criteria
-    .filter((c) => !c.parameter)
-    .map((c): ImageCriterionResult => {
-      const m = measured[c.id] ?? { applicable: false, reason: 'Not measured for this dataset.' };
-      const base = { id: c.id, family: c.family, label: c.label, sentence: c.sentence, bound: c.bound, threshold: c.threshold, tierDefault: c.tierDefault, changed: c.changed };
-      if (!m.applicable) return { ...base, status: 'not-applicable', value: null, interval: null, straddles: false, detail: m.reason };
-      const ok = Number.isFinite(m.value) && (c.bound === 'max' ? m.value <= c.threshold : m.value >= c.threshold);
-      const iv = m.interval && Number.isFinite(m.interval.low) && Number.isFinite(m.interval.high) ? m.interval : null;
-      const straddles = iv !== null && iv.low < c.threshold && iv.high > c.threshold;
-      return { ...base, status: ok ? 'pass' : 'fail', value: Number.isFinite(m.value) ? m.value : null, interval: iv, straddles, detail: m.detail };
-    });
-  const failed = results
-    .filter((r) => r.status === 'fail')
-    .map((r) => `${r.label}: measured ${r.value === null ? 'not computable' : fmt(r.value)}, ${r.bound === 'max' ? 'allowed at most' : 'required at least'} ${fmt(r.threshold)}. ${r.detail}`.trim());
-  return { pass: failed.length === 0 && results.some((r) => r.status !== 'not-applicable'), criteria: results, failed };
+  // Parameters (the NCC threshold) shape another criterion's sentence and are not judged by themselves.
+  return judgeCriteria(
+    criteria.filter((c) => !c.parameter),
+    measured,
+  );
 }
 
 const className = (c: string | null): string => (c === null ? 'all images' : `class “${c}”`);

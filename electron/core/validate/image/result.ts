@@ -1,10 +1,11 @@
 // The stored result of an image validation (JSON, hashed like the table result): what was judged, every figure
 // beside its MetricInfo, the encoder that made the features, the criteria and the verdict, and the findings (the
 // worst memorisation pairs with the real frame's provenance), which only the app shows, never a report.
+import type { JudgedCriterion } from '../gate';
 import type { ReleaseTier } from '../../../shared/criteria';
 import type { ImageCriterionId, ImageCriterionFamily } from '../../../shared/image-criteria';
 import type { ValidationFacts } from '../protocol';
-import type { Interval, MetricInfo } from '../types';
+import type { MetricInfo } from '../types';
 import type { EncoderRecord } from './encoder';
 import type { DiversityResult, FrechetResult, IntensityResult, MemorisationResult, PrecisionRecallResult, SpectrumResult } from './types';
 import type { ImageUtilityResult } from './utility';
@@ -37,21 +38,8 @@ export interface ImageFindings {
 }
 
 /** One criterion judged, as the table gate's CriterionResult but with image criterion ids. */
-export interface ImageCriterionResult {
-  id: ImageCriterionId;
-  family: ImageCriterionFamily;
-  label: string;
-  sentence: string;
-  bound: 'max' | 'min';
-  threshold: number;
-  tierDefault: number;
-  changed: boolean;
-  status: 'pass' | 'fail' | 'not-applicable';
-  value: number | null;
-  interval: Interval | null;
-  straddles: boolean;
-  detail: string;
-}
+/** One image criterion judged, in the table gate's shape (judgeCriteria makes both). */
+export type ImageCriterionResult = JudgedCriterion<ImageCriterionId, ImageCriterionFamily>;
 
 /** A figure with what it is. */
 export interface Figure {
