@@ -5,14 +5,14 @@ import { criteriaOverrides } from '../../shared/spec-schema';
 import { attacks } from './attacks';
 import { detection } from './detection';
 import { buildFrames } from './frames';
-import { judge, type CriterionResult, type Verdict } from './gate';
+import { judge, type Verdict } from './gate';
 import { measure, type Evidence } from './measure';
 import { columnPairs, qualityScore } from './pairs';
 import { privacyDistances } from './privacy';
 import type { StageId, ValidationRequest } from './protocol';
 import { attacksSection } from './report/attacks-section';
 import { detectionSection, pairsSection, shapesSection, subgroupsSection } from './report/fidelity-sections';
-import { interval, num } from './report/format';
+import { criterionRow } from './report/format';
 import type { ReportDocument } from './report/html';
 import { privacySection } from './report/privacy-section';
 import { utilitySection } from './report/utility-section';
@@ -38,18 +38,6 @@ function reporter(onStage: StageCallback) {
   };
 }
 
-function criterionRow(c: CriterionResult): ReportDocument['criteria'][number] {
-  const measured = c.value === null ? (c.status === 'not-applicable' ? '—' : 'not computable') : `${num(c.value)}${c.interval ? ` (${interval(c.interval) ?? 'interval not computable'})` : ''}`;
-  return {
-    id: c.id,
-    sentence: c.changed ? `${c.sentence} (changed from the tier default ${num(c.tierDefault)})` : c.sentence,
-    measured,
-    threshold: `${c.bound === 'max' ? '≤' : '≥'} ${num(c.threshold)}`,
-    status: c.status,
-    straddles: c.straddles,
-    note: c.detail,
-  };
-}
 
 export async function runValidation(req: ValidationRequest, onStage: StageCallback): Promise<{ result: unknown; resultContent: string; resultSha256: string; verdict: 'pass' | 'fail'; document: ReportDocument; findings: unknown }> {
   const stage = reporter(onStage);

@@ -2,12 +2,12 @@
 // the encoder record and a grid of synthetic samples, in the same shape as a table report (same HTML, JSON,
 // PDF and screen). It is built from aggregates only: no real frame and no memorisation pair ever enters it.
 import { TIER_LABELS } from '../../../shared/criteria';
-import { interval, num } from '../report/format';
+import { criterionRow } from '../report/format';
 import type { ReportDocument, ReportSection } from '../report/html';
 import type { SampleGrid } from '../report/image-sections';
 import type { ValidationFacts } from '../protocol';
 import { diversitySection, featuresSection, intensitySection, memorisationSection, spectrumSection, utilitySection } from './document-sections';
-import type { ImageCriterionResult, ImageValidationResult } from './result';
+import type { ImageValidationResult } from './result';
 
 export interface ImageSample {
   classLabel: string | null;
@@ -17,18 +17,6 @@ export interface ImageSample {
 /** At most this many synthetic samples per class in the report's grid. */
 export const SAMPLES_PER_CLASS = 12;
 
-function criterionRow(c: ImageCriterionResult): ReportDocument['criteria'][number] {
-  const measured = c.value === null ? (c.status === 'not-applicable' ? '—' : 'not computable') : `${num(c.value)}${c.interval ? ` (${interval(c.interval) ?? 'interval not computable'})` : ''}`;
-  return {
-    id: c.id,
-    sentence: c.changed ? `${c.sentence} (changed from the tier default ${num(c.tierDefault)})` : c.sentence,
-    measured,
-    threshold: `${c.bound === 'max' ? '≤' : '≥'} ${num(c.threshold)}`,
-    status: c.status,
-    straddles: c.straddles,
-    note: c.detail,
-  };
-}
 
 function base64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');

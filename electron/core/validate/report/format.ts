@@ -1,5 +1,7 @@
 // Number formatting for reports and the CLI: the same text everywhere a number is shown.
+import type { JudgedCriterion } from '../gate';
 import type { MetricInfo, Interval } from '../types';
+import type { ReportDocument } from './html';
 
 export const num = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : String(Number(v.toPrecision(digits))));
 export const pct = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : `${(v * 100).toFixed(digits)}%`);
@@ -15,4 +17,18 @@ export function metricRow(info: MetricInfo, value: number | null | undefined, iv
   const text = interval(iv);
   if (text) row.interval = text;
   return row;
+}
+
+/** One row of the report's criteria table, for table and image criteria alike. */
+export function criterionRow(c: JudgedCriterion<string, string>): ReportDocument['criteria'][number] {
+  const measured = c.value === null ? (c.status === 'not-applicable' ? '—' : 'not computable') : `${num(c.value)}${c.interval ? ` (${interval(c.interval) ?? 'interval not computable'})` : ''}`;
+  return {
+    id: c.id,
+    sentence: c.changed ? `${c.sentence} (changed from the tier default ${num(c.tierDefault)})` : c.sentence,
+    measured,
+    threshold: `${c.bound === 'max' ? '≤' : '≥'} ${num(c.threshold)}`,
+    status: c.status,
+    straddles: c.straddles,
+    note: c.detail,
+  };
 }
