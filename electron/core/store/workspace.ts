@@ -29,6 +29,7 @@ import {
   type PendingEvent,
 } from './keyslots';
 import { openDuringRekey } from './rekey';
+import { sourceCipher, type SourceCipher } from './sources-cipher';
 import { migrate } from './migrations';
 import { admitPending } from './pending-audit';
 import { APP_VERSION } from '../version';
@@ -48,6 +49,7 @@ export interface WorkspaceOptions {
 
 export class Workspace {
   private key: Buffer | null;
+  private sources: SourceCipher | null = null;
   readonly kdf: KdfParams;
   readonly now: () => Date;
 
@@ -98,12 +100,31 @@ export class Workspace {
     }
   }
 
+  /** The sources cipher; only a steward session whose slot opened the sources key has one (sources-keys.ts). */
+  sourcesCipher(): SourceCipher {
+    if (!this.sources) {
+      throw new AirlockError('SOURCES_LOCKED', 'Source data can only be read by a data steward whose access to it is active; this session holds no sources key.');
+    }
+    return this.sources;
+  }
+
+  get holdsSources(): boolean {
+    return this.sources !== null;
+  }
+
+  /** Holds (or, with null, forgets) the sources key for this session; the cipher derives its own keys from it. */
+  holdSources(key: Buffer | null): void {
+    this.sources?.destroy();
+    this.sources = key ? sourceCipher(key) : null;
+  }
+
   get isOpen(): boolean {
     return this.key !== null;
   }
 
   close(): void {
     if (!this.key) return;
+    this.holdSources(null);
     this.key.fill(0);
     this.key = null;
     this.db.close();
