@@ -1,13 +1,14 @@
 // What crosses IPC about sign-off and export: approval requests, signatures, the tier policy, the export
 // gate's answer and a bundle's verification. Shared so the renderer, the CLI and the core agree.
 import { z } from 'zod';
+import { MAX_SECTION_BODY, MAX_SECTION_TITLE } from './limits';
 import { RELEASE_TIERS } from './criteria';
 
 export const tierSchema = z.enum(RELEASE_TIERS);
 export const REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'retired'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
-export const sectionInputSchema = z.object({ title: z.string(), body: z.string() });
+export const sectionInputSchema = z.object({ title: z.string().max(MAX_SECTION_TITLE), body: z.string().max(MAX_SECTION_BODY) });
 
 export const signatureViewSchema = z.object({
   id: z.number().int(),

@@ -2,6 +2,7 @@
 // lineage and results, plus free-text sections a steward adds. Shared so the renderer can show cards; approvals
 // are not part of the card (they sign its hash) and travel beside it as CardSignature.
 import { z } from 'zod';
+import { MAX_SECTION_BODY, MAX_SECTION_TITLE } from './limits';
 import { RELEASE_TIERS } from './criteria';
 import { COLUMN_TYPES } from './ingest-schemas';
 import { TREATMENTS } from './spec-schema';
@@ -23,11 +24,11 @@ export const GENERATED_SECTION_TITLES = {
 const generatedTitles = new Set(Object.values(GENERATED_SECTION_TITLES).map((t) => t.toLowerCase()));
 
 export const stewardSectionSchema = z.object({
-  title: z.string().trim().min(1, 'Give the section a title.').max(120, 'Keep the title under 120 characters.'),
+  title: z.string().trim().min(1, 'Give the section a title.').max(MAX_SECTION_TITLE, `Keep the title under ${MAX_SECTION_TITLE} characters.`),
   body: z
     .string()
     .min(1, 'Write the section’s text.')
-    .max(20_000, 'Keep the section under 20,000 characters.')
+    .max(MAX_SECTION_BODY, 'Keep the section under 20,000 characters.')
     .refine((b) => b.trim().length > 0, 'Write the section’s text.'),
 });
 export type StewardSection = z.infer<typeof stewardSectionSchema>;

@@ -2,6 +2,7 @@
 // defaults (external sharing strictest on privacy), each written as a sentence a reviewer can read; a spec may
 // change any of them, and a changed default is shown as changed. Shared so the editor and the gate agree.
 import { z } from 'zod';
+import { columnNameSchema } from './limits';
 
 export const RELEASE_TIERS = ['internal-prototyping', 'model-development', 'external-sharing'] as const;
 export type ReleaseTier = (typeof RELEASE_TIERS)[number];
@@ -71,9 +72,9 @@ export const criteriaOverridesSchema = z
 /** What validation needs to know beyond the criteria: subgroups, attack columns, report suppression. */
 export const evaluationSchema = z
   .object({
-    stratifyBy: z.array(z.string().min(1)).max(5).default([]),
-    quasiIdentifiers: z.array(z.string().min(1)).default([]),
-    sensitive: z.array(z.string().min(1)).default([]),
+    stratifyBy: z.array(columnNameSchema).max(5).default([]),
+    quasiIdentifiers: z.array(columnNameSchema).max(100).default([]),
+    sensitive: z.array(columnNameSchema).max(100).default([]),
     correlation: z.enum(['pearson', 'spearman']).default('pearson'),
     smallCellMin: z.number().int().min(1, 'Suppress cells under at least 1 row.').max(1000).default(10),
   })

@@ -1,6 +1,7 @@
 // An image generation spec: which DICOM series to learn from, at what size and window, with which
 // convolutional generator, how many synthetic images, the seed, and the uses that go on the dataset card.
 import { z } from 'zod';
+import { columnNameSchema } from './limits';
 import { RELEASE_TIERS, type ReleaseTier } from './criteria';
 import { imageCriteriaOverridesSchema } from './image-criteria';
 
@@ -39,7 +40,7 @@ export const imageSpecSchema = z.object({
     labelBy: z
       .union([
         z.enum(['modality', 'description', 'bodyPart']),
-        z.object({ kind: z.literal('column'), tableId: z.number().int(), patientColumn: z.string().min(1), labelColumn: z.string().min(1) }),
+        z.object({ kind: z.literal('column'), tableId: z.number().int(), patientColumn: columnNameSchema, labelColumn: columnNameSchema }),
       ])
       .nullable(),
     // Colour series: refused when the spec is saved (absent = 'refuse', so older specs keep their hashes), or

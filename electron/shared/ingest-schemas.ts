@@ -1,5 +1,6 @@
 // Schemas for sources: import jobs, clinical tables, the DICOM hierarchy and previews.
 import { z } from 'zod';
+import { columnNameSchema } from './limits';
 import { ERROR_CODES } from './errors';
 import { dateHintSchema } from './date-schema';
 
@@ -35,7 +36,7 @@ export type ImportJobView = z.infer<typeof importJobSchema>;
 export const holdoutSchema = z.object({
   fraction: z.number().min(0, 'The holdout is at least 0%.').max(0.5, 'Hold out at most 50% of the data.'),
   seed: z.string().min(1).max(64),
-  groupColumn: z.string().nullable(),
+  groupColumn: columnNameSchema.nullable(),
 });
 export type HoldoutSpec = z.infer<typeof holdoutSchema>;
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 const column = z.string().min(1, 'Name a column.').max(200);
 // A bound on a numeric column is a number; on a date or datetime column an ISO date (time optional).
-const bound = z.union([z.number().finite(), z.string().regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/, 'A date bound is written YYYY-MM-DD.')]);
+const bound = z.union([z.number().finite(), z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/, 'A date bound is written YYYY-MM-DD.')]);
 // Restricts a rule to rows where a flag column holds one of these cells (e.g. status = "2" for "died").
 const when = z.object({ column, values: z.array(z.string().max(200)).min(1, 'Give at least one value.').max(50) });
 

@@ -1,6 +1,7 @@
 // A generation spec: what to synthesise from which source, with which generator, and the acceptance
 // criteria the result must meet. Shared so the renderer's editor validates with the same rules.
 import { z } from 'zod';
+import { columnNameSchema } from './limits';
 import { rulesSchema } from './rules-schema';
 import { criteriaOverridesSchema, evaluationSchema, RELEASE_TIERS, type CriterionId } from './criteria';
 
@@ -11,13 +12,13 @@ const SYNTHESISED: readonly string[] = ['synthesise', 'generalise', 'shift'];
 
 // `to` only with generalise, so a spec written before date treatments parses (and hashes) as it did.
 export const columnSpecSchema = z
-  .object({ name: z.string().min(1), treatment: z.enum(TREATMENTS), to: z.enum(GENERALISE_TO).optional() })
+  .object({ name: columnNameSchema, treatment: z.enum(TREATMENTS), to: z.enum(GENERALISE_TO).optional() })
   .refine((c) => (c.treatment === 'generalise') === (c.to !== undefined), { message: 'Generalise a date to the year or to the month (“to”), and give “to” only with generalise.', path: ['to'] });
 
 // Shifting moves all dates of one patient by the same secret offset; absent, the holdout's group column names the
 // patient (each row is its own patient when there is none).
 export const dateShiftSchema = z.object({
-  patientColumn: z.string().min(1).optional(),
+  patientColumn: columnNameSchema.optional(),
   maxDays: z.number().int('Whole days.').min(1, 'Shift by at least a day.').max(3650, 'Shift by at most ten years.').default(365),
 });
 
@@ -66,7 +67,7 @@ export const acceptanceSchema = z.object({
     .default({ ksMax: 0.1, categoricalTvMax: 0.1, correlationDiffMax: 0.15 }),
   utility: z
     .object({
-      target: z.string().nullable().default(null),
+      target: columnNameSchema.nullable().default(null),
       minScoreRatio: z.number().min(0).max(2).default(0.8),
     })
     .default({ target: null, minScoreRatio: 0.8 }),
@@ -83,7 +84,7 @@ export type Acceptance = z.infer<typeof acceptanceSchema>;
 
 export const specSchema = z.object({
   name: z.string().trim().min(1, 'Give the spec a name.').max(120),
-  source: z.object({ kind: z.literal('table'), tableId: z.number().int(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  source: z.object({ kind: z.literal('table'), tableId: z.number().int(), sha256: z.string().length(64).regex(/^[0-9a-f]{64}$/) }),
   columns: z
     .array(columnSpecSchema)
     .min(1, 'List the source’s columns with a treatment each.')
