@@ -1,6 +1,7 @@
 // Mutations of real DICOM files (flipped bytes, truncations, insertions, length fields set to huge values,
 // duplicated chunks) through the parser and the pixel decoder: every input is read or refused with a coded error,
 // each within a time bound — never an uncaught exception, a hang or a crash of the process.
+import { recordTrial } from '../stress-report';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -94,6 +95,12 @@ describe('fuzzing the DICOM reader', () => {
       { numRuns: runs(0.6), seed: SEED },
     );
     process.stdout.write(`dicom fuzz: ${JSON.stringify(seen)}, slowest case ${slowest.toFixed(0)} ms\n`);
+    recordTrial({
+      what: 'Fuzzing DICOM',
+      how: `fast-check mutations (flipped bytes, truncations, insertions, huge length fields, duplicated chunks) of ${BASES.length} real files, through the parser and the pixel decoder`,
+      count: seen.read + seen.refused,
+      held: `every case read (${seen.read}, ${seen.decoded} decoded) or refused with a coded error (${seen.refused}) within ${TIME_BOUND_MS / 1000} s; slowest ${slowest.toFixed(0)} ms`,
+    });
     // Both outcomes occur: the mutations reach the decoder, and they break files.
     expect(seen.decoded).toBeGreaterThan(0);
     expect(seen.refused).toBeGreaterThan(0);
