@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDicom } from '../../electron/core/imaging/dicom';
-import { decodeFrame } from '../../electron/core/imaging/pixels';
+import { checkFrame, decodeFrame } from '../../electron/core/imaging/pixels';
+import type { AirlockError } from '../../electron/core/errors';
 import { expectCodedOrOk, outcomeOf, runs, SEED, timed, TIME_BOUND_MS } from './fuzz-helpers';
 
 const PYDICOM = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
@@ -88,6 +89,10 @@ describe('fuzzing the DICOM reader', () => {
           const decode = await outcomeOf(() => decodeFrame(bytes, p, 0));
           expectCodedOrOk(decode, `${what}: decode`);
           if (decode.ok) seen.decoded++;
+          // The import's cheaper check refuses exactly what a full decode refuses, with the same code.
+          const check = await outcomeOf(() => checkFrame(bytes, p, 0));
+          expect(check.ok, `${what}: check vs decode`).toBe(decode.ok);
+          if (!check.ok && !decode.ok) expect((check.error as AirlockError).code).toBe((decode.error as AirlockError).code);
         });
         slowest = Math.max(slowest, ms);
         if (ms > TIME_BOUND_MS) throw new Error(`${what} took ${ms.toFixed(0)} ms`);

@@ -43,6 +43,21 @@ const MONO = new Set(['MONOCHROME1', 'MONOCHROME2']);
 const DECODABLE = new Set([...MONO, 'PALETTE COLOR', 'RGB', 'YBR_FULL', 'YBR_FULL_422', 'YBR_RCT', 'YBR_ICT', 'YBR_PARTIAL_422', 'YBR_PARTIAL_420']);
 
 export async function decodeFrame(bytes: Uint8Array, parsed: ParsedDicom, frameIndex = 0): Promise<DecodedFrame> {
+  const { raw, h, dataSet, photometric, native } = await decodeSamples(bytes, parsed, frameIndex);
+  return build(raw, h, parsed, dataSet, photometric, native);
+}
+
+/**
+ * What an import needs to know: that the frame decodes (the same refusals as decodeFrame), without building the
+ * modality values a grey image only needs for display — masking and rescaling cannot refuse a frame.
+ */
+export async function checkFrame(bytes: Uint8Array, parsed: ParsedDicom, frameIndex = 0): Promise<void> {
+  const { raw, h, dataSet, photometric, native } = await decodeSamples(bytes, parsed, frameIndex);
+  // Colour conversion and palettes can refuse (a missing lookup table), so those are built as for display.
+  if (h.spp !== 1 || h.photometric === 'PALETTE COLOR') build(raw, h, parsed, dataSet, photometric, native);
+}
+
+async function decodeSamples(bytes: Uint8Array, parsed: ParsedDicom, frameIndex: number): Promise<{ raw: Samples; h: Header; dataSet: DataSet; photometric: string; native: boolean }> {
   const h = header(parsed);
   if (!Number.isInteger(frameIndex) || frameIndex < 0 || frameIndex >= h.frames) {
     throw new InvalidArgumentError(`Frame ${frameIndex + 1} does not exist: this image has ${h.frames} frame${h.frames === 1 ? '' : 's'}.`);
@@ -77,7 +92,7 @@ export async function decodeFrame(bytes: Uint8Array, parsed: ParsedDicom, frameI
   if (raw.length < h.rows * h.columns * h.spp) {
     throw new DicomError('DICOM_MALFORMED', `Frame ${frameIndex + 1} decodes to ${raw.length} samples, fewer than the ${h.rows * h.columns * h.spp} its header promises.`);
   }
-  return build(raw, h, parsed, dataSet, photometric, ts.codec === 'native');
+  return { raw, h, dataSet, photometric, native: ts.codec === 'native' };
 }
 
 function header(p: ParsedDicom): Header {
