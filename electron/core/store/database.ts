@@ -4,6 +4,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { AirlockError, WorkspaceBusyError, WorkspaceCorruptError } from '../errors';
 import { applyPrivatePragmas } from './file-modes';
+import { walDamage } from './wal-check';
 
 export type Db = Database.Database;
 export const DB_FILE = 'airlock.db';
@@ -50,6 +51,14 @@ export function openEncrypted(path: string, key: Buffer, options: OpenOptions): 
     closeSync(fd);
   } else if (!existsSync(path)) {
     throw new AirlockError('WORKSPACE_NOT_FOUND', `There is no workspace database (${DB_FILE}) in this folder.`);
+  } else {
+    // Before SQLite replays the log and silently drops whatever follows a damaged frame.
+    const damage = walDamage(path);
+    if (damage) {
+      const where = damage.badFrame === 0 ? 'in its header' : `at frame ${damage.badFrame}`;
+      const lost = damage.laterCommits < 0 ? 'every commit in it' : `${damage.laterCommits} commit${damage.laterCommits === 1 ? '' : 's'}`;
+      throw new WorkspaceCorruptError(`its write-ahead log (${DB_FILE}-wal) is damaged ${where}, and ${lost} would be lost if it were opened`);
+    }
   }
   const db = new Database(path, { fileMustExist: true, timeout: 200 });
   try {
