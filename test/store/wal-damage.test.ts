@@ -11,7 +11,6 @@ import { walDamage } from '../../electron/core/store/wal-check';
 import { tempDir } from '../helpers';
 
 const COMMITS = 12;
-const PAGE = 4096;
 
 function content(db: Db): string {
   const rows = db.prepare('SELECT id, v FROM t ORDER BY id').all() as { id: number; v: Buffer }[];
@@ -20,7 +19,7 @@ function content(db: Db): string {
 
 // A store whose database file holds the first half of COMMITS transactions and whose log holds the rest, copied
 // aside while open, as a crash would leave it; and the content after each commit.
-function storeWithLog(cipher: DbCipher): { dir: string; key: Buffer; states: string[]; walFrames: number } {
+function storeWithLog(cipher: DbCipher): { dir: string; key: Buffer; states: string[]; walFrames: number; page: number } {
   const dir = tempDir();
   const key = randomBytes(32);
   const db = openEncrypted(join(dir, 'live.db'), key, { create: true, cipher });
@@ -32,15 +31,16 @@ function storeWithLog(cipher: DbCipher): { dir: string; key: Buffer; states: str
     // Half the commits reach the database file; the log then restarts and holds the other half.
     if (c === COMMITS / 2) db.pragma('wal_checkpoint(FULL)');
     db.transaction(() => {
-      for (let r = 0; r < 3; r++) insert.run(randomBytes(1500 + 400 * r));
+      for (let r = 0; r < 3; r++) insert.run(randomBytes(30_000 + 9_000 * r));
     })();
     states.push(content(db));
   }
   copyFileSync(join(dir, 'live.db'), join(dir, 'base.db'));
   copyFileSync(join(dir, 'live.db-wal'), join(dir, 'base.db-wal'));
   db.close();
-  const walFrames = Math.floor((statSync(join(dir, 'base.db-wal')).size - 32) / (24 + PAGE));
-  return { dir, key, states, walFrames };
+  const page = readFileSync(join(dir, 'base.db-wal')).readUInt32BE(8);
+  const walFrames = Math.floor((statSync(join(dir, 'base.db-wal')).size - 32) / (24 + page));
+  return { dir, key, states, walFrames, page };
 }
 
 type Outcome = { kind: 'refused'; message: string } | { kind: 'opened'; state: number };
@@ -86,10 +86,10 @@ describe.each<DbCipher>(['aegis-256', 'chacha20'])('a flipped byte in a %s store
   it('in the log: refused naming the damage, unless only the last commit is lost; the intact log opens whole', () => {
     const s = storeWithLog(cipher);
     expect(walDamage(join(s.dir, 'base.db'))).toBeNull();
-    const frameBytes = 24 + PAGE;
+    const frameBytes = 24 + s.page;
     // Which commit each frame belongs to: frames are written in commit order, so state k ends at frame ends[k].
     const offsets = [0, 3, 9, 17, 25, 30];
-    for (let f = 0; f < s.walFrames; f += 2) offsets.push(32 + f * frameBytes + 10, 32 + f * frameBytes + 24 + ((f * 977) % PAGE));
+    for (let f = 0; f < s.walFrames; f += 2) offsets.push(32 + f * frameBytes + 10, 32 + f * frameBytes + 24 + ((f * 977) % s.page));
     // The frames up to the last-but-one commit: a later commit proves they were synced, so a flip there must refuse.
     const wal = readFileSync(join(s.dir, 'base.db-wal'));
     const salt = wal.readUInt32BE(16);

@@ -17,6 +17,8 @@ const CIPHER_LABELS: Record<DbCipher, string> = {
   'aegis-256': 'SQLite3MultipleCiphers aegis (AEGIS-256, per-page tag, raw 256-bit key)',
 };
 export const CIPHER_LABEL = CIPHER_LABELS.chacha20;
+const NEW_PAGE_SIZE = 65536;
+const WAL_CHECKPOINT_BYTES = 4 * 1024 * 1024;
 export const cipherLabel = (c: DbCipher): string => CIPHER_LABELS[c];
 
 /** The cipher a key-slot file's label names; labels written before AEGIS are all ChaCha20. */
@@ -68,12 +70,17 @@ export function openEncrypted(path: string, key: Buffer, options: OpenOptions): 
     } else db.pragma("cipher = 'chacha20'");
     // x'…' is SQLite3MultipleCiphers' raw-key form: the bytes are the page key, with no second KDF.
     db.pragma(`key = "x'${key.toString('hex')}'"`);
+    // New stores get 64 KiB pages: a DICOM file spans 8 pages instead of 128, and writing one costs a third (bench:
+    // ingest). Set before the first write; an existing store keeps the page size it was made with.
+    if (options.create) db.pragma(`page_size = ${NEW_PAGE_SIZE}`);
     applyPrivatePragmas(db);
     // An exclusive lock held for the connection's life: a second process or window gets SQLITE_BUSY.
     db.pragma('locking_mode = EXCLUSIVE');
     if (!options.create) checkIntegrity(db);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
+    // Fold the log back into the file every ~4 MiB whatever the page size: one long pause per 64 MiB would stall the app.
+    db.pragma(`wal_autocheckpoint = ${Math.max(16, Math.ceil(WAL_CHECKPOINT_BYTES / Number(db.pragma('page_size', { simple: true }))))}`);
     db.pragma('foreign_keys = ON');
     // Take the write lock now rather than on the first write, so "busy" shows at open time.
     db.exec('BEGIN IMMEDIATE; COMMIT;');
