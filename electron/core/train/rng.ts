@@ -44,27 +44,26 @@ function hash128(text: string): [number, number, number, number] {
 const TWO_32 = 4294967296;
 
 class Sfc32 implements Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  // Int32 lanes in a typed array: values past 2^30 in number fields are boxed, and boxing cost an allocation per draw.
+  private readonly s = new Int32Array(4);
   // Box–Muller yields normals in pairs; the second is kept for the next call.
   private spare: number | null = null;
 
   constructor(private readonly seed: string) {
-    [this.a, this.b, this.c, this.d] = hash128(seed);
+    this.s.set(hash128(seed).map((x) => x | 0));
     // The customary warm-up, so seeds that differ in one character diverge at once.
     for (let i = 0; i < 15; i++) this.next32();
   }
 
   /** sfc32 (Chris Doty-Humphrey's Small Fast Counting generator): passes PractRand, 128-bit state, period ≥ 2^32. */
   private next32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
+    const s = this.s;
+    const a = s[0] as number, b = s[1] as number, c = s[2] as number, d = s[3] as number;
+    const t = (((a + b) | 0) + d) | 0;
+    s[3] = (d + 1) | 0;
+    s[0] = b ^ (b >>> 9);
+    s[1] = (c + (c << 3)) | 0;
+    s[2] = (((c << 21) | (c >>> 11)) + t) | 0;
     return t >>> 0;
   }
 

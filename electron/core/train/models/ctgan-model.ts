@@ -163,6 +163,11 @@ export class CtganModel {
     return this.soft.count * this.soft.maxWidth;
   }
 
+  /** 1 on the Gumbel slots that are real categories, 0 on padding (whose −1e9 logit makes its noise irrelevant). */
+  get gumbelSlots(): Uint8Array {
+    return Uint8Array.from(this.soft.padBias, (b) => (b === 0 ? 1 : 0));
+  }
+
   /** One-hot arg-max per softmax span of an activated batch, for sampling. */
   softmaxChoice(activated: tf.Tensor2D): Int32Array {
     if (!this.softGather) return new Int32Array(0);
@@ -194,10 +199,22 @@ export function leakyRelu2(x: tf.Tensor2D, alpha: number): tf.Tensor2D {
   return x.mul((1 + alpha) / 2).add<tf.Tensor2D>(x.abs().mul((1 - alpha) / 2));
 }
 
-/** Gumbel(0, 1) noise: −log(E), E ~ Exp(1) = −log U. */
-export function gumbelNoise(n: number, rng: Rng): Float32Array {
+/**
+ * Gumbel(0, 1) noise: −log(E), E ~ Exp(1) = −log U. With `slots` (a row's real-slot mask, as gumbelSlots), padding
+ * slots still consume their uniform, so the stream is unchanged, but get 0 instead of two logarithms: a padding
+ * logit of −1e9 ± any finite noise has softmax weight and gradient exactly 0 in float32, so the result is identical.
+ */
+export function gumbelNoise(n: number, rng: Rng, slots?: Uint8Array): Float32Array {
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = -Math.log(-Math.log(rng.uniformOpen()));
+  if (!slots || slots.length === 0) {
+    for (let i = 0; i < n; i++) out[i] = -Math.log(-Math.log(rng.uniformOpen()));
+    return out;
+  }
+  const w = slots.length;
+  for (let i = 0, k = 0; i < n; i++, k = k + 1 === w ? 0 : k + 1) {
+    const u = rng.uniformOpen();
+    if (slots[k] === 1) out[i] = -Math.log(-Math.log(u));
+  }
   return out;
 }
 

@@ -38,6 +38,7 @@ export class CtganTrainer implements ModelTrainer {
   readonly sampler: ConditionSampler;
   private readonly adamG: Adam;
   private readonly adamD: Adam;
+  private readonly slots: Uint8Array | undefined;
 
   constructor(
     readonly config: CtganConfig,
@@ -51,6 +52,7 @@ export class CtganTrainer implements ModelTrainer {
     validateSpans(table.spans, table.width);
     this.sampler = new ConditionSampler(table, config.logFrequency);
     this.model = new CtganModel(config, table.width, table.spans, this.sampler.width, rng);
+    this.slots = gumbelSlotsFor(this.model);
     this.adamG = new Adam('generator', this.model.generatorParams, { learningRate: config.generatorLr, beta1: 0.5, beta2: 0.9, weightDecay: config.generatorDecay });
     this.adamD = new Adam('critic', this.model.criticParams, { learningRate: config.discriminatorLr, beta1: 0.5, beta2: 0.9, weightDecay: config.discriminatorDecay });
   }
@@ -78,7 +80,7 @@ export class CtganTrainer implements ModelTrainer {
 
   private gumbel(rng: Rng): tf.Tensor2D | null {
     const w = this.model.gumbelWidth;
-    return w > 0 ? tf.tensor2d(gumbelNoise(this.batchSize * w, rng), [this.batchSize, w]) : null;
+    return w > 0 ? tf.tensor2d(gumbelNoise(this.batchSize * w, rng, this.slots), [this.batchSize, w]) : null;
   }
 
   private criticStep(rng: Rng): { critic: number; penalty: number } {
@@ -207,22 +209,34 @@ export class CtganTrainer implements ModelTrainer {
   }
 }
 
+/**
+ * The real-slot mask that lets gumbelNoise skip padding, or undefined (noise everywhere) when τ is so large that a
+ * −1e9 padding logit divided by τ might no longer vanish under the softmax's exp in float32.
+ */
+function gumbelSlotsFor(model: CtganModel): Uint8Array | undefined {
+  return model.config.tau <= 1e4 ? model.gumbelSlots : undefined;
+}
+
 function sampleCtgan(model: CtganModel, sampler: ConditionSampler, batchSize: number, rows: number, rng: Rng): Float32Array {
   const width = model.width;
   const out = new Float32Array(rows * width);
   const tanhCols: number[] = [];
   for (const s of model.spans) if (s.activation === 'tanh') for (let j = 0; j < s.width; j++) tanhCols.push(s.start + j);
   const soft = model.softmaxSpans;
+  // Plain index loops below, not a closure per (row, span): they run rows × spans times.
+  const softStarts = Int32Array.from(soft, (s) => s.start);
+  const softWidths = Int32Array.from(soft, (s) => s.width);
   // Every row is conditioned on a pattern (sampleForGeneration); the row takes that pattern, so missingness does
   // not depend on how well a briefly trained generator obeys its condition.
   const pattern = sampler.pattern;
+  const slots = gumbelSlotsFor(model);
   const patternSlot = pattern ? soft.findIndex((s) => s.start === pattern.span.start) : -1;
   for (let at = 0; at < rows; at += batchSize) {
     const n = batchSize; // whole batches: BatchNorm uses batch statistics, as in training
     const take = Math.min(n, rows - at);
     const z = rng.normal(n * model.config.embeddingDim);
     const cond = sampler.active ? sampler.sampleForGeneration(n, rng) : null;
-    const gumbel = model.gumbelWidth > 0 ? gumbelNoise(n * model.gumbelWidth, rng) : null;
+    const gumbel = model.gumbelWidth > 0 ? gumbelNoise(n * model.gumbelWidth, rng, slots) : null;
     // Read back inside tidy but return nothing: tidy walks every element of a returned typed array.
     const read: { values: Float32Array; choice: Int32Array } = { values: new Float32Array(0), choice: new Int32Array(0) };
     tf.tidy(() => {
@@ -235,12 +249,18 @@ function sampleCtgan(model: CtganModel, sampler: ConditionSampler, batchSize: nu
     const { values, choice } = read;
     for (let r = 0; r < take; r++) {
       const o = (at + r) * width;
-      for (const c of tanhCols) out[o + c] = values[r * width + c] as number;
-      soft.forEach((s, k) => {
+      for (let k = 0; k < tanhCols.length; k++) {
+        const c = tanhCols[k] as number;
+        out[o + c] = values[r * width + c] as number;
+      }
+      for (let k = 0; k < soft.length; k++) {
         let j = choice[r * soft.length + k] as number;
-        if (k === patternSlot && cond && pattern) j = cond.subarray(r * sampler.width + pattern.offset, r * sampler.width + pattern.offset + s.width).indexOf(1);
-        out[o + s.start + j] = 1;
-      });
+        if (k === patternSlot && cond && pattern) {
+          const from = r * sampler.width + pattern.offset;
+          j = cond.subarray(from, from + (softWidths[k] as number)).indexOf(1);
+        }
+        out[o + (softStarts[k] as number) + j] = 1;
+      }
     }
   }
   return out;
