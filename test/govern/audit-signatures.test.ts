@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { AirlockService } from '../../electron/core/api/service';
 import { hashEntry } from '../../electron/core/govern/audit';
 import { CHECKPOINT_EVERY, CHECKPOINT_FILE } from '../../electron/core/govern/checkpoints';
-import { privateKeyFromPkcs8, signCanonical } from '../../electron/core/govern/signature';
+import { keyFingerprint, privateKeyFromPkcs8, signCanonical } from '../../electron/core/govern/signature';
 import { openUnderPassword, slotKey, type PasswordSealed } from '../../electron/core/store/keyslots';
 import { openEncrypted, type Db } from '../../electron/core/store/database';
 import { MIGRATIONS, migrate } from '../../electron/core/store/migrations';
@@ -107,6 +107,26 @@ describe('signed audit entries', () => {
     const r = await verifyAs(svc, path);
     expect(r).toMatchObject({ ok: false, brokenAt: forged });
     expect(r.reason).toMatch(/^it is not signed/);
+  });
+
+  it('refuses an unsigned “first login” key for a user who was added after signatures began, or who already had one', async () => {
+    const forge = (path: string, subject: string) =>
+      asInsider(path, (db) => {
+        const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
+        const ts = new Date().toISOString();
+        const pub = randomBytes(32).toString('base64');
+        const details = { reason: 'first login', ed25519: pub, fingerprint: keyFingerprint(pub) };
+        const hash = hashEntry({ seq: last.seq + 1, ts, actor: subject, action: 'signing_key.created', subject, details, prevHash: last.hash });
+        db.prepare('INSERT INTO audit_log (seq, ts, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(last.seq + 1, ts, subject, 'signing_key.created', subject, JSON.stringify(details), last.hash, hash);
+        return last.seq + 1;
+      });
+    for (const [subject, reason] of [['mallory', /added after signatures began/], [ADMIN.username, /added after signatures began|already had one/]] as const) {
+      const { path, svc } = await workspaceWithUsers();
+      const forged = await forge(path, subject);
+      const r = await verifyAs(svc, path);
+      expect(r).toMatchObject({ ok: false, brokenAt: forged });
+      expect(r.reason).toMatch(reason);
+    }
   });
 
   it('refuses an entry signed by a key the chain never introduced', async () => {

@@ -59,6 +59,9 @@ export class SignatureCheck {
   private readonly admins = new Set<string>();
   // Keys replaced by a newer one (reset, re-enable, first own password): nobody may sign with them any more.
   private readonly retired = new Map<string, number>();
+  // Users added before the first signed entry (workspaces from before signatures), and users the chain gave a key.
+  private readonly legacy = new Set<string>();
+  private readonly keyed = new Set<string>();
   private signedSeen = false;
   signed = 0;
   unsigned = 0;
@@ -77,7 +80,13 @@ export class SignatureCheck {
     if (!this.signedSeen) return null;
     if (!PRE_LOGIN_ACTIONS.has(e.action)) return `it is not signed, and only what happens before a login (${[...PRE_LOGIN_ACTIONS].join(', ')}) may be unsigned`;
     // A key introduced without a signature would let anyone sign as its owner from then on.
-    if (e.action === 'signing_key.created' && detailOf(e.details, 'reason') !== 'first login') return 'a signing key was introduced without an admin’s signature';
+    if (e.action === 'signing_key.created') {
+      if (detailOf(e.details, 'reason') !== 'first login') return 'a signing key was introduced without an admin’s signature';
+      // Unsigned only for a user from before signatures, once: anyone else's key comes signed, by an admin or its owner.
+      const who = (e.subject ?? '').toLowerCase();
+      if (!this.legacy.has(who)) return `an unsigned “first login” key for ${e.subject ?? 'someone'}, who was added after signatures began`;
+      if (this.keyed.has(who)) return `an unsigned “first login” key for ${e.subject ?? 'someone'}, who already had one`;
+    }
     return null;
   }
 
@@ -102,7 +111,9 @@ export class SignatureCheck {
       if (typeof pub === 'string' && typeof fp === 'string' && keyFingerprint(pub) === fp) this.keys.set(fp, { username: e.subject, publicKey: pub });
       const replaces = detailOf(e.details, 'replaces');
       if (typeof replaces === 'string') this.retired.set(replaces, e.seq);
+      this.keyed.add(e.subject.toLowerCase());
     }
+    if (e.action === 'user.added' && e.subject && !this.signedSeen) this.legacy.add(e.subject.toLowerCase());
     const roles = e.action === 'user.added' ? detailOf(e.details, 'roles') : e.action === 'user.roles_changed' ? detailOf(e.details, 'to') : undefined;
     if (Array.isArray(roles) && e.subject) {
       if (roles.includes('admin')) this.admins.add(e.subject);
