@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 
 const jsonl = resolve('stress-report.jsonl');
 const md = resolve('stress-report.md');
-const files = ['test/fuzz', 'test/security/crash-stress.test.ts', 'test/store/rekey-crash.test.ts', ...process.argv.slice(2)];
+const files = ['test/fuzz', 'test/security/crash-stress.test.ts', 'test/store/rekey-crash.test.ts', 'test/store/sources-keys-crash.test.ts', ...process.argv.slice(2)];
 rmSync(jsonl, { force: true });
 const run = (cmd, args, env = {}) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 if (run('npx', ['electron-vite', 'build']) !== 0) process.exit(1);

@@ -72,6 +72,8 @@ export const sessionInfoSchema = z.object({
   idleTimeoutMinutes: z.number(),
   // The password was set by an admin: only session:changePassword (and logout) work until the user chooses their own.
   mustChangePassword: z.boolean(),
+  // Source data: this session reads it ('active'), is a steward waiting for the sources key ('pending'), or has no part in it.
+  sourcesAccess: z.enum(['active', 'pending', 'none']),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 

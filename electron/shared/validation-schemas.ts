@@ -98,7 +98,8 @@ export const memorisationPairSchema = z.object({
   ncc: z.number(),
   ssim: z.number().nullable(),
   aboveThreshold: z.boolean(),
-  realPng: z.string(),
+  /** Null when the real frame is withheld (a session without the sources key). */
+  realPng: z.string().nullable(),
   syntheticPng: z.string(),
 });
 export const memorisationPairsSchema = z.object({
@@ -106,5 +107,9 @@ export const memorisationPairsSchema = z.object({
   threshold: z.number().nullable(),
   total: z.number().int(),
   pairs: z.array(memorisationPairSchema),
+  /** The real frames are withheld: only a data steward holding the sources key may see them. */
+  realWithheld: z.boolean(),
+  /** The sentence the panel shows when they are. */
+  withheldNote: z.string().nullable(),
 });
 export type MemorisationPairsView = z.infer<typeof memorisationPairsSchema>;

@@ -65,7 +65,7 @@ describe('the IPC service', () => {
     const list = await svc.dispatch('audit:list', { limit: 10 });
     if (!list.ok) throw new Error(list.error.message);
     const entries = list.value as { action: string; details: unknown }[];
-    expect(entries.map((e) => e.action).reverse()).toEqual(['workspace.created', 'user.added', 'signing_key.created', 'login.ok', 'user.added', 'signing_key.created', 'settings.changed']);
+    expect(entries.map((e) => e.action).reverse()).toEqual(['workspace.created', 'user.added', 'signing_key.created', 'login.ok', 'keyslot.created', 'user.added', 'signing_key.created', 'keyslot.created', 'settings.changed']);
     expect(JSON.stringify(entries)).not.toContain('reviewer password 1');
     expect(await svc.dispatch('settings:update', { idleTimeoutMinutes: 0 })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: 'idleTimeoutMinutes: At least 1 minute.' } });
     svc.end();

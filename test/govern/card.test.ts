@@ -16,6 +16,7 @@ import { datasetCardSchema, GENERATED_SECTION_TITLES, type CardSignature, type S
 import type { ReportDocumentView } from '../../electron/shared/validation-schemas';
 import { ADMIN, FAST_KDF } from '../helpers';
 import { cellNoise } from '../validate/fixtures';
+import { codecOf, openedRows } from '../sources-sealed/opened';
 
 const DATA = join(process.cwd(), '../shared/data');
 const AT = new Date('2027-03-01T10:00:00.000Z');
@@ -30,8 +31,8 @@ let good: { datasetId: number; validationId: number; document: ReportDocumentVie
 let bad: { datasetId: number; validationId: number; document: ReportDocumentView };
 let sourceSha: string;
 
-const build = (over: Partial<Parameters<typeof buildCard>[1]> = {}) =>
-  buildCard(db, { datasetId: good.datasetId, validationId: good.validationId, requestedBy: 'ada', stewardSections: [], generatedAt: AT, ...over });
+const build = (over: Partial<Parameters<typeof buildCard>[2]> = {}) =>
+  buildCard(db, codecOf(svc), { datasetId: good.datasetId, validationId: good.validationId, requestedBy: 'ada', stewardSections: [], generatedAt: AT, ...over });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'airlock-card-'));
@@ -64,7 +65,7 @@ beforeAll(async () => {
   good = await validate(run.datasets[0]!.id);
   const header = (await svc.call('datasets:preview', { datasetId: run.datasets[0]!.id, limit: 0 })).header;
   const idx = header.map((h) => cols.find((c) => c.name === h)!.index);
-  const training = (db.prepare('SELECT cells FROM table_rows WHERE table_id = ? AND holdout = 0 ORDER BY row_idx').all(table.id) as { cells: string }[]).map((r) => idx.map((i) => (JSON.parse(r.cells) as (string | null)[])[i] ?? null));
+  const training = openedRows(svc, table.id).filter((r) => r.holdout === 0).map((r) => idx.map((i) => r.cells[i] ?? null));
   bad = await validate(insertDataset(db, run.id, header, cellNoise(training, 300, 'u'), 'ada', new Date()).id);
 }, 240_000);
 
@@ -121,7 +122,7 @@ describe('the dataset card', () => {
   });
 
   it('a uniform-noise dataset gets limitations naming its failed criteria and columns', () => {
-    const card = buildCard(db, { datasetId: bad.datasetId, validationId: bad.validationId, requestedBy: 'ada', stewardSections: [], generatedAt: AT });
+    const card = buildCard(db, codecOf(svc), { datasetId: bad.datasetId, validationId: bad.validationId, requestedBy: 'ada', stewardSections: [], generatedAt: AT });
     expect(card.identity.verdict).toBe('fail');
     const failed = bad.document.criteria.filter((c) => c.status === 'fail').map((c) => c.id);
     expect(failed).toEqual(expect.arrayContaining(['fidelity.ksMax', 'fidelity.detectionMin']));

@@ -15,7 +15,7 @@ function visitsCsv(): string {
 
 describe('holdout grouping detected at import', () => {
   it('colon.csv (two rows per patient, no group column given): grouped by id, no patient on both sides, and the import says so', async () => {
-    const { svc, db } = await stewardService();
+    const { svc } = await stewardService();
     const job = await ingest(svc, [`${DATA}/colon.csv`]);
     const [result] = job.results;
     expect(result?.status).toBe('imported');
@@ -24,7 +24,7 @@ describe('holdout grouping detected at import', () => {
     if (!table) throw new Error('no table');
     expect(table.holdout).toMatchObject({ groupColumn: 'id', groups: 929, holdoutGroups: 186, rows: 372, leaks: [] });
     expect(table.holdout.note).toMatch(/^Rows are grouped by “id”/);
-    expect(valuesOnBothSides(db(), table.id, 0)).toBe(0);
+    expect(valuesOnBothSides(svc, table.id, 0)).toBe(0);
     svc.end();
   });
 
@@ -41,7 +41,7 @@ describe('holdout grouping detected at import', () => {
   });
 
   it('several candidate keys: groups by the one named for patients, names the others and how to change it; a site is not a patient', async () => {
-    const { svc, db } = await stewardService();
+    const { svc } = await stewardService();
     const job = await ingest(svc, [writeTemp('visits.csv', visitsCsv())]);
     const message = job.results[0]?.message ?? '';
     expect(message).toContain('Rows are grouped by “subject” (60 patients, 3 rows each on average)');
@@ -55,15 +55,15 @@ describe('holdout grouping detected at import', () => {
     expect(table.holdout).toMatchObject({ groupColumn: 'subject', groups: 60, holdoutGroups: 12, rows: 36 });
     // Sites hold patients from both sides by design, episodes sit inside patients: neither is reported as a leak.
     expect(table.holdout.leaks).toEqual([]);
-    expect(valuesOnBothSides(db(), table.id, 1)).toBe(0);
-    expect(valuesOnBothSides(db(), table.id, 3)).toBeGreaterThan(0);
+    expect(valuesOnBothSides(svc, table.id, 1)).toBe(0);
+    expect(valuesOnBothSides(svc, table.id, 3)).toBeGreaterThan(0);
     svc.end();
   });
 
   it('a doubtful key (many rows without a value) is still used, with the doubt said plainly', async () => {
     const lines = ['record,test,value'];
     for (let p = 1; p <= 30; p++) for (let k = 0; k < 4; k++) lines.push(`${p % 10 === 0 ? '' : `R${p}`},t${k},${p + k}`);
-    const { svc, db } = await stewardService();
+    const { svc } = await stewardService();
     const job = await ingest(svc, [writeTemp('labs.csv', `${lines.join('\n')}\n`)]);
     const message = job.results[0]?.message ?? '';
     expect(message).toContain('Rows are grouped by “record” (27 patients, 4 rows each on average)');
@@ -72,7 +72,7 @@ describe('holdout grouping detected at import', () => {
     const [table] = (await svc.call('sources:list', {})).tables;
     // 27 patients plus 12 rows without a record, each a group of its own.
     expect(table?.holdout).toMatchObject({ groupColumn: 'record', groups: 39 });
-    expect(valuesOnBothSides(db(), table?.id ?? -1, 0)).toBe(0);
+    expect(valuesOnBothSides(svc, table?.id ?? -1, 0)).toBe(0);
     svc.end();
   });
 

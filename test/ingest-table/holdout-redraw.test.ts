@@ -7,6 +7,7 @@ import { loadInputs } from '../../electron/core/validate/inputs';
 import { ADMIN } from '../helpers';
 import { heldOutRows, ingest, stewardService, valuesOnBothSides } from './holdout-setup';
 import { DATA } from './table-helpers';
+import { codecOf, openedRows } from '../sources-sealed/opened';
 
 const BIN = join(process.cwd(), 'bin/airlock.mjs');
 
@@ -17,13 +18,13 @@ function airlock(args: string[]) {
 
 describe('redrawing a table holdout', () => {
   it('warns with counts when patients land on both sides, clears the warning when grouped again, and audits from/to', async () => {
-    const { svc, db } = await stewardService();
+    const { svc } = await stewardService();
     await ingest(svc, [`${DATA}/colon.csv`]);
     const [table] = (await svc.call('sources:list', {})).tables;
     if (!table) throw new Error('no table');
 
     const ungrouped = await svc.call('tables:setHoldout', { tableId: table.id, holdout: { fraction: 0.2, seed: 'x2', groupColumn: null } });
-    const mixed = valuesOnBothSides(db(), table.id, 0);
+    const mixed = valuesOnBothSides(svc, table.id, 0);
     expect(mixed).toBeGreaterThan(100);
     // Two rows per patient: every leaking patient has one row on each side.
     expect(ungrouped.holdout.leaks).toEqual([{ column: 'id', values: mixed, of: 929, rows: 2 * mixed, holdoutRows: mixed, message: expect.stringContaining('Redraw the holdout grouped by “id”') }]);
@@ -33,7 +34,7 @@ describe('redrawing a table holdout', () => {
 
     const regrouped = await svc.call('tables:setHoldout', { tableId: table.id, holdout: { fraction: 0.3, seed: 'x3', groupColumn: 'id' } });
     expect(regrouped.holdout).toMatchObject({ groupColumn: 'id', seed: 'x3', holdoutGroups: 279, rows: 558, leaks: [] });
-    expect(valuesOnBothSides(db(), table.id, 0)).toBe(0);
+    expect(valuesOnBothSides(svc, table.id, 0)).toBe(0);
 
     const changes = await svc.call('audit:list', { action: 'table.holdout_changed' });
     const details = changes.map((c) => c.details as { from: { seed: string; groupColumn: string | null }; to: { seed: string; groupColumn: string | null } });
@@ -64,13 +65,13 @@ describe('redrawing a table holdout', () => {
 
     await svc.call('tables:setHoldout', { tableId: table.id, holdout: { fraction: 0.2, seed: 'later', groupColumn: null } });
     expect(heldOutRows(db(), table.id)).not.toEqual(atImport);
-    const inputs = loadInputs(db(), datasetId);
+    const inputs = loadInputs(db(), codecOf(svc), datasetId);
     expect(inputs.split).toContain('redrawn after this run trained');
     expect(inputs.split).toContain('grouped by id');
     // The holdout validation reads is exactly the rows held out at import, in order.
     const detail = await svc.call('tables:get', { tableId: table.id, previewRows: 0 });
     const idx = inputs.header.map((h) => detail.columns.find((c) => c.name === h)?.index ?? -1);
-    const rows = (db().prepare('SELECT cells FROM table_rows WHERE table_id = ? ORDER BY row_idx').all(table.id) as { cells: string }[]).map((r) => JSON.parse(r.cells) as (string | null)[]);
+    const rows = openedRows(svc, table.id).map((r) => r.cells);
     expect(inputs.holdout).toEqual(atImport.map((i) => idx.map((j) => rows[i]?.[j] ?? null)));
     expect(inputs.train).toHaveLength(1858 - atImport.length);
     svc.end();
@@ -85,7 +86,7 @@ describe('redrawing a table holdout', () => {
     await svc.call('tables:setHoldout', { tableId: table.id, holdout: { fraction: 0.2, seed: 'old', groupColumn: null } });
     db().prepare("UPDATE tables_ SET holdout = json_remove(holdout, '$.note', '$.leaks') WHERE id = ?").run(table.id);
     const [listed] = (await svc.call('sources:list', {})).tables;
-    expect(listed?.holdout.leaks[0]).toMatchObject({ column: 'id', values: valuesOnBothSides(db(), table.id, 0) });
+    expect(listed?.holdout.leaks[0]).toMatchObject({ column: 'id', values: valuesOnBothSides(svc, table.id, 0) });
     svc.end();
   });
 

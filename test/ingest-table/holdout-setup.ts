@@ -3,6 +3,7 @@ import { AirlockService } from '../../electron/core/api/service';
 import type { Db } from '../../electron/core/store/database';
 import type { HoldoutSpec } from '../../electron/shared/ingest-schemas';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
+import { openedRows } from '../sources-sealed/opened';
 
 // The workspace's creator with the steward role added: a password of their own, so no first-login change is due.
 export async function stewardService(): Promise<{ svc: AirlockService; path: string; db: () => Db }> {
@@ -24,16 +25,15 @@ export async function ingest(svc: AirlockService, paths: string[], holdout?: Hol
   return done;
 }
 
-/** Values of a column that have rows on both sides of the stored split, counted straight from the rows. */
-export function valuesOnBothSides(db: Db, tableId: number, column: number): number {
-  return (
-    db
-      .prepare(
-        `SELECT count(*) AS n FROM (SELECT json_extract(cells, ?) AS v, count(DISTINCT holdout) AS sides FROM table_rows WHERE table_id = ? GROUP BY v)
-         WHERE v IS NOT NULL AND sides > 1`,
-      )
-      .get(`$[${column}]`, tableId) as { n: number }
-  ).n;
+/** Values of a column that have rows on both sides of the stored split, counted straight from the (opened) rows. */
+export function valuesOnBothSides(svc: AirlockService, tableId: number, column: number): number {
+  const sides = new Map<string, Set<number>>();
+  for (const r of openedRows(svc, tableId)) {
+    const v = r.cells[column];
+    if (v === null || v === undefined) continue;
+    sides.set(v, (sides.get(v) ?? new Set()).add(r.holdout));
+  }
+  return [...sides.values()].filter((s) => s.size > 1).length;
 }
 
 export function heldOutRows(db: Db, tableId: number): number[] {

@@ -1,8 +1,8 @@
-// A full disk and a read-only workspace, on a real small filesystem (tmpfs, mounted by root as CI runs): every file
+// A full disk and a read-only workspace, on a real small filesystem (14 MB: an empty store of 64 KiB pages and its log take about 8) (tmpfs, mounted by root as CI runs): every file
 // of an import is accounted for, refused ones say the disk is full, nothing acknowledged is lost, the store and its
 // audit chain are whole once space is freed, and a read-only workspace refuses a login in one sentence.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { ADMIN, FAST_KDF, tempDir } from '../helpers';
 
 // Not a tempDir(): those are removed after each test, and a mounted folder cannot be.
 const mountPoint = mkdtempSync(join(tmpdir(), 'airlock-tiny-'));
-const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', mountPoint]).status === 0;
+const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=14m', 'tmpfs', mountPoint]).status === 0;
 const remount = (opts: string) => expect(spawnSync('mount', ['-o', `remount,${opts}`, mountPoint]).status).toBe(0);
 // Outside CI a machine without root cannot mount: said, not hidden.
 const run = mounted || process.env.CI ? describe : describe.skip;
@@ -23,6 +23,19 @@ afterAll(() => {
   if (mounted) spawnSync('umount', [mountPoint]);
   rmSync(mountPoint, { recursive: true, force: true });
 });
+
+// Writes until the filesystem is full.
+function fill(path: string): void {
+  const fd = openSync(path, 'w');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 run('a full disk and a read-only workspace', () => {
   it('accounts for every file of an import on a full disk, keeps what it stored, and opens whole once space is freed', async () => {
@@ -43,9 +56,12 @@ run('a full disk and a read-only workspace', () => {
     // Ending the session on a full disk closes the store without an exception.
     svc.end('logout');
     await svc.settled();
+    // Closing folded the log back and freed its space: the disk is filled again, as another program would.
+    fill(join(mountPoint, 'filler'));
     // Logging in on the full disk is refused in one sentence, not a system error.
     await expect(svc.call('session:login', { path, username: 'ada', password: ADMIN.password })).rejects.toMatchObject({ code: 'FILE_UNWRITABLE' });
 
+    rmSync(join(mountPoint, 'filler'));
     remount('size=64m');
     const { workspace } = await unlockWorkspace(path, 'ada', ADMIN.password, { kdf: FAST_KDF });
     expect(workspace.db.pragma('integrity_check', { simple: true })).toBe('ok');

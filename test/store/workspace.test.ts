@@ -39,6 +39,24 @@ describe('the locked store', () => {
     expect(() => openEncrypted(join(dir, DB_FILE), Buffer.alloc(32, 7), { create: false })).toThrow(expect.objectContaining({ code: 'WORKSPACE_CORRUPT' }));
   });
 
+  it('makes new stores AEGIS-256 with 64 KiB pages, as the key-slot file says, and still opens a ChaCha20 store of older versions', async () => {
+    const dir = tempDir();
+    const { workspace } = await createWorkspace(join(dir, 'new'), ADMIN, { kdf: FAST_KDF });
+    expect(workspace.db.pragma('page_size', { simple: true })).toBe(65536);
+    workspace.close();
+    expect(readKeySlots(join(dir, 'new', KEYSLOT_FILE)).cipher).toMatch(/AEGIS-256/);
+    const key = await realKey(join(dir, 'new'));
+    // The right key under the other cipher opens nothing: the cipher really is the one named.
+    expect(() => openEncrypted(join(dir, 'new', DB_FILE), key, { create: false, cipher: 'chacha20' })).toThrow(expect.objectContaining({ code: 'WORKSPACE_CORRUPT' }));
+    openEncrypted(join(dir, 'new', DB_FILE), key, { create: false, cipher: 'aegis-256' }).close();
+
+    (await createWorkspace(join(dir, 'old'), ADMIN, { kdf: FAST_KDF, cipher: 'chacha20' })).workspace.close();
+    expect(readKeySlots(join(dir, 'old', KEYSLOT_FILE)).cipher).toMatch(/ChaCha20-Poly1305/);
+    const { workspace: old } = await unlockWorkspace(join(dir, 'old'), ADMIN.username, ADMIN.password, { kdf: FAST_KDF });
+    expect(old.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'login.ok'").get()).toEqual({ n: 2 });
+    old.close();
+  });
+
   it('opens with WAL, synchronous=FULL and foreign keys, files 0600 in a 0700 folder', async () => {
     const dir = tempDir();
     const { workspace } = await createWorkspace(join(dir, 'ws'), ADMIN, { kdf: FAST_KDF });

@@ -12,6 +12,7 @@ import { imageSpecSchema } from '../../electron/shared/image-spec-schema';
 import { loadImageData } from '../../electron/core/train/image-data';
 import { PYTHON } from '../imaging/pydicom';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
+import { codecOf } from '../sources-sealed/opened';
 
 const MR = join(process.cwd(), 'resources/sample/mr-brain');
 const RGB = '/usr/lib/python3/dist-packages/pydicom/data/test_files/SC_rgb_rle.dcm';
@@ -74,13 +75,13 @@ describe('colour series in image specs', () => {
 
   it('converts colour to the BT.601 luma on request (as numpy computes it), and records it with the run', async () => {
     const { svc, db, rgb } = await setup(0);
-    const data = await loadImageData(db, { seriesIds: [rgb], size: 32, window: null, labelBy: null, colour: 'greyscale' });
+    const data = await loadImageData(db, codecOf(svc), { seriesIds: [rgb], size: 32, window: null, labelBy: null, colour: 'greyscale' });
     expect(data).toMatchObject({ count: 1, greyscaleFrames: 1 });
     const ref = numpyLuma(RGB);
     const resized = await sharp(ref.luma, { raw: { width: ref.width, height: ref.height, channels: 1 } }).resize(32, 32, { fit: 'fill', kernel: 'lanczos3' }).extractChannel(0).raw().toBuffer();
     expect(resized.length).toBe(32 * 32);
     expect([...data.images]).toEqual([...resized].map((v) => Math.fround(v / 127.5 - 1)));
-    await expect(loadImageData(db, { seriesIds: [rgb], size: 32, window: null, labelBy: null })).rejects.toMatchObject({ message: expect.stringContaining('is colour (RGB)') as string });
+    await expect(loadImageData(db, codecOf(svc), { seriesIds: [rgb], size: 32, window: null, labelBy: null })).rejects.toMatchObject({ message: expect.stringContaining('is colour (RGB)') as string });
 
     const saved = await svc.call('imagespecs:save', { specId: null, spec: spec([rgb], 'greyscale') });
     const started = await svc.call('runs:start', { specId: saved.specId });

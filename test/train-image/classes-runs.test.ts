@@ -21,6 +21,7 @@ import { getRunRow } from '../../electron/core/train/runs-repo';
 import { imagesBuilt, pythonVerify, RITA, signApproval } from '../export/bundle-fixtures';
 import { PYTHON } from '../imaging/pydicom';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
+import { codecOf } from '../sources-sealed/opened';
 
 const MR = join(process.cwd(), 'resources/sample/mr-brain');
 const CT = '/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm';
@@ -165,16 +166,16 @@ describe('image runs with classes', () => {
   it('a class whose series disagree takes the most common modality, with a note; an unlabelled mix is OT', async () => {
     const { svc, db, mr, ct, tableId } = await setup('patient_id,cohort\n123565,head\n1CT1,head\n');
     const labelBy = { kind: 'column' as const, tableId, patientColumn: 'patient_id', labelColumn: 'cohort' };
-    const data = await loadImageData(db, { seriesIds: [mr, ct], size: 32, window: null, labelBy });
+    const data = await loadImageData(db, codecOf(svc), { seriesIds: [mr, ct], size: 32, window: null, labelBy });
     expect(data.classes).toEqual(['head']);
-    const [head] = classAttributes(db, 32, data.classes, data.sources);
+    const [head] = classAttributes(db, codecOf(svc), 32, data.classes, data.sources);
     expect(head).toMatchObject({ label: 'head', modality: 'MR', note: 'Class “head” mixes modalities (MR 20 frames, CT 1 frame); its synthetic images carry MR, the most common.' });
-    const plain = await loadImageData(db, { seriesIds: [mr, ct], size: 32, window: null, labelBy: null });
-    const [all] = classAttributes(db, 32, plain.classes, plain.sources);
+    const plain = await loadImageData(db, codecOf(svc), { seriesIds: [mr, ct], size: 32, window: null, labelBy: null });
+    const [all] = classAttributes(db, codecOf(svc), 32, plain.classes, plain.sources);
     expect(all).toMatchObject({ label: null, modality: 'OT', note: expect.stringContaining('different modalities (MR 20 frames, CT 1 frame)') as string });
     // One modality: that one, no note, and the resampled spacing the series share (256 px → 32 px: 8× coarser).
-    const mrOnly = await loadImageData(db, { seriesIds: [mr], size: 32, window: null, labelBy: null });
-    const [brain] = classAttributes(db, 32, mrOnly.classes, mrOnly.sources);
+    const mrOnly = await loadImageData(db, codecOf(svc), { seriesIds: [mr], size: 32, window: null, labelBy: null });
+    const [brain] = classAttributes(db, codecOf(svc), 32, mrOnly.classes, mrOnly.sources);
     expect(brain).toMatchObject({ label: null, modality: 'MR', note: null });
     expect(brain?.pixelSpacing?.[0]).toBeGreaterThan(0);
     svc.end();

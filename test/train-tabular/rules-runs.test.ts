@@ -11,6 +11,7 @@ import type { Spec } from '../../electron/shared/spec-schema';
 import type { RunView } from '../../electron/shared/train-schemas';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
 import { SURVIVAL_RULES, writeSurvivalCsv } from './rules-fixture';
+import { openedRows } from '../sources-sealed/opened';
 
 const RULES: Rule[] = SURVIVAL_RULES.map((r) => ruleSchema.parse(r));
 const RELAPSE = 1;
@@ -123,10 +124,10 @@ describe('rules in training runs', () => {
   });
 
   it('refuses at save a rule the real rows break, or one over a dropped or unsuitable column', async () => {
-    const { svc, db, draft, tableId } = await setup();
+    const { svc, draft, tableId } = await setup();
     const save = (rules: RuleInput[], columns = draft.columns) => svc.call('specs:save', { specId: null, spec: { ...draft, columns, rules } });
     // Censored patients' registry relapses may come after follow-up, so without “when” the rule is false.
-    const training = (db.prepare('SELECT cells FROM table_rows WHERE table_id = ? AND holdout = 0').all(tableId) as { cells: string }[]).map((r) => JSON.parse(r.cells) as (string | null)[]);
+    const training = openedRows(svc, tableId).filter((r) => r.holdout === 0).map((r) => r.cells);
     const both = training.filter((r) => r[8] !== null);
     const broken = both.filter((r) => Number(r[8]) > Number(r[5])).length;
     expect(broken).toBeGreaterThan(0);

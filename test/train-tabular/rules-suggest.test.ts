@@ -10,6 +10,7 @@ import type { Rule } from '../../electron/shared/rules-schema';
 import { ruleColumns } from '../../electron/shared/rules-text';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
 import { DATA } from './helpers';
+import { codecOf } from '../sources-sealed/opened';
 
 // A small deterministic generator, so the survival table is the same on every run.
 function rng(seed: number): () => number {
@@ -57,7 +58,7 @@ async function imported(path: string) {
   if (!table || !db) throw new Error('no table');
   const detail = await svc.call('tables:get', { tableId: table.id, previewRows: 0 });
   const suggestions = await svc.call('specs:suggestRules', { tableId: table.id });
-  const rows = trainingRows(db, table.id);
+  const rows = trainingRows(db, codecOf(svc), table.id);
   return { svc, table, detail, suggestions, rows };
 }
 

@@ -9,6 +9,7 @@ import { specSchema, type Spec } from '../../electron/shared/spec-schema';
 import { ADMIN, FAST_KDF } from '../helpers';
 import { tempDir } from '../helpers';
 import { writeTemp } from '../ingest-table/table-helpers';
+import { codecOf, openedRows } from '../sources-sealed/opened';
 
 const DAY = 86_400_000;
 const isoDays = (iso: string) => Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / DAY;
@@ -96,7 +97,7 @@ describe('date treatments in a run', () => {
     expect(cells('diagdate').every((v) => /^\d{4}$/.test(v))).toBe(true);
     expect(cells('discharged').every((v) => /^\d{4}-(0[1-9]|1[0-2])$/.test(v))).toBe(true);
 
-    const inputs = loadInputs(db, run.datasets[0]?.id ?? -1);
+    const inputs = loadInputs(db, codecOf(svc), run.datasets[0]?.id ?? -1);
     const at = (name: string) => inputs.header.indexOf(name);
     expect(inputs.columns.find((c) => c.name === 'admitted')?.type).toBe('integer');
     expect(inputs.columns.find((c) => c.name === 'discharged')?.type).toBe('categorical');
@@ -123,8 +124,8 @@ describe('date treatments in a run', () => {
     });
     const saved = await svc.call('specs:save', { specId: null, spec: { ...shifted, rows: 200, dateShift: { maxDays: 180 } } });
     const run = await runToEnd(svc, saved.specId);
-    const inputs = loadInputs(db, run.datasets[0]?.id ?? -1);
-    const source = (db.prepare('SELECT cells FROM table_rows WHERE table_id = ? ORDER BY row_idx').all(table.id) as { cells: string }[]).map((r) => JSON.parse(r.cells) as string[]);
+    const inputs = loadInputs(db, codecOf(svc), run.datasets[0]?.id ?? -1);
+    const source = openedRows(svc, table.id).map((r) => r.cells as string[]);
     const treated = [...inputs.train, ...inputs.holdout];
     // pid is dropped from the synthetic table, so match rows by their unchanged lab value and stay length.
     const offsets = new Map<string, Set<number>>();
@@ -143,7 +144,7 @@ describe('date treatments in a run', () => {
     expect([...offsets.values()].every((s) => s.size === 1)).toBe(true);
     expect(new Set([...offsets.values()].map((s) => [...s][0])).size).toBeGreaterThan(50);
     // Validation reads the same treated rows every time.
-    expect(loadInputs(db, run.datasets[0]?.id ?? -1).train).toEqual(inputs.train);
+    expect(loadInputs(db, codecOf(svc), run.datasets[0]?.id ?? -1).train).toEqual(inputs.train);
     // The secret is in the store's settings only: not in the spec, the run, the audit trail or the synthetic rows.
     const secret = (db.prepare("SELECT value FROM settings WHERE key = 'dateShiftSecret'").get() as { value: string }).value;
     expect(secret).toMatch(/^[0-9a-f]{64}$/);

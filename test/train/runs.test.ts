@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AirlockService } from '../../electron/core/api/service';
 import { ksStatistic } from '../../electron/core/train/tabular/stats';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
+import { openedRows } from '../sources-sealed/opened';
 
 const PBC = join(process.cwd(), '../shared/data/pbc.csv');
 
@@ -38,7 +39,7 @@ describe('training runs (Gaussian copula)', () => {
     // Fidelity against the training rows: KS per numeric column below 0.1.
     const db = svc.current?.ws.db;
     if (!db) throw new Error('no session');
-    const training = (db.prepare('SELECT cells FROM table_rows WHERE table_id = ? AND holdout = 0').all(table.id) as { cells: string }[]).map((r) => JSON.parse(r.cells) as (string | null)[]);
+    const training = openedRows(svc, table.id).filter((r) => r.holdout === 0).map((r) => r.cells);
     const detail = await svc.call('tables:get', { tableId: table.id, previewRows: 0 });
     for (const col of detail.columns.filter((c) => c.type === 'number' || c.type === 'integer')) {
       const j = preview.header.indexOf(col.name);
@@ -78,7 +79,7 @@ describe('training runs (Gaussian copula)', () => {
     const preview = await svc.call('datasets:preview', { datasetId: run.datasets[0]?.id ?? -1, limit: 1000 });
     const db = svc.current?.ws.db;
     if (!db) throw new Error('no session');
-    const training = (db.prepare('SELECT cells FROM table_rows WHERE table_id = ? AND holdout = 0').all(table.id) as { cells: string }[]).map((r) => JSON.parse(r.cells) as (string | null)[]);
+    const training = openedRows(svc, table.id).filter((r) => r.holdout === 0).map((r) => r.cells);
     const detail = await svc.call('tables:get', { tableId: table.id, previewRows: 0 });
     const sexIdx = detail.columns.find((c) => c.name === 'sex')?.index ?? -1;
     const realMale = training.filter((r) => r[sexIdx] === 'm').length / training.length;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AirlockService } from '../../electron/core/api/service';
 import type { Spec } from '../../electron/shared/spec-schema';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
+import { openedRows } from '../sources-sealed/opened';
 
 const PIMA = join(process.cwd(), '../shared/data/PimaIndiansDiabetes2.csv');
 
@@ -62,7 +63,7 @@ describe('training runs (TVAE in a worker on the backend ladder)', () => {
     const { svc, draft } = await setup();
     const db = svc.current?.ws.db;
     if (!db) throw new Error('no session');
-    const training = (db.prepare('SELECT cells FROM table_rows WHERE holdout = 0').all() as { cells: string }[]).map((r) => JSON.parse(r.cells) as (string | null)[]);
+    const training = openedRows(svc).filter((r) => r.holdout === 0).map((r) => r.cells);
     const realPos = training.filter((r) => r[8] === 'pos').length / training.length;
     const columns = draft.columns.map((c) => (c.name === 'diabetes' ? { ...c, treatment: 'condition' as const } : c));
     const ctgan: Spec['generator'] = { kind: 'ctgan', epochs: 2, batchSize: 100, embeddingDim: 16, generatorDims: [32, 32], discriminatorDims: [32, 32], generatorLr: 2e-4, discriminatorLr: 2e-4, discriminatorSteps: 1, pac: 10, checkpointEvery: 1 };
@@ -91,10 +92,15 @@ describe('training runs (TVAE in a worker on the backend ladder)', () => {
     const cancelled = await svc.call('runs:cancel', { runId: run.id });
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(cancelled).toMatchObject({ status: 'cancelled', canResume: true });
+    // One checkpoint per run, the latest (each epoch's replaced the one before); none once the run is done.
+    const checkpoints = (id: number) => svc.current!.ws.db.prepare('SELECT epoch FROM run_checkpoints WHERE run_id = ?').all(id) as { epoch: number }[];
+    expect(checkpoints(run.id)).toEqual([{ epoch: cancelled.epochsDone }]);
+    expect(checkpoints(straight.id)).toEqual([]);
     await svc.call('runs:resume', { runId: run.id });
     const resumed = await svc.current?.runs.wait(run.id);
     expect(resumed?.status).toBe('done');
     expect(resumed?.datasets[0]?.sha256).toBe(reference?.datasets[0]?.sha256);
+    expect(checkpoints(run.id)).toEqual([]);
     const actions = (await svc.call('audit:list', { text: `run #${run.id}` })).map((e) => e.action);
     expect(actions).toEqual(['run.finished', 'run.resumed', 'run.cancelled', 'run.started']);
     svc.end();

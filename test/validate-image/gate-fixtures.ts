@@ -13,6 +13,7 @@ import { Rng } from '../../electron/core/train/engine/rng';
 import { insertImageDataset } from '../../electron/core/train/runs-repo';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
 import { PYTHON } from '../imaging/pydicom';
+import { codecOf } from '../sources-sealed/opened';
 
 const MR = join(process.cwd(), 'resources/sample/mr-brain');
 export const SIZE = 32;
@@ -86,7 +87,7 @@ export async function imageWorkspace(specExtra: Record<string, unknown> = {}): P
   const job = await svc.call('ingest:start', { paths: [join(dir, 'a'), join(dir, 'b')] });
   await svc.current?.imports.wait(job.id);
   // A seed whose per-patient draw holds out the second patient only.
-  const keys = db.prepare('SELECT patient_key, patient_id FROM dicom_patients').all() as { patient_key: string; patient_id: string }[];
+  const keys = (await svc.call('sources:list', {})).studies.map((s) => ({ patient_key: s.patient.key, patient_id: s.patient.patientId }));
   const first = keys.find((k) => k.patient_id !== 'HOLD-2')?.patient_key ?? '';
   const second = keys.find((k) => k.patient_id === 'HOLD-2')?.patient_key ?? '';
   const seed = Array.from({ length: 200 }, (_, i) => `split-${i}`).find((s) => !patientInHoldout(first, { fraction: 0.5, seed: s }) && patientInHoldout(second, { fraction: 0.5, seed: s }));
@@ -99,7 +100,7 @@ export async function imageWorkspace(specExtra: Record<string, unknown> = {}): P
   const run = await svc.current?.runs.wait(started.id);
   const dcganDataset = run?.datasets[0]?.id;
   if (!run || run.status !== 'done' || dcganDataset === undefined) throw new Error(`the DCGAN run did not finish: ${run?.error?.message ?? 'no run'}`);
-  const data = await loadImageData(db, { seriesIds, size: SIZE, window: null, labelBy: null });
+  const data = await loadImageData(db, codecOf(svc), { seriesIds, size: SIZE, window: null, labelBy: null });
   return { path, svc, db, specId: saved.specId, runId: run.id, seriesIds, dcganDataset, train: data.images, trainCount: data.count };
 }
 

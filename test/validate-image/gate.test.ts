@@ -10,6 +10,7 @@ import { IMAGE_STAGES } from '../../electron/core/validate/protocol';
 import type { ImageValidationResult } from '../../electron/core/validate/image/result';
 import { getResultRow } from '../../electron/core/validate/validations-repo';
 import { fakeDataset, imageWorkspace, noised, SIZE, transformed, uniformNoise, type ImageWorkspace } from './gate-fixtures';
+import { codecOf } from '../sources-sealed/opened';
 
 let w: ImageWorkspace;
 let copiesValidation = 0;
@@ -54,7 +55,7 @@ describe('image validation gate', () => {
   }, 60_000);
 
   it('fails memorisation for training frames returned as they are, mirrored, shifted by a pixel or lightly noised', async () => {
-    const data = await loadImageData(w.db, { seriesIds: w.seriesIds, size: SIZE, window: null, labelBy: null });
+    const data = await loadImageData(w.db, codecOf(w.svc), { seriesIds: w.seriesIds, size: SIZE, window: null, labelBy: null });
     const cases: [string, Float32Array][] = [
       ['copies', w.train],
       ['mirrored left–right', transformed(w, (y, x) => [y, last - x])],

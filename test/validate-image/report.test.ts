@@ -22,6 +22,7 @@ import { reportDocumentSchema } from '../../electron/shared/validation-schemas';
 import { ADMIN, FAST_KDF } from '../helpers';
 import { loginOwn } from '../own-password';
 import { constructedResult, INDEX_MARKERS, labelledResult, MARKERS } from './report-fixture';
+import { codecOf } from '../sources-sealed/opened';
 
 const MR = join(process.cwd(), 'resources/sample/mr-brain');
 const SAM = { username: 'sam', displayName: 'Sam Steward', roles: ['steward' as const], password: 'steward password 1' };
@@ -78,7 +79,7 @@ beforeAll(async () => {
   const db = svc.current!.ws.db;
   const files = db.prepare('SELECT file_id AS id, frames FROM dicom_instances WHERE series_id = ? ORDER BY slice_position, instance_number, id').all(seriesId) as { id: number; frames: number }[];
   // The real frames exactly as training saw them, as PNGs: none of these may ever reach a report.
-  const data = await loadImageData(db, { seriesIds: [seriesId], size: 32, window: SPEC.image.window, labelBy: null });
+  const data = await loadImageData(db, codecOf(svc), { seriesIds: [seriesId], size: 32, window: SPEC.image.window, labelBy: null });
   const realPngs: string[] = [];
   for (let k = 0; k < data.count; k++) {
     const grey = Uint8Array.from(data.images.subarray(k * 1024, (k + 1) * 1024), (v) => Math.round((v + 1) * 127.5));
@@ -196,9 +197,10 @@ describe('memorisation pairs channel', () => {
       [2, 2, 0.91, false],
     ]);
     // The real frame is the 12th training frame, pixel for pixel as the generator was given it.
-    const data = await loadImageData(s.db, { seriesIds: [s.seriesId], size: 32, window: SPEC.image.window, labelBy: null });
+    const data = await loadImageData(s.db, codecOf(s.svc), { seriesIds: [s.seriesId], size: 32, window: SPEC.image.window, labelBy: null });
     const expected = Uint8Array.from(data.images.subarray(11 * 1024, 12 * 1024), (v) => Math.round((v + 1) * 127.5));
-    expect(await pixels(view.pairs[0]!.realPng)).toEqual(expected);
+    expect(view).toMatchObject({ realWithheld: false, withheldNote: null });
+    expect(await pixels(view.pairs[0]!.realPng ?? '')).toEqual(expected);
     // The synthetic image is the stored one, same size.
     const stored = await pixels(view.pairs[0]!.syntheticPng);
     expect(stored).toHaveLength(1024);
@@ -213,7 +215,15 @@ describe('memorisation pairs channel', () => {
     svc.end();
     await svc.settled();
     await loginOwn(svc, path, REX.username, REX.password);
-    expect((await svc.call('validations:memorisationPairs', { validationId, limit: 2 })).pairs).toHaveLength(2);
+    // The reviewer holds no sources key: scores and synthetic images, the real side withheld with the sentence the panel shows.
+    const reviewed = await svc.call('validations:memorisationPairs', { validationId, limit: 2 });
+    expect(reviewed.pairs).toHaveLength(2);
+    expect(reviewed).toMatchObject({ realWithheld: true, withheldNote: expect.stringContaining('Only a data steward can see the real frames') as string });
+    expect(reviewed.pairs.map((p) => [p.ncc, p.realPng])).toEqual([
+      [0.97, null],
+      [0.91, null],
+    ]);
+    expect(reviewed.pairs.every((p) => p.syntheticPng.startsWith('data:image/png;base64,'))).toBe(true);
     svc.end();
     await svc.settled();
     await svc.call('session:login', { path, username: ADMIN.username, password: ADMIN.password });

@@ -10,6 +10,7 @@ import type { ValidationView } from '../../electron/shared/validation-schemas';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
 import { cellNoise } from './fixtures';
 import { loginOwn } from '../own-password';
+import { openedRows } from '../sources-sealed/opened';
 
 const DATA = join(process.cwd(), '../shared/data');
 type Cells = (string | null)[][];
@@ -34,7 +35,7 @@ async function setup(file: string, target: string, opts: { categorical?: string[
   const header = (await svc.call('datasets:preview', { datasetId: run.datasets[0]!.id, limit: 0 })).header;
   const detail = await svc.call('tables:get', { tableId: table.id, previewRows: 0 });
   const idx = header.map((h) => detail.columns.find((c) => c.name === h)!.index);
-  const training = (ws.db.prepare('SELECT cells FROM table_rows WHERE table_id = ? AND holdout = 0 ORDER BY row_idx').all(table.id) as { cells: string }[]).map((r) => idx.map((i) => (JSON.parse(r.cells) as (string | null)[])[i] ?? null));
+  const training = openedRows(svc, table.id).filter((r) => r.holdout === 0).map((r) => idx.map((i) => r.cells[i] ?? null));
   // A "generator" that outputs the given rows: a new dataset version of the same run.
   const fake = (rows: Cells) => insertDataset(ws.db, run.id, header, rows, 'ada', new Date()).id;
   const validate = async (datasetId: number): Promise<{ v: ValidationView; failed: string[]; byId: Map<string, string> }> => {

@@ -1,5 +1,5 @@
 // One handler per contract channel, over the core services. Arguments arrive already validated.
-import { beginSignedSession, configureAuditAnchor, verifyWorkspaceAudit } from '../govern/audit-session';
+import { configureAuditAnchor, verifyWorkspaceAudit } from '../govern/audit-session';
 import type { z } from 'zod';
 import type { Channel, Contract, ResultOf } from '../../shared/contract';
 import { AirlockError } from '../errors';
@@ -16,6 +16,7 @@ import { datasetImage, datasetRows, getDatasetRow } from '../train/runs-repo';
 import { listImageSpecs, saveImageSpec } from '../train/specs';
 import { runLossChart } from '../validate/report/loss-chart';
 import { memorisationPairs } from '../validate/image/pairs-view';
+import { sessionCodec } from '../store/sources-seal';
 import { suggestRules } from '../train/rules/suggest';
 import { diffSpecVersions, draftSpec, getSpecVersion, listSpecVersions, listSpecs, saveSpec } from '../train/specs';
 
@@ -59,11 +60,11 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     const current = getSpecVersion(db, a.specId, a.version);
     return { current, versions: listSpecVersions(db, a.specId).map(({ spec: _s, ...v }) => v) };
   },
-  'specs:draft': (_svc, a, session) => draftSpec(must(session).ws.db, a.tableId),
-  'specs:suggestRules': (_svc, a, session) => suggestRules(must(session).ws.db, a.tableId),
+  'specs:draft': (_svc, a, session) => draftSpec(must(session).ws.db, sessionCodec(must(session).ws), a.tableId),
+  'specs:suggestRules': (_svc, a, session) => suggestRules(must(session).ws.db, sessionCodec(must(session).ws), a.tableId),
   'specs:save': (svc, a, session) => {
     const s = must(session);
-    return saveSpec(s.ws.db, s.user.username, a.specId, a.spec, svc.now());
+    return saveSpec(s.ws.db, sessionCodec(s.ws), s.user.username, a.specId, a.spec, svc.now());
   },
   'specs:diff': (_svc, a, session) => diffSpecVersions(must(session).ws.db, a.specId, a.from, a.to),
   'runs:start': (_svc, a, session) => {
@@ -85,7 +86,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   },
   'imagespecs:save': (svc, a, session) => {
     const s = must(session);
-    return saveImageSpec(s.ws.db, s.user.username, a.specId, a.spec, svc.now());
+    return saveImageSpec(s.ws.db, sessionCodec(s.ws), s.user.username, a.specId, a.spec, svc.now());
   },
   'imagespecs:list': (_svc, _a, session) => listImageSpecs(must(session).ws.db),
   'datasets:image': (_svc, a, session) => {
@@ -126,7 +127,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   },
   'validations:memorisationPairs': (svc, a, session) => {
     const s = must(session);
-    return memorisationPairs(s.ws.db, s.user.username, a.validationId, a.limit, svc.now());
+    return memorisationPairs(s.ws.db, sessionCodec(s.ws), s.user.username, a.validationId, a.limit, svc.now());
   },
   'runs:lossChart': (_svc, a, session) => runLossChart(must(session).ws.db, a.runId),
   'approvals:datasets': withSession(governHandlers['approvals:datasets']),
@@ -149,8 +150,8 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   'workspace:create': async (svc, a) => {
     svc.end();
     await svc.settled();
+    // createWorkspace and unlockWorkspace begin the signed session themselves (what a login settles is signed too).
     const { workspace, user } = await createWorkspace(a.path, { username: a.username, displayName: a.displayName, password: a.password }, svc.options);
-    await beginSignedSession(workspace, user.username, a.password);
     return svc.start(workspace, user);
   },
   'workspace:chooseFolder': async (svc) => {
@@ -161,9 +162,8 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     // One session at a time: unlocking again (say, after a reload) first closes the open store.
     svc.end();
     await svc.settled();
+    // From the login on, every entry of the session is signed with the user's key (unlocked by the same password).
     const { workspace, user } = await unlockWorkspace(a.path, a.username, a.password, svc.options);
-    // From here every entry of the session is signed with the user's key (unlocked by the same password).
-    await beginSignedSession(workspace, user.username, a.password);
     return svc.start(workspace, user);
   },
   'session:logout': (svc) => {
@@ -177,10 +177,9 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   'session:touch': () => ({ ok: true as const }),
   'session:changePassword': async (_svc, a, session) => {
     const s = must(session);
+    // It also moves the session's signing to the (possibly new) key pair.
     await changeOwnPassword(s.ws, s.user, a.currentPassword, a.newPassword);
     refreshActor(s);
-    // After a first own password the key pair is new: the rest of the session signs with it.
-    await beginSignedSession(s.ws, s.user.username, a.newPassword);
     return { ok: true as const };
   },
   'users:list': (_svc, _a, session) => {

@@ -9,6 +9,7 @@ import { getSettings } from '../govern/settings';
 import { refuseWhileTemporary } from '../govern/users';
 import type { UserRow } from '../govern/users-repo';
 import type { Workspace, WorkspaceOptions } from '../store/workspace';
+import { sourcesAccess } from '../store/sources-keys';
 import { ImportJobs } from '../ingest/jobs';
 import { PreviewCache } from '../ingest/preview';
 import { TrainingRuns } from '../train/runs';
@@ -86,6 +87,7 @@ export class AirlockService {
       workspaceId: s.ws.workspaceId,
       idleTimeoutMinutes: getSettings(s.ws.db).idleTimeoutMinutes,
       mustChangePassword: s.user.passwordTemporary,
+      sourcesAccess: sourcesAccess(s.ws, s.user),
     };
   }
 

@@ -11,6 +11,7 @@ import { getResultRow, listValidationRows } from '../validate/validations-repo';
 import * as repo from './approvals-repo';
 import { appendAudit } from './audit';
 import { buildCard, cardContent } from './card/build';
+import { sessionCodec } from '../store/sources-seal';
 import { renderCardHtml } from './card/html';
 import { evaluateRequest, parsePayload, signatureView, type Evaluation } from './gate';
 import { APPROVAL_KIND, REJECTED_MEANING, REVOCATION_KIND, approvedMeaning, canonicalBytes, sha256Hex, signCanonical, type ApprovalPayload, type RevocationPayload } from './signature';
@@ -44,7 +45,7 @@ function assertNotRetired(ws: Workspace, datasetId: number): void {
 }
 
 export function previewCard(ws: Workspace, actor: UserRow, datasetId: number, validationId: number | undefined, sections: SectionInput[]): { cardJson: string; cardHtml: string } {
-  const card = buildCard(ws.db, { datasetId, validationId: chooseValidation(ws, datasetId, validationId), requestedBy: actor.username, stewardSections: sections, generatedAt: ws.now() });
+  const card = buildCard(ws.db, sessionCodec(ws), { datasetId, validationId: chooseValidation(ws, datasetId, validationId), requestedBy: actor.username, stewardSections: sections, generatedAt: ws.now() });
   return { cardJson: cardContent(card).content, cardHtml: renderCardHtml(card, [], null) };
 }
 
@@ -56,7 +57,7 @@ export function requestApproval(ws: Workspace, actor: UserRow, datasetId: number
     if (status === 'pending' || status === 'approved') throw new AirlockError('CONFLICT', `Request #${r.id} for dataset #${datasetId} is still ${status}. A rejection, or a revoked approval, ends it first.`);
   }
   // What the request freezes is what the card states: the card is built from the store and checked there.
-  const card = buildCard(ws.db, { datasetId, validationId: validation, requestedBy: actor.username, stewardSections: sections, generatedAt: ws.now() });
+  const card = buildCard(ws.db, sessionCodec(ws), { datasetId, validationId: validation, requestedBy: actor.username, stewardSections: sections, generatedAt: ws.now() });
   const { content, sha256 } = cardContent(card);
   const c = card.identity;
   const id = ws.db.transaction(() => {

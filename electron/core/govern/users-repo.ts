@@ -121,3 +121,11 @@ export function toView(u: UserRow, lockedUntil: string | null): UserView {
     passwordTemporary: u.passwordTemporary,
   };
 }
+
+/** The active users holding the steward role (the only ones whose slots may carry the sources key). */
+export function activeStewardNames(db: Db): string[] {
+  const rows = db
+    .prepare("SELECT u.username FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.status = 'active' AND r.role = 'steward' ORDER BY u.username")
+    .all() as { username: string }[];
+  return rows.map((r) => r.username);
+}

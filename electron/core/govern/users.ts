@@ -3,11 +3,14 @@
 // Taking access away (disable, reset, a role removed) also rotates the database key (store/rekey.ts).
 import { displayNameSchema, rolesSchema, type Role, type UserView } from '../../shared/contract';
 import { AccountLockedError, AirlockError, ForbiddenError, InvalidCredentialsError } from '../errors';
-import { findSlot, putSlot, readKeySlots, slotKey, unwrapKey, wrapKey, type KeySlotFile } from '../store/keyslots';
-import { newDatabaseKey, rotateKey, type RekeyProgress } from '../store/rekey';
+import { findSlot, putSlot, readKeySlots, slotKey, unwrapKey, wrapKey, type KeySlot, type KeySlotFile } from '../store/keyslots';
+import { newDatabaseKey, type RekeyProgress, type RekeyReason } from '../store/rekey';
+import { recordSlotCreated } from '../store/slot-trust';
+import { isSteward, markTemporaryExposure, planSourcesRotation, rotateWithSources, settleSources, sourcesForExistingSlot, sourcesForSteward, stewardsWith, type StewardSlot } from '../store/sources-keys';
 import { LOCKOUT_MINUTES, MAX_FAILED_LOGINS, type Workspace } from '../store/workspace';
 import { parseOrThrow } from '../validate-input';
 import { appendAudit } from './audit';
+import { beginSignedSession } from './audit-session';
 import { installSigningKey, prepareSigningKey, rewrapSigningKey, storeRewrapped } from './signing-keys';
 import {
   assertNewPassword,
@@ -26,6 +29,31 @@ import {
 
 export function requireAdmin(actor: UserRow): void {
   if (!actor.roles.includes('admin')) throw new ForbiddenError('Only an admin can manage users.');
+}
+
+const noSources = (slot: KeySlot): StewardSlot => ({ slot, record: () => undefined, settle: () => undefined });
+
+// The change, the sources key's part of it, then (committed or not) what the session keeps of a key it created.
+function inTransaction(sources: StewardSlot, change: () => void, ws: Workspace): void {
+  let committed = false;
+  try {
+    ws.db.transaction(() => {
+      change();
+      sources.record();
+    })();
+    committed = true;
+  } finally {
+    sources.settle(committed);
+  }
+}
+
+// A rekey that takes `subject`'s access away, with the sources key rotated (or its rotation recorded as due) if they held it.
+function rotateFor(ws: Workspace, actor: UserRow, subject: UserRow, reason: RekeyReason, rolesAfter: readonly string[] | null, req: { keepSubject: boolean; nextKey: Buffer; replacement?: KeySlot; fileChange?: (f: KeySlotFile) => KeySlotFile; onProgress?: ((p: RekeyProgress) => void) | undefined }, commit: () => void): void {
+  const stewardsAfter = stewardsWith(ws.db, subject, rolesAfter);
+  const subjectLoses = rolesAfter === null || !rolesAfter.includes('steward');
+  const actorStewardAfter = actor.id === subject.id ? stewardsAfter.has(slotKey(actor.username)) : isSteward(actor);
+  const plan = planSourcesRotation(ws, actor.username, subject.username, subjectLoses, stewardsAfter, actorStewardAfter, reason);
+  rotateWithSources(ws, { actor: actor.username, reason, subject: subject.username, ...req }, commit, plan);
 }
 
 function lockedUntil(ws: Workspace, username: string): string | null {
@@ -61,17 +89,21 @@ export async function addUser(ws: Workspace, actor: UserRow, input: NewUser): Pr
   const displayName = parseOrThrow(displayNameSchema, input.displayName);
   const roles = parseOrThrow(rolesSchema, input.roles);
   assertNewPassword(input.password);
-  const slot = await ws.wrapFor(input.username, input.password);
+  const base = await ws.wrapFor(input.username, input.password);
   const signing = await prepareSigningKey(ws.workspaceId, input.username, input.password, ws.kdf);
-  ws.db.transaction(() => {
+  // A steward's slot carries the sources key: created now for the first steward, granted at once or later for others.
+  const sources = roles.includes('steward') ? sourcesForSteward(ws, actor.username, base, isSteward(actor)) : noSources(base);
+  const { slot } = sources;
+  inTransaction(sources, () => {
     const ts = ws.now().toISOString();
     const row = insertUser(ws.db, { username: input.username, displayName, roles, createdBy: actor.username }, ts);
     setPasswordTemporary(ws.db, row.id, true);
     appendAudit(ws.db, { actor: actor.username, action: 'user.added', subject: input.username, details: { roles, displayName, temporary: true } }, ws.now());
     installSigningKey(ws.db, actor.username, signing, 'user created', ws.now());
+    recordSlotCreated(ws.db, actor.username, slot, ws.now());
     ws.assertCurrentSlot(slot);
     ws.updateKeySlots((f) => putSlot(f, slot));
-  })();
+  }, ws);
   return view(ws, input.username);
 }
 
@@ -91,7 +123,7 @@ export function disableUser(ws: Workspace, actor: UserRow, username: string, onP
   assertKeepsAnAdmin(ws, target);
   const nextKey = newDatabaseKey();
   try {
-    rotateKey(ws, { actor: actor.username, reason: 'user disabled', subject: target.username, keepSubject: false, nextKey, onProgress }, () => {
+    rotateFor(ws, actor, target, 'user disabled', null, { keepSubject: false, nextKey, onProgress }, () => {
       setStatus(ws.db, target.id, 'disabled');
       appendAudit(ws.db, { actor: actor.username, action: 'user.disabled', subject: target.username }, ws.now());
     });
@@ -111,9 +143,13 @@ async function issueSlot(ws: Workspace, actor: UserRow, username: string, passwo
   assertNewPassword(password);
   // A reset takes the old password's access away, so the slot for the new one is sealed under a new database key.
   const nextKey = action === 'user.password_reset' ? newDatabaseKey() : null;
-  const slot = nextKey ? await wrapKey(nextKey, password, ws.workspaceId, target.username, ws.kdf, ws.now()) : await ws.wrapFor(target.username, password);
+  // A steward's own new slot keeps the sources key; a reset's slot (a new database key) waits for a steward's grant.
+  const own = signing.kind !== 'new';
+  const slot = nextKey ? await wrapKey(nextKey, password, ws.workspaceId, target.username, ws.kdf, ws.now()) : await ws.wrapFor(target.username, password, own && isSteward(target));
   const fresh = signing.kind === 'new' || signing.kind === 'own' ? await prepareSigningKey(ws.workspaceId, target.username, password, ws.kdf) : null;
   const rewrapped = signing.kind === 'rewrap' ? await rewrapSigningKey(ws.db, ws.workspaceId, target.username, signing.oldPassword, password, ws.kdf) : null;
+  // The temporary slot a first own password replaces: if it held the sources key, that key must rotate.
+  const replaced = signing.kind === 'own' ? findSlot(readKeySlots(ws.keySlotPath), target.username) : undefined;
   const apply = () => {
     mutate(target);
     markPasswordChanged(ws.db, target.id, ws.now().toISOString());
@@ -121,6 +157,9 @@ async function issueSlot(ws: Workspace, actor: UserRow, username: string, passwo
     setPasswordTemporary(ws.db, target.id, signing.kind === 'new');
     const details = signing.kind === 'new' ? { temporary: true } : target.passwordTemporary ? { temporaryReplaced: true } : undefined;
     appendAudit(ws.db, { actor: actor.username, action, subject: target.username, ...(details ? { details } : {}) }, ws.now());
+    // Before a new signing key for the actor, which retires the key these entries are signed with.
+    recordSlotCreated(ws.db, actor.username, slot, ws.now());
+    markTemporaryExposure(ws, actor.username, replaced);
     if (fresh) installSigningKey(ws.db, actor.username, fresh, signing.kind === 'new' ? signing.reason : 'password chosen', ws.now());
     if (rewrapped) storeRewrapped(ws.db, target.username, rewrapped, ws.now());
   };
@@ -130,17 +169,19 @@ async function issueSlot(ws: Workspace, actor: UserRow, username: string, passwo
   };
   if (nextKey) {
     try {
-      rotateKey(ws, { actor: actor.username, reason: 'password reset', subject: target.username, keepSubject: false, nextKey, replacement: slot, fileChange: clearLockout }, apply);
+      rotateFor(ws, actor, target, 'password reset', null, { keepSubject: false, nextKey, replacement: slot, fileChange: clearLockout }, apply);
     } finally {
       nextKey.fill(0);
     }
     return view(ws, username);
   }
-  ws.db.transaction(() => {
+  // Re-enabled stewards get the sources key like new ones (at once from a steward's session, else later).
+  const sources = action === 'user.enabled' && target.roles.includes('steward') ? sourcesForSteward(ws, actor.username, slot, isSteward(actor)) : noSources(slot);
+  inTransaction(sources, () => {
     apply();
-    ws.assertCurrentSlot(slot);
-    ws.updateKeySlots((f) => putSlot(clearLockout(f), slot));
-  })();
+    ws.assertCurrentSlot(sources.slot);
+    ws.updateKeySlots((f) => putSlot(clearLockout(f), sources.slot));
+  }, ws);
   return view(ws, username);
 }
 
@@ -191,6 +232,10 @@ export async function changeOwnPassword(ws: Workspace, actor: UserRow, currentPa
   // A temporary password "changed" to itself would stay known to the admin who set it.
   if (newPassword === currentPassword) throw new AirlockError('WEAK_PASSWORD', 'Choose a new password different from the current one.');
   await issueSlot(ws, actor, actor.username, newPassword, 'user.password_changed', () => undefined, actor.passwordTemporary ? { kind: 'own' } : { kind: 'rewrap', oldPassword: currentPassword });
+  // After a first own password the key pair is new: the rest of the session signs with it.
+  await beginSignedSession(ws, actor.username, newPassword);
+  // A replaced temporary slot that held the sources key makes its rotation due: this session holds the key and does it.
+  settleSources(ws, requireUser(ws.db, actor.username), null);
 }
 
 // What a session whose password an admin set may still do: choose a new password, and see or end the session.
@@ -203,6 +248,19 @@ export function refuseWhileTemporary(user: UserRow, channel: string): void {
   }
 }
 
+// The steward role given to a user with a slot: the sources key sealed to it now, or left for a later steward login.
+function grantSteward(ws: Workspace, actor: UserRow, username: string, actorIsSteward: boolean, apply: () => void): void {
+  const sources = sourcesForExistingSlot(ws, actor.username, requireUser(ws.db, username), actorIsSteward);
+  if (!sources) {
+    ws.db.transaction(apply)();
+    return;
+  }
+  inTransaction(sources, () => {
+    apply();
+    ws.updateKeySlots((f) => putSlot(f, sources.slot));
+  }, ws);
+}
+
 /** Replaces a user's roles; removing one rotates the database key (the user's slot follows, old copies do not). */
 export function setRoles(ws: Workspace, actor: UserRow, username: string, roles: Role[], onProgress?: (p: RekeyProgress) => void): UserView {
   requireAdmin(actor);
@@ -213,15 +271,20 @@ export function setRoles(ws: Workspace, actor: UserRow, username: string, roles:
     setRoleRows(ws.db, target.id, next);
     appendAudit(ws.db, { actor: actor.username, action: 'user.roles_changed', subject: target.username, details: { from: target.roles, to: next } }, ws.now());
   };
-  if (!target.roles.some((r) => !next.includes(r))) {
-    ws.db.transaction(apply)();
+  const becomesSteward = target.status === 'active' && !target.roles.includes('steward') && next.includes('steward');
+  const actorStewardAfter = actor.id === target.id ? next.includes('steward') : isSteward(actor);
+  if (target.roles.some((r) => !next.includes(r))) {
+    const nextKey = newDatabaseKey();
+    try {
+      rotateFor(ws, actor, target, 'role removed', next, { keepSubject: true, nextKey, onProgress }, apply);
+    } finally {
+      nextKey.fill(0);
+    }
+    // Unless the rotation already sealed a new sources key to them, the new steward's slot gets the key now or later.
+    if (becomesSteward) grantSteward(ws, actor, target.username, actorStewardAfter, () => undefined);
     return view(ws, username);
   }
-  const nextKey = newDatabaseKey();
-  try {
-    rotateKey(ws, { actor: actor.username, reason: 'role removed', subject: target.username, keepSubject: true, nextKey, onProgress }, apply);
-  } finally {
-    nextKey.fill(0);
-  }
+  if (becomesSteward) grantSteward(ws, actor, target.username, actorStewardAfter, apply);
+  else ws.db.transaction(apply)();
   return view(ws, username);
 }

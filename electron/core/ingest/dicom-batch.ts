@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FileResult } from '../../shared/ingest-schemas';
 import type { Db } from '../store/database';
+import type { SourceCodec } from '../store/sources-seal';
 import { duplicateOf, prepareDicom, sha256Of, storeDicom, type DicomHoldout, type PreparedDicom } from './dicom-import';
 
 /** Files or bytes per commit: enough to spread the fsync, few enough that a crash loses little unacknowledged work. */
@@ -18,6 +19,7 @@ export class DicomBatch {
 
   constructor(
     private readonly db: Db,
+    private readonly codec: SourceCodec,
     private readonly importId: number,
     private readonly holdout: DicomHoldout,
     private readonly now: () => Date,
@@ -30,7 +32,7 @@ export class DicomBatch {
       const bytes = new Uint8Array(await readFile(path));
       const sha = sha256Of(bytes);
       // Against the store and this batch's own files (a file picked twice is a duplicate of itself).
-      const dup = duplicateOf(this.db, path, bytes.length, sha) ?? this.inBatch(path, bytes.length, sha);
+      const dup = duplicateOf(this.db, this.codec, path, bytes.length, sha) ?? this.inBatch(path, bytes.length, sha);
       this.items.push(dup ? { kind: 'settled', result: dup } : { kind: 'ready', prepared: await prepareDicom(path, bytes, sha) });
     } catch (err) {
       this.items.push({ kind: 'settled', result: this.refuse(path, size, err) });
@@ -57,7 +59,7 @@ export class DicomBatch {
         items.map((i) => {
           if (i.kind === 'settled') return i.result;
           try {
-            return storeDicom(this.db, this.importId, i.prepared, this.holdout, now);
+            return storeDicom(this.db, this.codec, this.importId, i.prepared, this.holdout, now);
           } catch (err) {
             return this.refuse(i.prepared.name, i.prepared.bytes.length, err);
           }

@@ -1,6 +1,7 @@
 // Imported files and import runs: repository functions, `db` first, parameters only.
 import type { Db } from '../store/database';
 import { appendAudit } from '../govern/audit';
+import type { SourceCodec } from '../store/sources-seal';
 
 export interface StoredFile {
   id: number;
@@ -8,25 +9,33 @@ export interface StoredFile {
   importedAt: string;
 }
 
-export function findFileByHash(db: Db, sha256: string): StoredFile | null {
-  const row = db.prepare('SELECT id, name, imported_at AS importedAt FROM source_files WHERE sha256 = ?').get(sha256) as StoredFile | undefined;
-  return row ?? null;
+const nameAt = (id: number) => ({ table: 'source_files', column: 'name', rowId: id });
+
+export function findFileByHash(db: Db, codec: SourceCodec, sha256: string): StoredFile | null {
+  const row = db.prepare('SELECT id, name, imported_at AS importedAt FROM source_files WHERE sha256 = ?').get(sha256) as { id: number; name: unknown; importedAt: string } | undefined;
+  return row ? { id: row.id, name: codec.getText(nameAt(row.id), row.name), importedAt: row.importedAt } : null;
+}
+
+/** The id the next row of `table` gets: sealed values are bound to their row id, so it is chosen before the insert. */
+export function nextRowId(db: Db, table: 'source_files' | 'dicom_patients' | 'dicom_studies' | 'dicom_series' | 'dicom_instances'): number {
+  return (db.prepare(`SELECT coalesce(max(id), 0) + 1 AS id FROM ${table}`).get() as { id: number }).id;
 }
 
 export function insertSourceFile(
   db: Db,
+  codec: SourceCodec,
   f: { importId: number; sha256: string; kind: 'table' | 'dicom'; name: string; bytes: number; content: Uint8Array | null },
   now: Date,
 ): number {
-  const info = db
-    .prepare('INSERT INTO source_files (import_id, sha256, kind, name, bytes, imported_at, content) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(f.importId, f.sha256, f.kind, f.name, f.bytes, now.toISOString(), f.content ? Buffer.from(f.content.buffer, f.content.byteOffset, f.content.byteLength) : null);
-  return Number(info.lastInsertRowid);
+  const id = nextRowId(db, 'source_files');
+  const content = f.content ? codec.putBytes({ table: 'source_files', column: 'content', rowId: id }, f.content) : null;
+  db.prepare('INSERT INTO source_files (id, import_id, sha256, kind, name, bytes, imported_at, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(id, f.importId, f.sha256, f.kind, codec.putText(nameAt(id), f.name), f.bytes, now.toISOString(), content);
+  return id;
 }
 
-export function readFileContent(db: Db, fileId: number): Buffer | null {
-  const row = db.prepare('SELECT content FROM source_files WHERE id = ?').get(fileId) as { content: Buffer | null } | undefined;
-  return row?.content ?? null;
+export function readFileContent(db: Db, codec: SourceCodec, fileId: number): Buffer | null {
+  const row = db.prepare('SELECT content FROM source_files WHERE id = ?').get(fileId) as { content: unknown } | undefined;
+  return row?.content === null || row?.content === undefined ? null : codec.getBytes({ table: 'source_files', column: 'content', rowId: fileId }, row.content);
 }
 
 export function startImportRow(db: Db, actor: string, now: Date): number {

@@ -4,6 +4,7 @@
 import type { FileResult, HoldoutSpec, ImportJobView } from '../../shared/ingest-schemas';
 import { AirlockError } from '../errors';
 import { appendAudit } from '../govern/audit';
+import { rowIdOf, sessionCodec } from '../store/sources-seal';
 import type { Workspace } from '../store/workspace';
 import { DicomBatch } from './dicom-batch';
 import { patientInHoldout, type DicomHoldout } from './dicom-import';
@@ -48,11 +49,14 @@ export function setDicomHoldout(ws: Workspace, actor: string, next: DicomHoldout
   const before = dicomHoldoutOf(ws);
   return ws.db.transaction(() => {
     ws.db.prepare("INSERT INTO settings (key, value) VALUES ('dicomHoldout', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify(next));
-    const patients = ws.db.prepare('SELECT id, patient_key FROM dicom_patients').all() as { id: number; patient_key: string }[];
+    const codec = sessionCodec(ws);
+    const patients = ws.db.prepare('SELECT id, patient_key, patient_key_sealed FROM dicom_patients').all() as { id: number; patient_key: string; patient_key_sealed: unknown }[];
     const update = ws.db.prepare('UPDATE dicom_patients SET holdout = ? WHERE id = ?');
     let heldOut = 0;
     for (const p of patients) {
-      const h = patientInHoldout(p.patient_key, next);
+      // The split is drawn from the real key (as at import), not from its lookup.
+      const key = codec.sealing ? codec.getText({ table: 'dicom_patients', column: 'patient_key', rowId: rowIdOf(p.id) }, p.patient_key_sealed) : p.patient_key;
+      const h = patientInHoldout(key, next);
       if (h) heldOut += 1;
       update.run(h ? 1 : 0, p.id);
     }
@@ -65,6 +69,9 @@ export class ImportJobs {
   private jobs = new Map<number, Job>();
 
   start(ws: Workspace, actor: string, paths: string[], holdout: HoldoutSpec = DEFAULT_HOLDOUT): ImportJobView {
+    const codec = sessionCodec(ws);
+    // Refused before anything is written: a session without the sources key cannot seal what it would import.
+    codec.requireKey();
     const now = ws.now();
     const id = startImportRow(ws.db, actor, now);
     const view: ImportJobView = {
@@ -94,7 +101,7 @@ export class ImportJobs {
       view.filesTotal = files.length + unreadable.length;
       view.bytesTotal = files.reduce((s, f) => s + f.bytes, 0);
       for (const u of unreadable) record({ path: u.path, kind: 'unknown', bytes: 0, status: 'refused', code: 'FILE_UNREADABLE', message: u.reason });
-      const batch = new DicomBatch(ws.db, id, dicomHoldoutOf(ws), () => ws.now(), (path, bytes, err) => refusal(path, 'dicom', bytes, err), record);
+      const batch = new DicomBatch(ws.db, codec, id, dicomHoldoutOf(ws), () => ws.now(), (path, bytes, err) => refusal(path, 'dicom', bytes, err), record);
       // A batch whose commit fails (a full disk) reports each of its files as refused, none lost from the results.
       for (const f of files) {
         if (controller.signal.aborted || !ws.isOpen) break;
@@ -109,7 +116,7 @@ export class ImportJobs {
           // Results stay in the order of the files.
           batch.flush();
           if (f.kind === 'table') {
-            record(await importTableFile(ws.db, id, f.path, f.bytes, { holdout, signal: controller.signal, onProgress: (read) => (view.bytesDone = before + read) }, ws.now()));
+            record(await importTableFile(ws.db, codec, id, f.path, f.bytes, { holdout, signal: controller.signal, onProgress: (read) => (view.bytesDone = before + read) }, ws.now()));
           } else {
             record({ path: f.path, kind: 'unknown', bytes: f.bytes, status: 'refused', code: 'NOT_DICOM', message: 'Neither a DICOM file nor a CSV/TSV table.' });
           }
@@ -136,7 +143,8 @@ export class ImportJobs {
       .finally(() => {
         view.finishedAt = ws.now().toISOString();
         if (!ws.isOpen) return;
-        finishImportRow(ws.db, id, view.status === 'running' ? 'failed' : (view.status), { counts: view.counts, results: view.results }, ws.now());
+        // Counts only: the per-file results name files and series (source values), and are shown from memory.
+        finishImportRow(ws.db, id, view.status === 'running' ? 'failed' : (view.status), { counts: view.counts }, ws.now());
         appendAudit(ws.db, { actor, action: view.status === 'cancelled' ? 'ingest.cancelled' : 'ingest.finished', subject: `import #${id}`, details: { ...view.counts, files: view.filesTotal, holdout } }, ws.now());
       });
     this.jobs.set(id, { view, controller, done });

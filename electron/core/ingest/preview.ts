@@ -6,6 +6,7 @@ import { parseDicom, type ParsedDicom } from '../imaging/dicom';
 import { decodeFrame, type DecodedFrame } from '../imaging/pixels';
 import { CT_PRESETS, defaultWindow, renderPng } from '../imaging/render';
 import type { Db } from '../store/database';
+import type { SourceCodec } from '../store/sources-seal';
 import { readFileContent } from './files-repo';
 import { instanceFile, seriesInstances } from './sources-repo';
 
@@ -14,7 +15,9 @@ const CACHE_FRAMES = 32;
 export class PreviewCache {
   private frames = new Map<string, { parsed: ParsedDicom; frame: DecodedFrame }>();
 
-  async frame(db: Db, instanceId: number, index: number): Promise<{ parsed: ParsedDicom; frame: DecodedFrame; frames: number }> {
+  async frame(db: Db, codec: SourceCodec, instanceId: number, index: number): Promise<{ parsed: ParsedDicom; frame: DecodedFrame; frames: number }> {
+    // A cached frame is a source value too: only a session that could open it is served.
+    codec.requireKey();
     const { fileId, frames } = instanceFile(db, instanceId);
     if (index >= frames) throw new AirlockError('INVALID_ARGUMENT', `This image has ${frames} frame${frames === 1 ? '' : 's'}; frame ${index + 1} does not exist.`);
     const key = `${instanceId}:${index}`;
@@ -25,7 +28,7 @@ export class PreviewCache {
       this.frames.set(key, hit);
       return { ...hit, frames };
     }
-    const bytes = readFileContent(db, fileId);
+    const bytes = readFileContent(db, codec, fileId);
     if (!bytes) throw new AirlockError('NOT_FOUND', 'The stored file for this image is missing.');
     const parsed = parseDicom(bytes);
     const frame = await decodeFrame(bytes, parsed, index);
@@ -46,8 +49,8 @@ export class PreviewCache {
     return this.draw(hit.parsed, hit.frame, 1, request, maxSize);
   }
 
-  async render(db: Db, instanceId: number, index: number, request: WindowRequest, maxSize?: number): Promise<RenderResult> {
-    const { parsed, frame, frames } = await this.frame(db, instanceId, index);
+  async render(db: Db, codec: SourceCodec, instanceId: number, index: number, request: WindowRequest, maxSize?: number): Promise<RenderResult> {
+    const { parsed, frame, frames } = await this.frame(db, codec, instanceId, index);
     return this.draw(parsed, frame, frames, request, maxSize);
   }
 
@@ -74,10 +77,10 @@ export class PreviewCache {
     };
   }
 
-  async thumbnail(db: Db, seriesId: number): Promise<RenderResult> {
+  async thumbnail(db: Db, codec: SourceCodec, seriesId: number): Promise<RenderResult> {
     const instances = seriesInstances(db, seriesId);
     const middle = instances[Math.floor(instances.length / 2)];
     if (!middle) throw new AirlockError('NOT_FOUND', `Series #${seriesId} has no images.`);
-    return this.render(db, middle.id, Math.floor(middle.frames / 2), { kind: 'file' }, 128);
+    return this.render(db, codec, middle.id, Math.floor(middle.frames / 2), { kind: 'file' }, 128);
   }
 }

@@ -5,16 +5,17 @@ import type { ColumnView } from '../../shared/ingest-schemas';
 import { AirlockError } from '../errors';
 import { appendAudit } from '../govern/audit';
 import type { Db } from '../store/database';
-import { getTable, tableColumns } from './sources-repo';
+import type { SourceCodec } from '../store/sources-seal';
+import { getTable, profileAt, tableColumns } from './sources-repo';
 import { chooseDate } from './table/dates';
 import { flagIdentifying } from './table/phi';
 import type { ColumnProfile } from './table/types';
 
-export function setColumnDate(db: Db, actor: string, a: { tableId: number; column: number; form: DateForm | null }, now: Date): ColumnView {
-  const table = getTable(db, a.tableId, 0);
-  const row = db.prepare('SELECT name, type, profile FROM table_columns WHERE table_id = ? AND idx = ?').get(a.tableId, a.column) as { name: string; type: ColumnView['type']; profile: string } | undefined;
+export function setColumnDate(db: Db, codec: SourceCodec, actor: string, a: { tableId: number; column: number; form: DateForm | null }, now: Date): ColumnView {
+  const table = getTable(db, codec, a.tableId, 0);
+  const row = db.prepare('SELECT name, type, profile FROM table_columns WHERE table_id = ? AND idx = ?').get(a.tableId, a.column) as { name: string; type: ColumnView['type']; profile: unknown } | undefined;
   if (!row) throw new AirlockError('NOT_FOUND', `Table “${table.name}” has no column #${a.column}.`);
-  const before = JSON.parse(row.profile) as ColumnProfile;
+  const before = JSON.parse(codec.getText(profileAt(a.tableId, a.column), row.profile)) as ColumnProfile;
   const date = chooseDate(row.name, before.stats.numeric, before.date, a.form);
   const { date: _old, ...rest } = before;
   const profile: ColumnProfile = { ...rest, ...(date ? { date } : {}) };
@@ -24,7 +25,7 @@ export function setColumnDate(db: Db, actor: string, a: { tableId: number; colum
   const changed = JSON.stringify(before.date ?? null) !== JSON.stringify(date ?? null) || type !== row.type;
   if (changed) {
     db.transaction(() => {
-      db.prepare('UPDATE table_columns SET type = ?, profile = ?, phi = ? WHERE table_id = ? AND idx = ?').run(type, JSON.stringify(profile), JSON.stringify(flagIdentifying(profile)), a.tableId, a.column);
+      db.prepare('UPDATE table_columns SET type = ?, profile = ?, phi = ? WHERE table_id = ? AND idx = ?').run(type, codec.putText(profileAt(a.tableId, a.column), JSON.stringify(profile)), JSON.stringify(flagIdentifying(profile)), a.tableId, a.column);
       appendAudit(
         db,
         {
@@ -37,7 +38,7 @@ export function setColumnDate(db: Db, actor: string, a: { tableId: number; colum
       );
     })();
   }
-  const updated = tableColumns(db, a.tableId).find((c) => c.index === a.column);
+  const updated = tableColumns(db, codec, a.tableId).find((c) => c.index === a.column);
   if (!updated) throw new AirlockError('INTERNAL', 'The column vanished while it was being updated.');
   return updated;
 }

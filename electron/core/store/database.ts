@@ -16,7 +16,6 @@ const CIPHER_LABELS: Record<DbCipher, string> = {
   chacha20: 'SQLite3MultipleCiphers chacha20 (ChaCha20-Poly1305, per-page MAC, raw 256-bit key)',
   'aegis-256': 'SQLite3MultipleCiphers aegis (AEGIS-256, per-page tag, raw 256-bit key)',
 };
-export const CIPHER_LABEL = CIPHER_LABELS.chacha20;
 const NEW_PAGE_SIZE = 65536;
 const WAL_CHECKPOINT_BYTES = 4 * 1024 * 1024;
 export const cipherLabel = (c: DbCipher): string => CIPHER_LABELS[c];
@@ -41,7 +40,7 @@ function isDamage(err: unknown): boolean {
 
 export interface OpenOptions {
   create: boolean;
-  /** The page cipher (ChaCha20 when not given: every workspace before AEGIS). */
+  /** The page cipher: what the key-slot file names for an existing store; AEGIS-256 when not given. */
   cipher?: DbCipher;
 }
 
@@ -64,7 +63,7 @@ export function openEncrypted(path: string, key: Buffer, options: OpenOptions): 
   }
   const db = new Database(path, { fileMustExist: true, timeout: 200 });
   try {
-    if (options.cipher === 'aegis-256') {
+    if ((options.cipher ?? NEW_WORKSPACE_CIPHER) === 'aegis-256') {
       db.pragma("cipher = 'aegis'");
       db.pragma("algorithm = 'aegis-256'");
     } else db.pragma("cipher = 'chacha20'");

@@ -6,21 +6,20 @@
 import {
   createCipheriv,
   createDecipheriv,
+  createHash,
   createHmac,
   createPrivateKey,
-  createPublicKey,
-  diffieHellman,
   generateKeyPairSync,
   hkdfSync,
   randomBytes,
   scrypt as scryptCb,
   timingSafeEqual,
-  type KeyObject,
   type ScryptOptions,
 } from 'node:crypto';
 import { closeSync, constants, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { z } from 'zod';
 import { AirlockError, WorkspaceBusyError } from '../errors';
+import { openBox, sealToPublic, spki, type BoxLabel } from './slot-box';
 
 export const KEYSLOT_FILE = 'airlock.keys.json';
 
@@ -56,6 +55,8 @@ const slotSchema = z.object({
   // HMAC of the public key under the database key: only a key holder can vouch for a slot's public half.
   publicMac: b64.optional(),
   box: z.object({ epk: b64, iv: b64, tag: b64, ciphertext: b64 }).optional(),
+  // Steward slots only: the sources key sealed to the same public half, and the id of that key (sources-keys.ts).
+  sources: z.object({ kid: z.string().regex(/^[0-9a-f]{16}$/), epk: b64, iv: b64, tag: b64, ciphertext: b64 }).optional(),
   createdAt: z.string(),
 });
 // Written before PRAGMA rekey and dropped after it: the new slots, and the old key sealed under the new one.
@@ -270,62 +271,57 @@ export async function openUnderPassword(sealed: PasswordSealed, password: string
 
 const b = (s: string) => Buffer.from(s, 'base64');
 const slotAad = (workspaceId: string, username: string) => Buffer.from(`airlock-slot-x25519|${workspaceId}|${slotKey(username)}`, 'utf8');
-const spki = (k: KeyObject) => k.export({ format: 'der', type: 'spki' });
-
-function boxKey(shared: Buffer, epk: Buffer, pub: Buffer, workspaceId: string, username: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', shared, Buffer.concat([epk, pub]), `airlock-slot-box|${workspaceId}|${slotKey(username)}`, 32));
-}
-
-// ECIES: an ephemeral X25519 key agreed with the slot's public key, HKDF-SHA256, AES-256-GCM bound to workspace and user.
-function sealToPublic(dbKey: Buffer, pub: Buffer, workspaceId: string, username: string): NonNullable<KeySlot['box']> {
-  const eph = generateKeyPairSync('x25519');
-  const epk = spki(eph.publicKey);
-  const key = boxKey(diffieHellman({ privateKey: eph.privateKey, publicKey: createPublicKey({ key: pub, format: 'der', type: 'spki' }) }), epk, pub, workspaceId, username);
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.concat([slotAad(workspaceId, username), pub]));
-  const ciphertext = Buffer.concat([cipher.update(dbKey), cipher.final()]);
-  key.fill(0);
-  return { epk: epk.toString('base64'), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
-}
-
-function openBox(box: NonNullable<KeySlot['box']>, priv: KeyObject, pub: Buffer, workspaceId: string, username: string): Buffer | null {
-  const epk = b(box.epk);
-  let key: Buffer | null = null;
-  try {
-    key = boxKey(diffieHellman({ privateKey: priv, publicKey: createPublicKey({ key: epk, format: 'der', type: 'spki' }) }), epk, pub, workspaceId, username);
-    const decipher = createDecipheriv('aes-256-gcm', key, b(box.iv));
-    decipher.setAAD(Buffer.concat([slotAad(workspaceId, username), pub]));
-    decipher.setAuthTag(b(box.tag));
-    return Buffer.concat([decipher.update(b(box.ciphertext)), decipher.final()]);
-  } catch {
-    return null;
-  } finally {
-    key?.fill(0);
-  }
-}
+// The database key's box keeps its original label; the sources key's box has its own, bound to the key's id too.
+const dbBox = (workspaceId: string, username: string): BoxLabel => ({ info: `airlock-slot-box|${workspaceId}|${slotKey(username)}`, bind: slotAad(workspaceId, username) });
+const sourcesBox = (workspaceId: string, username: string, kid: string): BoxLabel => ({
+  info: `airlock-slot-sources|${workspaceId}|${slotKey(username)}`,
+  bind: Buffer.from(`airlock-slot-sources|${workspaceId}|${slotKey(username)}|${kid}`, 'utf8'),
+});
 
 function publicMac(dbKey: Buffer, workspaceId: string, username: string, pub: Buffer): Buffer {
   const macKey = Buffer.from(hkdfSync('sha256', dbKey, Buffer.alloc(0), 'airlock-slot-public-mac', 32));
   return createHmac('sha256', macKey).update(`${workspaceId}|${slotKey(username)}|`).update(pub).digest();
 }
 
-/** A new slot for `username`: a fresh X25519 pair, its private half under the password, `dbKey` sealed to its public half. */
-export async function wrapKey(dbKey: Buffer, password: string, workspaceId: string, username: string, params: KdfParams, now: Date): Promise<KeySlot> {
+/** The sources key as a session holds it: the bytes and their id (sources-cipher.ts's `sourcesKid`). */
+export interface HeldSourcesKey {
+  key: Buffer;
+  kid: string;
+}
+
+/** A new slot for `username`: a fresh X25519 pair, its private half under the password, `dbKey` (and, for a steward, the sources key) sealed to its public half. */
+export async function wrapKey(dbKey: Buffer, password: string, workspaceId: string, username: string, params: KdfParams, now: Date, sources?: HeldSourcesKey | null): Promise<KeySlot> {
   const pair = generateKeyPairSync('x25519');
   const pkcs8 = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
   const pub = spki(pair.publicKey);
   const { kdf, iv, tag, ciphertext } = await sealUnderPassword(pkcs8, password, params, slotAad(workspaceId, username));
   pkcs8.fill(0);
-  return {
+  const slot: KeySlot = {
     username,
     kdf,
     wrap: { name: 'aes-256-gcm', iv, tag, ciphertext },
     publicKey: pub.toString('base64'),
     publicMac: publicMac(dbKey, workspaceId, username, pub).toString('base64'),
-    box: sealToPublic(dbKey, pub, workspaceId, username),
+    box: sealToPublic(dbKey, pub, dbBox(workspaceId, username)),
     createdAt: now.toISOString(),
   };
+  return sources ? sealSourcesToSlot(slot, sources, workspaceId) : slot;
+}
+
+/** The same slot with the sources key sealed to its public half (replacing any older sources box). */
+export function sealSourcesToSlot(slot: KeySlot, sources: HeldSourcesKey, workspaceId: string): KeySlot {
+  if (!slot.publicKey) throw new AirlockError('INTERNAL', 'An old-format slot cannot carry the sources key.');
+  return { ...slot, sources: { kid: sources.kid, ...sealToPublic(sources.key, b(slot.publicKey), sourcesBox(workspaceId, slot.username, sources.kid)) } };
+}
+
+export function withoutSources(slot: KeySlot): KeySlot {
+  const { sources: _dropped, ...rest } = slot;
+  return rest;
+}
+
+/** SHA-256 (hex) of the slot's X25519 public key (SPKI): what `keyslot.created` audit events record. */
+export function slotFingerprint(slot: KeySlot): string | null {
+  return slot.publicKey ? createHash('sha256').update(b(slot.publicKey)).digest('hex') : null;
 }
 
 /** True when the slot's public key was vouched for by `dbKey` (the key that sealed it). */
@@ -340,22 +336,43 @@ export function slotVouchedBy(slot: KeySlot, dbKey: Buffer, workspaceId: string)
 export function resealSlot(slot: KeySlot, currentKey: Buffer, nextKey: Buffer, workspaceId: string): KeySlot | null {
   if (!slot.publicKey || !slotVouchedBy(slot, currentKey, workspaceId)) return null;
   const pub = b(slot.publicKey);
-  return { ...slot, publicMac: publicMac(nextKey, workspaceId, slot.username, pub).toString('base64'), box: sealToPublic(nextKey, pub, workspaceId, slot.username) };
+  return { ...slot, publicMac: publicMac(nextKey, workspaceId, slot.username, pub).toString('base64'), box: sealToPublic(nextKey, pub, dbBox(workspaceId, slot.username)) };
 }
 
-// Returns the database key, or null when the password is wrong (a GCM tag does not verify).
-export async function unwrapKey(slot: KeySlot, password: string, workspaceId: string): Promise<Buffer | null> {
+/** What a password opens in a slot: the database key and, in a steward's slot, the sources key. */
+export interface OpenedSlot {
+  dbKey: Buffer;
+  sources: HeldSourcesKey | null;
+}
+
+// One scrypt for both boxes: the X25519 private half, once unsealed, opens the database key and the sources key.
+export async function openSlot(slot: KeySlot, password: string, workspaceId: string): Promise<OpenedSlot | null> {
   const sealed = { kdf: slot.kdf, iv: slot.wrap.iv, tag: slot.wrap.tag, ciphertext: slot.wrap.ciphertext };
-  if (!slot.box || !slot.publicKey) return openUnderPassword(sealed, password, aad(workspaceId, slot.username));
+  if (!slot.box || !slot.publicKey) {
+    const dbKey = await openUnderPassword(sealed, password, aad(workspaceId, slot.username));
+    return dbKey ? { dbKey, sources: null } : null;
+  }
   const pkcs8 = await openUnderPassword(sealed, password, slotAad(workspaceId, slot.username));
   if (!pkcs8) return null;
   try {
-    return openBox(slot.box, createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }), b(slot.publicKey), workspaceId, slot.username);
+    const priv = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
+    const pub = b(slot.publicKey);
+    const dbKey = openBox(slot.box, priv, pub, dbBox(workspaceId, slot.username));
+    if (!dbKey) return null;
+    const key = slot.sources ? openBox(slot.sources, priv, pub, sourcesBox(workspaceId, slot.username, slot.sources.kid)) : null;
+    return { dbKey, sources: key && slot.sources ? { key, kid: slot.sources.kid } : null };
   } catch {
     return null;
   } finally {
     pkcs8.fill(0);
   }
+}
+
+// Returns the database key, or null when the password is wrong (a GCM tag does not verify).
+export async function unwrapKey(slot: KeySlot, password: string, workspaceId: string): Promise<Buffer | null> {
+  const opened = await openSlot(slot, password, workspaceId);
+  opened?.sources?.key.fill(0);
+  return opened?.dbKey ?? null;
 }
 
 /** Whether a slot is the old kind (the password seals the database key itself): it cannot follow a rekey. */

@@ -11,12 +11,29 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AirlockError, InvalidCredentialsError, WorkspaceCorruptError } from '../errors';
-import { appendAudit } from '../govern/audit';
-import { DB_FILE, openEncrypted, type Db } from './database';
-import { KEYSLOT_FILE, readKeySlots, resealSlot, slotKey, slotVouchedBy, updateKeySlotFile, withKeySlotLock, writeKeySlots, type KeySlot, type KeySlotFile, type RekeyRecord } from './keyslots';
+import { appendAudit, type AuditEvent } from '../govern/audit';
+import { DB_FILE, openEncrypted, type Db, type DbCipher } from './database';
+import {
+  KEYSLOT_FILE,
+  readKeySlots,
+  resealSlot,
+  sealSourcesToSlot,
+  slotKey,
+  slotVouchedBy,
+  updateKeySlotFile,
+  withKeySlotLock,
+  withoutSources,
+  writeKeySlots,
+  type HeldSourcesKey,
+  type KeySlot,
+  type KeySlotFile,
+  type RekeyRecord,
+} from './keyslots';
+import { slotTrust } from './slot-trust';
 import type { Workspace } from './workspace';
 
-export type RekeyReason = 'user disabled' | 'password reset' | 'role removed';
+// The last two come from a steward's login: a sources key rotation an admin's session could not do, and a legacy store's first sealing.
+export type RekeyReason = 'user disabled' | 'password reset' | 'role removed' | 'sources key rotation' | 'sources sealed';
 
 /** Start and finish of a rekey; SQLite3MultipleCiphers rewrites every page in one call and reports nothing between. */
 export interface RekeyProgress {
@@ -35,6 +52,9 @@ export interface RekeyRequest {
   replacement?: KeySlot;
   fileChange?: (file: KeySlotFile) => KeySlotFile;
   onProgress?: (progress: RekeyProgress) => void;
+  // The stewards once `commit` has run (slotKey names): other slots lose their sources box; with `next`, a new
+  // sources key is sealed to theirs (`commit` re-encrypts every value under it, in the same transaction).
+  sources?: { stewards: ReadonlySet<string>; next: HeldSourcesKey | null };
 }
 
 export const newDatabaseKey = (): Buffer => randomBytes(32);
@@ -92,6 +112,12 @@ function dropRecord(path: string, id: string): void {
   });
 }
 
+function withSourcesFor(slot: KeySlot, sources: RekeyRequest['sources'], workspaceId: string): KeySlot {
+  if (!sources) return slot;
+  if (!sources.stewards.has(slotKey(slot.username))) return withoutSources(slot);
+  return sources.next ? sealSourcesToSlot(slot, sources.next, workspaceId) : slot;
+}
+
 /**
  * Rotates the open workspace's key: `commit` (the user change) and the audit event in one transaction, then
  * PRAGMA rekey. Synchronous from the first write to the last, so nothing else in this process interleaves.
@@ -104,13 +130,15 @@ export function rotateKey(ws: Workspace, req: RekeyRequest, commit: () => void):
   const record = withKeySlotLock(path, () => {
     const file = readKeySlots(path);
     if (file.rekey) throw new AirlockError('CONFLICT', 'A change of the database key was interrupted and is unfinished. Log out and in again to finish it, then retry.');
+    const trusted = slotTrust(ws.db);
     const slots = ws.useKey((current) => {
       const out: KeySlot[] = [];
       for (const s of file.slots) {
         if (slotKey(s.username) === slotKey(req.subject) && !req.keepSubject) continue;
-        const resealed = resealSlot(s, current, req.nextKey, ws.workspaceId);
-        // An old-format slot, or one whose public half the current key does not vouch for, cannot follow.
-        if (resealed) out.push(resealed);
+        // An old-format slot, one whose public half the current key does not vouch for, or one whose public half is
+        // not the one the signed chain recorded for its owner (planted), cannot follow.
+        const resealed = trusted(s) ? resealSlot(s, current, req.nextKey, ws.workspaceId) : null;
+        if (resealed) out.push(withSourcesFor(resealed, req.sources, ws.workspaceId));
         else dropped.push(s.username);
       }
       return out;
@@ -137,9 +165,9 @@ export function rotateKey(ws: Workspace, req: RekeyRequest, commit: () => void):
   return { slots: record.slots.length, dropped };
 }
 
-function tryOpen(dir: string, key: Buffer): Db | null {
+function tryOpen(dir: string, key: Buffer, cipher: DbCipher): Db | null {
   try {
-    return openEncrypted(join(dir, DB_FILE), key, { create: false });
+    return openEncrypted(join(dir, DB_FILE), key, { create: false, cipher });
   } catch (err) {
     if (err instanceof WorkspaceCorruptError) return null;
     throw err;
@@ -152,18 +180,18 @@ function committed(db: Db, id: string): boolean {
 
 /**
  * Opens a database whose key change was interrupted, and settles it: `next` is the key from the user's new slot,
- * `previous` from their old one (either may be missing). Returns the open database and the key now in force.
+ * `previous` from their old one (either may be missing). Returns the open database, the key now in force, and the
+ * audit event saying how it was settled: the caller appends it once the session signs (an unsigned one would break the chain).
  */
-export function openDuringRekey(dir: string, record: RekeyRecord, workspaceId: string, found: { next: Buffer | null; previous: Buffer | null }, now: Date): { db: Db; key: Buffer } {
+export function openDuringRekey(dir: string, record: RekeyRecord, workspaceId: string, found: { next: Buffer | null; previous: Buffer | null }, cipher: DbCipher): { db: Db; key: Buffer; settled: AuditEvent } {
   const path = join(dir, KEYSLOT_FILE);
   const previous = (found.next ? openPrevious(record, found.next, workspaceId) : null) ?? found.previous;
   // The old key first: a database still under it may have a hot journal, which only the old key can roll back.
-  const old = previous ? tryOpen(dir, previous) : null;
+  const old = previous ? tryOpen(dir, previous, cipher) : null;
   if (old && previous) {
     if (!committed(old, record.id)) {
       dropRecord(path, record.id);
-      appendAudit(old, { actor: 'system', action: 'store.rekey_abandoned', subject: record.subject, details: { rotation: record.id, reason: record.reason } }, now);
-      return { db: old, key: previous };
+      return { db: old, key: previous, settled: { actor: 'system', action: 'store.rekey_abandoned', subject: record.subject, details: { rotation: record.id, reason: record.reason } } };
     }
     // The change committed and this user is not in the new set (disabled, reset, or an old-format slot): refused.
     if (!found.next) {
@@ -177,13 +205,13 @@ export function openDuringRekey(dir: string, record: RekeyRecord, workspaceId: s
       throw err;
     }
     finishRecord(path, record.id, found.next, workspaceId);
-    appendAudit(old, { actor: 'system', action: 'store.rekey_finished', subject: record.subject, details: { rotation: record.id, reason: record.reason, recovered: true } }, now);
-    return { db: old, key: found.next };
+    return { db: old, key: found.next, settled: finished(record) };
   }
   if (!found.next) throw new InvalidCredentialsError();
-  const db = tryOpen(dir, found.next);
+  const db = tryOpen(dir, found.next, cipher);
   if (!db) throw new WorkspaceCorruptError('neither the old nor the new database key opens it');
   finishRecord(path, record.id, found.next, workspaceId);
-  appendAudit(db, { actor: 'system', action: 'store.rekey_finished', subject: record.subject, details: { rotation: record.id, reason: record.reason, recovered: true } }, now);
-  return { db, key: found.next };
+  return { db, key: found.next, settled: finished(record) };
 }
+
+const finished = (record: RekeyRecord): AuditEvent => ({ actor: 'system', action: 'store.rekey_finished', subject: record.subject, details: { rotation: record.id, reason: record.reason, recovered: true } });

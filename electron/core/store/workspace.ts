@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Role } from '../../shared/contract';
 import { AccountLockedError, AirlockError, InvalidCredentialsError } from '../errors';
 import { appendAudit } from '../govern/audit';
-import { CIPHER_LABEL, DB_FILE, openEncrypted, type Db } from './database';
+import { cipherLabel, cipherOfLabel, DB_FILE, NEW_WORKSPACE_CIPHER, openEncrypted, type Db, type DbCipher } from './database';
 import {
   DEFAULT_KDF,
   KEYSLOT_FILE,
@@ -18,6 +18,7 @@ import {
   readKeySlots,
   slotKey,
   slotVouchedBy,
+  openSlot,
   unwrapKey,
   updateKeySlotFile,
   withKeySlotLock,
@@ -26,6 +27,7 @@ import {
   type KdfParams,
   type KeySlot,
   type KeySlotFile,
+  type HeldSourcesKey,
   type PendingEvent,
 } from './keyslots';
 import { openDuringRekey } from './rekey';
@@ -35,6 +37,11 @@ import { admitPending } from './pending-audit';
 import { APP_VERSION } from '../version';
 import { assertNewPassword, assertUsername, insertUser, getUserRow, type UserRow } from '../govern/users-repo';
 import { currentKey, installSigningKey, prepareSigningKey } from '../govern/signing-keys';
+import { beginSignedSession } from '../govern/audit-session';
+import { detachAuditSigner } from '../govern/audit-signing';
+import { hasSlotRecord, recordSlotCreated } from './slot-trust';
+import { settleSources } from './sources-keys';
+import { storedSourcesKid } from './sources-seal';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MINUTES = 15;
@@ -45,11 +52,17 @@ const UNKNOWN_USER = '(unknown user)';
 export interface WorkspaceOptions {
   kdf?: KdfParams;
   now?: () => Date;
+  /** The page cipher of a new workspace (AEGIS-256 unless a test needs one as older versions made them). */
+  cipher?: DbCipher;
 }
 
 export class Workspace {
   private key: Buffer | null;
   private sources: SourceCipher | null = null;
+  // The raw sources key, kept only to seal it to other steward slots (grants, password changes); never lent out to keep.
+  private sourcesKey: HeldSourcesKey | null = null;
+  // Why this session holds no sources key, when there is more to say than the default (a steward whose access is pending).
+  sourcesLockedReason: string | null = null;
   readonly kdf: KdfParams;
   readonly now: () => Date;
 
@@ -69,10 +82,10 @@ export class Workspace {
     return join(this.dir, KEYSLOT_FILE);
   }
 
-  // Wraps the open database's key for a user; the key itself never leaves this object.
-  async wrapFor(username: string, password: string) {
+  // Wraps the open database's key for a user (and, with `withSources`, the sources key this session holds); the keys never leave this object.
+  async wrapFor(username: string, password: string, withSources = false) {
     if (!this.key) throw new AirlockError('INTERNAL', 'The workspace is closed.');
-    return wrapKey(this.key, password, this.workspaceId, username, this.kdf, this.now());
+    return wrapKey(this.key, password, this.workspaceId, username, this.kdf, this.now(), withSources ? this.sourcesKey : null);
   }
 
   // Read-modify-write of the key-slot file under its lock, always from disk, so another process's pending events survive.
@@ -103,7 +116,7 @@ export class Workspace {
   /** The sources cipher; only a steward session whose slot opened the sources key has one (sources-keys.ts). */
   sourcesCipher(): SourceCipher {
     if (!this.sources) {
-      throw new AirlockError('SOURCES_LOCKED', 'Source data can only be read by a data steward whose access to it is active; this session holds no sources key.');
+      throw new AirlockError('SOURCES_LOCKED', this.sourcesLockedReason ?? 'Source data can only be read by a data steward whose access to it is active; this session holds no sources key.');
     }
     return this.sources;
   }
@@ -115,7 +128,14 @@ export class Workspace {
   /** Holds (or, with null, forgets) the sources key for this session; the cipher derives its own keys from it. */
   holdSources(key: Buffer | null): void {
     this.sources?.destroy();
+    this.sourcesKey?.key.fill(0);
     this.sources = key ? sourceCipher(key) : null;
+    this.sourcesKey = key && this.sources ? { key: Buffer.from(key), kid: this.sources.kid } : null;
+  }
+
+  /** Lends the held sources key (or null) to a synchronous sealing of it to a slot (sources-keys.ts); it must not be kept. */
+  useSourcesKey<T>(use: (held: HeldSourcesKey | null) => T): T {
+    return use(this.sourcesKey);
   }
 
   get isOpen(): boolean {
@@ -162,7 +182,8 @@ export async function createWorkspace(dir: string, admin: NewAdmin, options: Wor
   const key = randomBytes(32);
   let db: Db | null = null;
   try {
-    db = openEncrypted(join(path, DB_FILE), key, { create: true });
+    const cipher = options.cipher ?? NEW_WORKSPACE_CIPHER;
+    db = openEncrypted(join(path, DB_FILE), key, { create: true, cipher });
     migrate(db);
     const ws = new Workspace(path, db, key, workspaceId, options);
     const slot = await ws.wrapFor(admin.username, admin.password);
@@ -171,15 +192,18 @@ export async function createWorkspace(dir: string, admin: NewAdmin, options: Wor
     const user = openDb.transaction(() => {
       const ts = now().toISOString();
       openDb.prepare('INSERT INTO workspace_meta (id, workspace_id, created_at, created_with_version) VALUES (1, ?, ?, ?)').run(workspaceId, ts, APP_VERSION);
-      appendAudit(openDb, { actor: admin.username, action: 'workspace.created', subject: workspaceId, details: { appVersion: APP_VERSION, cipher: CIPHER_LABEL, kdf: { name: 'scrypt', ...ws.kdf } } }, now());
+      appendAudit(openDb, { actor: admin.username, action: 'workspace.created', subject: workspaceId, details: { appVersion: APP_VERSION, cipher: cipherLabel(cipher), kdf: { name: 'scrypt', ...ws.kdf } } }, now());
       const row = insertUser(openDb, { username: admin.username, displayName: admin.displayName, roles: ['admin'] as Role[], createdBy: null }, ts);
       appendAudit(openDb, { actor: admin.username, action: 'user.added', subject: admin.username, details: { roles: ['admin'], displayName: admin.displayName } }, now());
       installSigningKey(openDb, admin.username, signing, 'user created', now());
       openDb.prepare('UPDATE users SET last_login_at = ? WHERE id = ?').run(ts, row.id);
       appendAudit(openDb, { actor: admin.username, action: 'login.ok', subject: admin.username }, now());
-      writeKeySlots(join(path, KEYSLOT_FILE), putSlot(newKeySlotFile(workspaceId, CIPHER_LABEL), slot));
+      writeKeySlots(join(path, KEYSLOT_FILE), putSlot(newKeySlotFile(workspaceId, cipherLabel(cipher)), slot));
       return getUserRow(openDb, admin.username) ?? row;
     })();
+    // The admin's slot key goes into the chain signed by the admin, like every slot after it (slot-trust.ts).
+    await beginSignedSession(ws, admin.username, admin.password);
+    openDb.transaction(() => recordSlotCreated(openDb, admin.username, slot, now()))();
     return { workspace: ws, user };
   } catch (err) {
     // A workspace that failed half-way is removed whole: nothing is left behind.
@@ -219,15 +243,20 @@ export async function unlockWorkspace(dir: string, username: string, password: s
   const subject = known ? who : UNKNOWN_USER;
   refuseIfLocked(slotPath, counter, subject, now);
   // With no slot, still pay for one derivation so response time does not reveal which names exist.
-  const next = nextSlot ? await unwrapKey(nextSlot, password, file.workspaceId) : null;
-  const previous = slot && !next ? await unwrapKey(slot, password, file.workspaceId) : null;
+  const next = nextSlot ? await openSlot(nextSlot, password, file.workspaceId) : null;
+  let previous = slot && !next ? await openSlot(slot, password, file.workspaceId) : null;
   if (!known) await unwrapKey(decoySlot(options.kdf ?? DEFAULT_KDF), password, file.workspaceId);
-  const unwrapped = next ?? previous;
+  const unwrapped = next?.dbKey ?? previous?.dbKey;
   if (!unwrapped) countFailure(slotPath, counter, subject, known, now);
-  const opened = file.rekey ? openDuringRekey(path, file.rekey, file.workspaceId, { next, previous }, now) : { db: openEncrypted(join(path, DB_FILE), unwrapped, { create: false }), key: unwrapped };
+  const opened = file.rekey
+    ? openDuringRekey(path, file.rekey, file.workspaceId, { next: next?.dbKey ?? null, previous: previous?.dbKey ?? null }, cipherOfLabel(file.cipher))
+    : { db: openEncrypted(join(path, DB_FILE), unwrapped, { create: false, cipher: cipherOfLabel(file.cipher) }), key: unwrapped, settled: null };
   const { db, key } = opened;
-  if (next && key !== next) next.fill(0);
-  if (previous && key !== previous) previous.fill(0);
+  let sources = key === next?.dbKey ? (next?.sources ?? null) : (previous?.sources ?? null);
+  for (const o of [next, previous]) {
+    if (o && o.dbKey !== key) o.dbKey.fill(0);
+    if (o?.sources && o.sources !== sources) o.sources.key.fill(0);
+  }
   try {
     migrate(db);
     const ws = new Workspace(path, db, key, file.workspaceId, options);
@@ -239,6 +268,8 @@ export async function unlockWorkspace(dir: string, username: string, password: s
         if (refused) appendAudit(db, { actor: 'system', action: 'audit.pending_refused', subject: KEYSLOT_FILE, details: { count: refused.count, reasons: refused.reasons } }, now);
         const row = getUserRow(db, who);
         if (!row || row.status !== 'active') {
+          // Refused anyway: how an interrupted key change was settled is still said (unsigned: nobody is logged in).
+          if (opened.settled) appendAudit(db, opened.settled, now);
           appendAudit(db, { actor: UNAUTHENTICATED, action: 'login.failed', subject: who, details: { reason: 'unknown or disabled user' } }, now);
           writeKeySlots(slotPath, { ...fresh, pendingAudit: [] });
           return null;
@@ -251,12 +282,30 @@ export async function unlockWorkspace(dir: string, username: string, password: s
       })(),
     );
     if (!user) {
+      sources?.key.fill(0);
       ws.close();
       throw new InvalidCredentialsError();
     }
+    // A rekey that did not commit leaves the values under the old sources key, which only the old slot holds.
+    if (file.rekey && slot && !previous && storedSourcesKid(db) !== null && sources?.kid !== storedSourcesKid(db)) {
+      previous = await openSlot(slot, password, file.workspaceId);
+      previous?.dbKey.fill(0);
+      if (previous?.sources) {
+        sources?.key.fill(0);
+        sources = previous.sources;
+      }
+    }
     await upgradeOnLogin(ws, user.username, password);
+    // From here the session's entries are signed by its user: what the login itself settles is attributable.
+    await beginSignedSession(ws, user.username, password);
+    if (opened.settled) appendAudit(db, opened.settled, ws.now());
+    await upgradeSlotOnLogin(ws, user, password);
+    settleSources(ws, user, sources);
+    sources = null;
     return { workspace: ws, user };
   } catch (err) {
+    sources?.key.fill(0);
+    detachAuditSigner(db);
     if (db.open) db.close();
     key.fill(0);
     throw err;
@@ -298,8 +347,7 @@ function countFailure(slotPath: string, counter: string, subject: string, known:
   throw new InvalidCredentialsError(MAX_FAILED_LOGINS - outcome.failures);
 }
 
-// Only at login is the password at hand: users created before signing keys get theirs, and old-format slots
-// (the password sealing the database key itself, which no rekey can reach) become X25519 slots.
+// Only at login is the password at hand: users created before signing keys get theirs (before the session signs).
 async function upgradeOnLogin(ws: Workspace, username: string, password: string): Promise<void> {
   const db = ws.db;
   if (!currentKey(db, username)) {
@@ -308,11 +356,22 @@ async function upgradeOnLogin(ws: Workspace, username: string, password: string)
       if (!currentKey(db, username)) installSigningKey(db, username, signing, 'first login', ws.now());
     })();
   }
-  const slot = findSlot(readKeySlots(ws.keySlotPath), username);
-  if (slot && isLegacySlot(slot)) {
+}
+
+// Old-format slots (the password sealing the database key itself, which no rekey can reach) become X25519 slots, and
+// a slot made before slot keys were recorded gets its `keyslot.created`, signed by its owner who just proved the password.
+async function upgradeSlotOnLogin(ws: Workspace, user: UserRow, password: string): Promise<void> {
+  const slot = findSlot(readKeySlots(ws.keySlotPath), user.username);
+  if (!slot) return;
+  if (isLegacySlot(slot)) {
     const upgraded = await ws.wrapFor(slot.username, password);
     ws.assertCurrentSlot(upgraded);
-    ws.updateKeySlots((f) => putSlot(f, upgraded));
+    ws.db.transaction(() => {
+      recordSlotCreated(ws.db, user.username, upgraded, ws.now());
+      ws.updateKeySlots((f) => putSlot(f, upgraded));
+    })();
+  } else if (!hasSlotRecord(ws.db, user.username)) {
+    ws.db.transaction(() => recordSlotCreated(ws.db, user.username, slot, ws.now()))();
   }
 }
 

@@ -9,7 +9,8 @@ import { decodeFrame } from '../imaging/pixels';
 import { defaultWindow, windowToGrey, type Window } from '../imaging/render';
 import { readFileContent } from '../ingest/files-repo';
 import type { Db } from '../store/database';
-import { getTable } from '../ingest/sources-repo';
+import type { SourceCodec } from '../store/sources-seal';
+import { getTable, identityOf, tableRows } from '../ingest/sources-repo';
 import type { ImageSpec } from '../../shared/image-spec-schema';
 import { lumaBt601 } from './image/colour';
 
@@ -54,6 +55,7 @@ export interface ImageData {
 
 interface FrameRow {
   series_id: number;
+  pid: number;
   patient_key: string;
   patient_id: string | null;
   instance_id: number;
@@ -66,19 +68,20 @@ interface FrameRow {
 }
 
 // PatientID → label from a table column; a patient whose rows disagree on the label is refused.
-function columnLabels(db: Db, by: { tableId: number; patientColumn: string; labelColumn: string }): Map<string, string> {
-  const table = getTable(db, by.tableId, 0);
+function columnLabels(db: Db, codec: SourceCodec, by: { tableId: number; patientColumn: string; labelColumn: string }): Map<string, string> {
+  const table = getTable(db, codec, by.tableId, 0);
   const p = table.columns.find((c) => c.name === by.patientColumn);
   const l = table.columns.find((c) => c.name === by.labelColumn);
   if (!p || !l) throw new AirlockError('INVALID_ARGUMENT', `Table “${table.name}” has no column “${!p ? by.patientColumn : by.labelColumn}”.`);
   const labels = new Map<string, string>();
-  const rows = db.prepare('SELECT json_extract(cells, ?) AS pid, json_extract(cells, ?) AS label FROM table_rows WHERE table_id = ?').all(`$[${p.index}]`, `$[${l.index}]`, by.tableId) as { pid: string | number | null; label: string | number | null }[];
+  const rows = tableRows(db, codec, by.tableId).map((r) => ({ row: r.row, pid: r.cells[p.index] ?? null, label: r.cells[l.index] ?? null }));
   for (const r of rows) {
     if (r.pid === null || r.label === null) continue;
     const pid = String(r.pid);
     const label = String(r.label);
     const seen = labels.get(pid);
-    if (seen !== undefined && seen !== label) throw new AirlockError('INVALID_ARGUMENT', `Patient ${pid} has two labels in “${by.labelColumn}” (${seen} and ${label}); choose a column with one value per patient.`);
+    // Said by row, not by patient id: a run's error is stored where reviewers read it, and an id is a source value.
+    if (seen !== undefined && seen !== label) throw new AirlockError('INVALID_ARGUMENT', `The patient of row ${r.row + 1} of “${table.name}” has two labels in “${by.labelColumn}” (${seen} and ${label}); choose a column with one value per patient.`);
     labels.set(pid, label);
   }
   return labels;
@@ -89,15 +92,23 @@ function columnLabels(db: Db, by: { tableId: number; patientColumn: string; labe
  * patients (validation's control; never a generator's). `heldOut` replaces the stored split, for a validation
  * that must use the split in force when the run trained.
  */
-export async function loadImageData(db: Db, spec: ImageDataSpec, side: 'training' | 'holdout' = 'training', heldOut?: (patientKey: string) => boolean): Promise<ImageData> {
+export async function loadImageData(db: Db, codec: SourceCodec, spec: ImageDataSpec, side: 'training' | 'holdout' = 'training', heldOut?: (patientKey: string) => boolean): Promise<ImageData> {
   const rows: FrameRow[] = [];
   const stmt = db.prepare(
-    `SELECT se.id AS series_id, p.patient_key, p.patient_id, i.id AS instance_id, i.file_id, i.frames, p.holdout, se.modality, se.description, se.body_part
+    `SELECT se.id AS series_id, p.id AS pid, p.patient_key, p.patient_key_sealed, p.patient_id, i.id AS instance_id, i.file_id, i.frames, p.holdout, se.modality, se.description, se.body_part
      FROM dicom_instances i JOIN dicom_series se ON se.id = i.series_id JOIN dicom_studies st ON st.id = se.study_id
      JOIN dicom_patients p ON p.id = st.patient_id WHERE se.id = ? ORDER BY i.slice_position, i.instance_number, i.id`,
   );
   for (const id of spec.seriesIds) {
-    const found = stmt.all(id) as FrameRow[];
+    // Patient keys, ids and descriptions opened: the split is drawn from the real key, labels join on the real id.
+    const found = (stmt.all(id) as (Omit<FrameRow, 'patient_id' | 'description'> & { patient_key_sealed: unknown; patient_id: unknown; description: unknown })[]).map(
+      ({ patient_key_sealed, ...r }): FrameRow => ({
+        ...r,
+        patient_key: identityOf(codec, 'dicom_patients', 'patient_key', r.pid, r.patient_key, patient_key_sealed),
+        patient_id: codec.getMaybe({ table: 'dicom_patients', column: 'patient_id', rowId: r.pid }, r.patient_id),
+        description: codec.getMaybe({ table: 'dicom_series', column: 'description', rowId: r.series_id }, r.description),
+      }),
+    );
     if (found.length === 0) throw new AirlockError('NOT_FOUND', `There is no series #${id} with images in this workspace.`);
     rows.push(...found);
   }
@@ -107,11 +118,11 @@ export async function loadImageData(db: Db, spec: ImageDataSpec, side: 'training
   if (training.length === 0 && side === 'training') {
     throw new AirlockError('INVALID_ARGUMENT', 'Every chosen series belongs to a holdout patient, so there is nothing to train on. Add series from other patients.');
   }
-  const byColumn = typeof spec.labelBy === 'object' && spec.labelBy !== null ? columnLabels(db, spec.labelBy) : null;
+  const byColumn = typeof spec.labelBy === 'object' && spec.labelBy !== null ? columnLabels(db, codec, spec.labelBy) : null;
   const labelOf = (r: FrameRow): string => {
     if (byColumn) {
       const label = byColumn.get(r.patient_id ?? '');
-      if (label === undefined) throw new AirlockError('INVALID_ARGUMENT', `Patient ${r.patient_id ?? '(no ID)'} has no row in the label table, so their images have no label.`);
+      if (label === undefined) throw new AirlockError('INVALID_ARGUMENT', `A patient of series #${r.series_id} has no row in the label table, so their images have no label.`);
       return label;
     }
     return (spec.labelBy === 'modality' ? r.modality : spec.labelBy === 'description' ? r.description : spec.labelBy === 'bodyPart' ? r.body_part : null) ?? 'unknown';
@@ -126,7 +137,7 @@ export async function loadImageData(db: Db, spec: ImageDataSpec, side: 'training
   let greyscaleFrames = 0;
   let k = 0;
   for (const r of training) {
-    const bytes = readFileContent(db, r.file_id);
+    const bytes = readFileContent(db, codec, r.file_id);
     if (!bytes) throw new AirlockError('NOT_FOUND', 'A stored image file is missing.');
     const parsed = parseDicom(bytes);
     for (let f = 0; f < r.frames; f++) {

@@ -3,6 +3,8 @@ import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors';
 import type { Db } from '../store/database';
+import type { SourceCodec } from '../store/sources-seal';
+import { tableRows } from '../ingest/sources-repo';
 import { appendAudit } from '../govern/audit';
 import { updateImageHash } from '../export/bundle/images';
 import { ruleCheckSchema, type RuleCheck } from '../../shared/rules-schema';
@@ -74,14 +76,24 @@ export function setRunBackend(db: Db, runId: number, backend: unknown): void {
 
 export function finishRun(db: Db, runId: number, status: 'done' | 'cancelled' | 'failed', now: Date, error?: { code: string; message: string }): void {
   db.prepare('UPDATE runs SET status = ?, finished_at = ?, error_code = ?, error_message = ? WHERE id = ?').run(status, now.toISOString(), error?.code ?? null, error?.message ?? null, runId);
+  // A finished run keeps its fitted model; its checkpoint could only resume what is done.
+  if (status === 'done') db.prepare('DELETE FROM run_checkpoints WHERE run_id = ?').run(runId);
 }
 
 export function reopenRun(db: Db, runId: number): void {
   db.prepare("UPDATE runs SET status = 'running', finished_at = NULL, error_code = NULL, error_message = NULL WHERE id = ?").run(runId);
 }
 
-export function saveCheckpoint(db: Db, runId: number, epoch: number, content: Buffer, now: Date): void {
-  db.prepare('INSERT OR REPLACE INTO run_checkpoints (run_id, epoch, content, created_at) VALUES (?, ?, ?, ?)').run(runId, epoch, content, now.toISOString());
+/**
+ * A run's checkpoint and its progress in one commit (one fsync), replacing the run's earlier checkpoints: a resume
+ * only ever starts from the latest, and keeping every epoch's model grew the store by a model per epoch.
+ */
+export function saveCheckpoint(db: Db, runId: number, epoch: number, content: Buffer, losses: unknown[], now: Date): void {
+  db.transaction(() => {
+    db.prepare('INSERT OR REPLACE INTO run_checkpoints (run_id, epoch, content, created_at) VALUES (?, ?, ?, ?)').run(runId, epoch, content, now.toISOString());
+    db.prepare('DELETE FROM run_checkpoints WHERE run_id = ? AND epoch < ?').run(runId, epoch);
+    updateRunProgress(db, runId, epoch, losses);
+  })();
 }
 
 export function latestCheckpoint(db: Db, runId: number): { epoch: number; content: Buffer } | null {
@@ -171,10 +183,8 @@ export function datasetRows(db: Db, datasetId: number, limit: number, offset = 0
 }
 
 // Training rows only: the holdout never reaches a generator.
-export function trainingRows(db: Db, tableId: number): (string | null)[][] {
-  return (db.prepare('SELECT cells FROM table_rows WHERE table_id = ? AND holdout = 0 ORDER BY row_idx').all(tableId) as { cells: string }[]).map(
-    (r) => JSON.parse(r.cells) as (string | null)[],
-  );
+export function trainingRows(db: Db, codec: SourceCodec, tableId: number): (string | null)[][] {
+  return tableRows(db, codec, tableId, 0).map((r) => r.cells);
 }
 
 // A run still 'running' when a workspace opens was cut off (crash, power loss, app closed): it failed, and

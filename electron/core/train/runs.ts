@@ -5,6 +5,7 @@ import type { RunView } from '../../shared/train-schemas';
 import { AirlockError } from '../errors';
 import { appendAudit } from '../govern/audit';
 import { treatedSource } from './tabular/treatments';
+import { sessionCodec } from '../store/sources-seal';
 import type { Workspace } from '../store/workspace';
 import type { Checkpoint } from './engine/protocol';
 import { startTraining, type TrainingHandle } from './engine/runner';
@@ -41,9 +42,9 @@ interface Live extends ImageLive {
 
 // The columns a generator sees: every column not dropped, in source order, with its (possibly overridden) type.
 function modelInput(ws: Workspace, spec: Spec): { header: string[]; rows: Cells; schema: TableSchema } {
-  const { table, treat } = treatedSource(ws.db, spec); // date treatments (generalise, shift) before the generator sees a row
+  const { table, treat } = treatedSource(ws.db, sessionCodec(ws), spec); // date treatments (generalise, shift) before the generator sees a row
   const keep = table.columns.filter((c) => spec.columns.find((s) => s.name === c.name)?.treatment !== 'drop');
-  const rows = repo.trainingRows(ws.db, table.id).map(treat).map((r) => keep.map((c) => r[c.index] ?? null));
+  const rows = repo.trainingRows(ws.db, sessionCodec(ws), table.id).map(treat).map((r) => keep.map((c) => r[c.index] ?? null));
   const schema: TableSchema = { columns: keep.map((c) => ({ name: c.name, type: c.type, role: spec.columns.find((s) => s.name === c.name)?.treatment === 'condition' ? 'condition' : 'synthesise' })) };
   return { header: keep.map((c) => c.name), rows, schema };
 }
@@ -206,8 +207,7 @@ export class TrainingRuns {
           onProgress: (p) => (live.progress = p),
           onCheckpoint: (c) => {
             live.lossHistory = c.lossHistory;
-            repo.saveCheckpoint(this.ws.db, runId, c.epoch, pack(c), this.ws.now());
-            repo.updateRunProgress(this.ws.db, runId, c.epoch, c.lossHistory);
+            repo.saveCheckpoint(this.ws.db, runId, c.epoch, pack(c), c.lossHistory, this.ws.now());
           },
         },
       );

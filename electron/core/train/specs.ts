@@ -9,6 +9,7 @@ import { specSchema, type Spec, type SpecSummaryView, type SpecVersionView } fro
 import { AirlockError } from '../errors';
 import { appendAudit } from '../govern/audit';
 import { getTable } from '../ingest/sources-repo';
+import type { SourceCodec } from '../store/sources-seal';
 import type { Db } from '../store/database';
 import { parseOrThrow } from '../validate-input';
 import { checkDateTreatments } from './tabular/treatments';
@@ -33,8 +34,8 @@ export function specHash(spec: Spec | ImageSpec): { content: string; hash: strin
 }
 
 // The spec must describe the table it names: every column once, nothing synthesised that cannot be.
-function checkAgainstSource(db: Db, spec: Spec): void {
-  const table = getTable(db, spec.source.tableId, 0);
+function checkAgainstSource(db: Db, codec: SourceCodec, spec: Spec): void {
+  const table = getTable(db, codec, spec.source.tableId, 0);
   if (table.sha256 !== spec.source.sha256) {
     throw new AirlockError('INVALID_ARGUMENT', `The spec names table #${table.id} with a different content hash than “${table.name}” has.`);
   }
@@ -77,7 +78,7 @@ function checkAgainstSource(db: Db, spec: Spec): void {
     throw new AirlockError('INVALID_ARGUMENT', `The utility target “${target}” must be a column that is synthesised or conditioned on.`);
   }
   // Rules read kept columns of a suitable kind, and hold in every real training row.
-  checkSpecRules(db, spec, table);
+  checkSpecRules(db, codec, spec, table);
 }
 
 function toView(r: VersionRow): SpecVersionView {
@@ -120,9 +121,9 @@ export function listSpecs(db: Db): SpecSummaryView[] {
 }
 
 // Saves a spec: a new spec when specId is null, else its next version (unchanged content saves nothing).
-export function saveSpec(db: Db, actor: string, specId: number | null, input: unknown, now: Date): SpecVersionView {
+export function saveSpec(db: Db, codec: SourceCodec, actor: string, specId: number | null, input: unknown, now: Date): SpecVersionView {
   const spec = parseOrThrow(specSchema, input);
-  checkAgainstSource(db, spec);
+  checkAgainstSource(db, codec, spec);
   const { content, hash } = specHash(spec);
   if (specId !== null) {
     const latest = getSpecVersion(db, specId);
@@ -165,8 +166,8 @@ export function diffSpecVersions(db: Db, specId: number, from: number, to: numbe
 const QUASI_IDENTIFIER_NAME = /^(age|sex|gender|race|ethnic(ity)?|height|weight|bmi|zip|post_?code|marital|education|occupation|country|region|year_of_birth)([._ -]|$)/i;
 
 // A starting point for a new spec: identifying columns dropped as suggested, the rest synthesised.
-export function draftSpec(db: Db, tableId: number): Spec {
-  const table = getTable(db, tableId, 0);
+export function draftSpec(db: Db, codec: SourceCodec, tableId: number): Spec {
+  const table = getTable(db, codec, tableId, 0);
   const trainingRows = table.rowCount - table.holdout.rows;
   return specSchema.parse({
     // Not the file's name: a spec's name travels on the card and in the bundle, and file names can identify people.
@@ -221,13 +222,13 @@ export function getImageSpecVersion(db: Db, specId: number, version?: number): I
 }
 
 // Saves an image spec (new, or the next version of one); its series must exist in the store.
-export function saveImageSpec(db: Db, actor: string, specId: number | null, input: unknown, now: Date): ImageSpecVersion {
+export function saveImageSpec(db: Db, codec: SourceCodec, actor: string, specId: number | null, input: unknown, now: Date): ImageSpecVersion {
   const spec = parseOrThrow(imageSpecSchema, input);
   for (const id of spec.source.seriesIds) {
     if (!db.prepare('SELECT 1 FROM dicom_series WHERE id = ?').get(id)) throw new AirlockError('INVALID_ARGUMENT', `There is no series #${id} in this workspace.`);
   }
   // Colour series are refused now, naming each, not when training starts (unless the spec converts them).
-  refuseColourSeries(db, spec.source.seriesIds, spec.image.colour);
+  refuseColourSeries(db, codec, spec.source.seriesIds, spec.image.colour);
   const { content, hash } = specHash(spec);
   if (specId !== null) {
     const latest = getImageSpecVersion(db, specId);

@@ -18,6 +18,7 @@ import { loadInputs } from './inputs';
 import { IMAGE_STAGES, STAGES, type StageId, type ValidationFacts } from './protocol';
 import { renderReportHtml } from './report/html';
 import * as repo from './validations-repo';
+import { sessionCodec } from '../store/sources-seal';
 
 /** Changes whenever a metric's definition or the gate changes, so results are keyed by what computed them. */
 export const VALIDATOR_VERSION = `${APP_VERSION}+validate.1`;
@@ -103,7 +104,7 @@ export class Validations {
 
   start(actor: string, datasetId: number, seed?: string): ValidationView {
     if (getDatasetRow(this.ws.db, datasetId).kind === 'images') return this.startImages(actor, datasetId, seed);
-    const inputs = loadInputs(this.ws.db, datasetId);
+    const inputs = loadInputs(this.ws.db, sessionCodec(this.ws), datasetId);
     const useSeed = seed ?? String(inputs.spec.seed);
     const sv = inputs.specVersion;
     const id = this.begin(actor, datasetId, inputs.dataset.sha256, { specId: sv.specId, version: sv.version, hash: sv.hash }, inputs.spec.tier, useSeed);
@@ -130,7 +131,7 @@ export class Validations {
 
   // Images: the checks that can refuse at once run here; the frames decode in the 'prepare' stage (seconds).
   private startImages(actor: string, datasetId: number, seed?: string): ValidationView {
-    const head = imageInputsHead(this.ws.db, datasetId);
+    const head = imageInputsHead(this.ws.db, sessionCodec(this.ws), datasetId);
     const useSeed = seed ?? String(head.spec.seed);
     const sv = head.specVersion;
     const id = this.begin(actor, datasetId, head.dataset.sha256, { specId: sv.specId, version: sv.version, hash: sv.hash }, imageSpecTier(head.spec), useSeed);
@@ -140,7 +141,7 @@ export class Validations {
       const stop = (): void => {
         if (cancelled() || !this.ws.isOpen) throw new AirlockError('VALIDATION_CANCELLED', 'Validation was cancelled.');
       };
-      const inputs = await loadImageInputs(this.ws.db, head, stop);
+      const inputs = await loadImageInputs(this.ws.db, sessionCodec(this.ws), head, stop);
       const samples = await loadSyntheticSamples(this.ws.db, datasetId, SAMPLES_PER_CLASS);
       stop();
       return startValidationWorker({ type: 'validate-images', ...inputs, samples, spec: head.spec, seed: useSeed, validatorVersion: VALIDATOR_VERSION, generatedAt, facts }, this.onStage(id));

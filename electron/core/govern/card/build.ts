@@ -10,7 +10,8 @@ import type { ImageSpec } from '../../../shared/image-spec-schema';
 import type { Spec } from '../../../shared/spec-schema';
 import { reportDocumentSchema } from '../../../shared/validation-schemas';
 import { AirlockError } from '../../errors';
-import { tableColumns } from '../../ingest/sources-repo';
+import { columnTypes } from '../../ingest/sources-repo';
+import type { SourceCodec } from '../../store/sources-seal';
 import type { Db } from '../../store/database';
 import { getDatasetRow, getRunRow } from '../../train/runs-repo';
 import { getImageSpecVersion, getSpecVersion, specKind } from '../../train/specs';
@@ -81,7 +82,7 @@ function composition(db: Db, kind: 'table' | 'images', header: string, records: 
     };
   }
   const spec = judged.table!;
-  const types = new Map(tableColumns(db, spec.source.tableId).map((c) => [c.name, c.type]));
+  const types = new Map(columnTypes(db, spec.source.tableId).map((c) => [c.name, c.type]));
   const treatment = new Map(spec.columns.map((c) => [c.name, c.treatment]));
   const columns = (JSON.parse(header) as string[]).map((name) => ({ name, type: types.get(name) ?? null, treatment: treatment.get(name) ?? 'synthesise' }));
   return {
@@ -141,7 +142,7 @@ function preprocessing(db: Db, runId: number, judged: Judged): Sections['preproc
   };
 }
 
-export function buildCard(db: Db, input: BuildCardInput): DatasetCard {
+export function buildCard(db: Db, codec: SourceCodec, input: BuildCardInput): DatasetCard {
   const stewardSections = checkStewardSections(input.stewardSections);
   const v = getValidationRow(db, input.validationId);
   if (v.dataset_id !== input.datasetId) {
@@ -161,7 +162,7 @@ export function buildCard(db: Db, input: BuildCardInput): DatasetCard {
   const inputs = recorded.success ? recorded.data.inputs : undefined;
   const judged = judgedSpec(db, v.spec_id, v.spec_version, inputs?.tier);
   const split: SplitCounts | null = inputs?.rows ?? null;
-  const source: SourceSection = judged.table ? tableSource(db, judged.table, split) : dicomSource(db, judged.image!.source.seriesIds);
+  const source: SourceSection = judged.table ? tableSource(db, codec, judged.table, split) : dicomSource(db, codec, judged.image!.source.seriesIds);
   const makers = datasetMakers(db, dataset.id);
   const criteria: CardCriterion[] = doc.criteria.map((c) => ({ id: c.id, sentence: c.sentence, measured: c.measured, threshold: c.threshold, status: c.status, straddles: c.straddles, note: c.note ?? null }));
   const failed = criteria.filter((c) => c.status === 'fail').length;

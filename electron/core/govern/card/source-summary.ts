@@ -7,6 +7,7 @@ import type { Spec } from '../../../shared/spec-schema';
 import { AirlockError } from '../../errors';
 import { tableColumns } from '../../ingest/sources-repo';
 import type { Db } from '../../store/database';
+import type { SourceCodec } from '../../store/sources-seal';
 
 export type SourceSection = DatasetCard['sections']['source'];
 type YearRange = { from: number; to: number } | null;
@@ -29,7 +30,7 @@ export interface SplitCounts {
   holdout: number;
 }
 
-export function tableSource(db: Db, spec: Spec, split: SplitCounts | null): SourceSection {
+export function tableSource(db: Db, codec: SourceCodec, spec: Spec, split: SplitCounts | null): SourceSection {
   const t = db
     .prepare('SELECT t.row_count, t.holdout, f.sha256, f.bytes FROM tables_ t JOIN source_files f ON f.id = t.file_id WHERE t.id = ?')
     .get(spec.source.tableId) as { row_count: number; holdout: string; sha256: string; bytes: number } | undefined;
@@ -39,7 +40,7 @@ export function tableSource(db: Db, spec: Spec, split: SplitCounts | null): Sour
   const holdoutRows = split?.holdout ?? counted.h ?? 0;
   const trainingRows = split?.train ?? counted.n - holdoutRows;
   const treatment = new Map(spec.columns.map((c) => [c.name, c.treatment]));
-  const columns = tableColumns(db, spec.source.tableId).map((c) => {
+  const columns = tableColumns(db, codec, spec.source.tableId).map((c) => {
     const dates = c.stats.dates as { min?: string; max?: string } | undefined;
     const dated: ColumnType[] = ['date', 'datetime'];
     return {
@@ -67,7 +68,7 @@ export function tableSource(db: Db, spec: Spec, split: SplitCounts | null): Sour
   };
 }
 
-export function dicomSource(db: Db, seriesIds: number[]): SourceSection {
+export function dicomSource(db: Db, codec: SourceCodec, seriesIds: number[]): SourceSection {
   const ids = JSON.stringify([...new Set(seriesIds)].sort((a, b) => a - b));
   const inSeries = 'se.id IN (SELECT value FROM json_each(?))';
   const counts = db
@@ -79,7 +80,10 @@ export function dicomSource(db: Db, seriesIds: number[]): SourceSection {
     .get(ids) as { patients: number; holdout: number; studies: number; series: number };
   if (counts.series === 0) throw new AirlockError('CONFLICT', 'The DICOM series this image spec names are no longer in this workspace, so its card cannot describe them.');
   const modalities = (db.prepare(`SELECT DISTINCT se.modality AS m FROM dicom_series se WHERE ${inSeries} AND se.modality IS NOT NULL ORDER BY m`).all(ids) as { m: string }[]).map((r) => r.m);
-  const dates = db.prepare(`SELECT DISTINCT st.study_date AS d FROM dicom_series se JOIN dicom_studies st ON st.id = se.study_id WHERE ${inSeries}`).all(ids) as { d: string | null }[];
+  // Study dates are sealed: opened one by one, only their year reaches the card.
+  const dates = (db.prepare(`SELECT DISTINCT st.id, st.study_date AS d FROM dicom_series se JOIN dicom_studies st ON st.id = se.study_id WHERE ${inSeries}`).all(ids) as { id: number; d: unknown }[]).map((r) => ({
+    d: codec.getMaybe({ table: 'dicom_studies', column: 'study_date', rowId: r.id }, r.d),
+  }));
   const files = db
     .prepare(`SELECT f.sha256, f.bytes FROM dicom_instances i JOIN dicom_series se ON se.id = i.series_id JOIN source_files f ON f.id = i.file_id WHERE ${inSeries} ORDER BY f.sha256`)
     .all(ids) as { sha256: string; bytes: number }[];

@@ -2,6 +2,7 @@
 // one side. Candidates come from the name and the inferred type, and count only when their values repeat.
 import type { HoldoutLeak, TableSummaryView } from '../../../shared/ingest-schemas';
 import type { Db } from '../../store/database';
+import { rowIdOf, type SourceCodec } from '../../store/sources-seal';
 import { looksLikeIdName, nameWords } from './names';
 
 export interface GroupCandidate {
@@ -51,31 +52,65 @@ interface ValueCounts {
   mixedHeld: number;
 }
 
-function countValues(db: Db, tableId: number, index: number): ValueCounts {
-  const r = db
-    .prepare(
-      `SELECT count(*) AS k, coalesce(sum(n), 0) AS rows_,
-              coalesce(sum(h > 0 AND h < n), 0) AS mixed, coalesce(sum(CASE WHEN h > 0 AND h < n THEN n END), 0) AS mixed_rows,
-              coalesce(sum(CASE WHEN h > 0 AND h < n THEN h END), 0) AS mixed_held
-       FROM (SELECT json_extract(cells, ?) AS v, count(*) AS n, sum(holdout) AS h FROM table_rows WHERE table_id = ? GROUP BY v) WHERE v IS NOT NULL`,
-    )
-    .get(`$[${index}]`, tableId) as { k: number; rows_: number; mixed: number; mixed_rows: number; mixed_held: number };
-  return { values: r.k, rows: r.rows_, mixed: r.mixed, mixedRows: r.mixed_rows, mixedHeld: r.mixed_held };
+function countValues(values: readonly (string | null)[], holdout: readonly number[]): ValueCounts {
+  const by = new Map<string, { n: number; h: number }>();
+  values.forEach((v, i) => {
+    if (v === null) return;
+    const c = by.get(v) ?? { n: 0, h: 0 };
+    c.n += 1;
+    c.h += holdout[i] ?? 0;
+    by.set(v, c);
+  });
+  const out: ValueCounts = { values: by.size, rows: 0, mixed: 0, mixedRows: 0, mixedHeld: 0 };
+  for (const c of by.values()) {
+    out.rows += c.n;
+    if (c.h > 0 && c.h < c.n) {
+      out.mixed += 1;
+      out.mixedRows += c.n;
+      out.mixedHeld += c.h;
+    }
+  }
+  return out;
 }
 
-export function scanGrouping(db: Db, tableId: number): GroupingScan {
+// Values are sealed per row, so columns are read in JS (one pass, one opening per row), not with json_extract.
+function readColumns(db: Db, codec: SourceCodec, tableId: number, indices: readonly number[]): { holdout: number[]; values: Map<number, (string | null)[]> } {
+  const holdout: number[] = [];
+  const values = new Map(indices.map((i) => [i, [] as (string | null)[]]));
+  if (indices.length === 0) return { holdout, values };
+  const stmt = db.prepare('SELECT row_idx, holdout, cells FROM table_rows WHERE table_id = ? ORDER BY row_idx');
+  for (const r of stmt.iterate(tableId) as IterableIterator<{ row_idx: number; holdout: number; cells: unknown }>) {
+    const cells = JSON.parse(codec.getText({ table: 'table_rows', column: 'cells', rowId: rowIdOf(tableId, r.row_idx) }, r.cells)) as (string | number | null)[];
+    holdout.push(r.holdout);
+    for (const [i, out] of values) {
+      const v = cells[i];
+      out.push(v === null || v === undefined ? null : String(v));
+    }
+  }
+  return { holdout, values };
+}
+
+/** One column's values in row order (null when missing). */
+export function columnOf(db: Db, codec: SourceCodec, tableId: number, index: number): (string | null)[] {
+  return readColumns(db, codec, tableId, [index]).values.get(index) ?? [];
+}
+
+export function scanGrouping(db: Db, codec: SourceCodec, tableId: number): GroupingScan {
   const total = (db.prepare('SELECT count(*) AS n FROM table_rows WHERE table_id = ?').get(tableId) as { n: number }).n;
   const columns = db.prepare('SELECT idx, name, inferred_type FROM table_columns WHERE table_id = ? ORDER BY idx').all(tableId) as { idx: number; name: string; inferred_type: string }[];
+  const named = columns.flatMap((c) => {
+    const strength = strengthOf(c.name, c.inferred_type);
+    return strength === null ? [] : [{ ...c, strength }];
+  });
+  const read = readColumns(db, codec, tableId, named.map((c) => c.idx));
   const candidates: GroupCandidate[] = [];
   const unique: GroupCandidate[] = [];
-  for (const c of columns) {
-    const strength = strengthOf(c.name, c.inferred_type);
-    if (strength === null) continue;
-    const { values, rows } = countValues(db, tableId, c.idx);
-    const candidate = { column: c.name, index: c.idx, strength, values, rows, missing: total - rows };
+  for (const c of named) {
+    const { values, rows } = countValues(read.values.get(c.idx) ?? [], read.holdout);
+    const candidate = { column: c.name, index: c.idx, strength: c.strength, values, rows, missing: total - rows };
     // A vaguely named key with few values is a category; a patient-named one stays, flagged as doubtful.
-    if (values >= 2 && values < rows && (values >= MIN_GROUPS || strength >= 2)) candidates.push(candidate);
-    else if (values >= 2 && values === rows && strength >= 2) unique.push(candidate);
+    if (values >= 2 && values < rows && (values >= MIN_GROUPS || c.strength >= 2)) candidates.push(candidate);
+    else if (values >= 2 && values === rows && c.strength >= 2) unique.push(candidate);
   }
   // Plainest name first; between equals the coarser key, which keeps more rows together.
   candidates.sort((a, b) => b.strength - a.strength || a.values - b.values || a.index - b.index);
@@ -132,12 +167,13 @@ export function groupingNote(scan: GroupingScan, groupColumn: string | null, aut
  * A key coarser than the grouping and less plainly a patient (a hospital_id over patients) is skipped: it holds
  * several groups by design.
  */
-export function holdoutLeaks(db: Db, tableId: number, scan: GroupingScan, grouping: { groupColumn: string | null; groups: number }): HoldoutLeak[] {
+export function holdoutLeaks(db: Db, codec: SourceCodec, tableId: number, scan: GroupingScan, grouping: { groupColumn: string | null; groups: number }): HoldoutLeak[] {
   const leaks: HoldoutLeak[] = [];
   const by = scan.candidates.find((c) => c.column === grouping.groupColumn);
-  for (const c of scan.candidates) {
-    if (by && c !== by && c.values < grouping.groups && c.strength < by.strength) continue;
-    const n = countValues(db, tableId, c.index);
+  const checked = scan.candidates.filter((c) => !(by && c !== by && c.values < grouping.groups && c.strength < by.strength));
+  const read = readColumns(db, codec, tableId, checked.map((c) => c.index));
+  for (const c of checked) {
+    const n = countValues(read.values.get(c.index) ?? [], read.holdout);
     if (n.mixed === 0) continue;
     const unit = c.strength >= 2 ? 'patients' : 'values';
     leaks.push({
@@ -155,9 +191,9 @@ export function holdoutLeaks(db: Db, tableId: number, scan: GroupingScan, groupi
 }
 
 /** The stored split as shown; a table imported before the leak check gets its note and leaks worked out now. */
-export function storedHoldout(db: Db, tableId: number, json: string): TableSummaryView['holdout'] {
+export function storedHoldout(db: Db, codec: SourceCodec, tableId: number, json: string): TableSummaryView['holdout'] {
   const h = JSON.parse(json) as Omit<TableSummaryView['holdout'], 'note' | 'leaks'> & Partial<Pick<TableSummaryView['holdout'], 'note' | 'leaks'>>;
   if (h.leaks !== undefined && h.note !== undefined) return { ...h, note: h.note, leaks: h.leaks };
-  const scan = scanGrouping(db, tableId);
-  return { ...h, note: h.note ?? groupingNote(scan, h.groupColumn, false), leaks: holdoutLeaks(db, tableId, scan, h) };
+  const scan = scanGrouping(db, codec, tableId);
+  return { ...h, note: h.note ?? groupingNote(scan, h.groupColumn, false), leaks: holdoutLeaks(db, codec, tableId, scan, h) };
 }

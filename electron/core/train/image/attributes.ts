@@ -3,6 +3,8 @@
 // Examined and the resampled pixel spacing only where every series of the class agrees. An unlabelled run is
 // one group: the series' modality when they all agree, else OT ("other") with a note.
 import type { Db } from '../../store/database';
+import type { SourceCodec } from '../../store/sources-seal';
+import { instanceMetadata } from '../../ingest/sources-repo';
 import type { FrameSource } from '../image-data';
 
 export interface ClassAttributes {
@@ -29,10 +31,10 @@ export function cleanLabel(label: string): string {
   return text === '' ? '(empty)' : text;
 }
 
-function seriesFacts(db: Db, seriesId: number, size: number): SeriesFacts {
+function seriesFacts(db: Db, codec: SourceCodec, seriesId: number, size: number): SeriesFacts {
   const se = db.prepare('SELECT modality, body_part FROM dicom_series WHERE id = ?').get(seriesId) as { modality: string | null; body_part: string | null } | undefined;
-  const row = db.prepare('SELECT metadata FROM dicom_instances WHERE series_id = ? LIMIT 1').get(seriesId) as { metadata: string } | undefined;
-  const f = row ? (JSON.parse(row.metadata) as { fields?: { pixelSpacing?: number[] | null; rows?: number; columns?: number } }).fields : undefined;
+  const row = db.prepare('SELECT id, metadata FROM dicom_instances WHERE series_id = ? LIMIT 1').get(seriesId) as { id: number; metadata: unknown } | undefined;
+  const f = row ? instanceMetadata<{ fields?: { pixelSpacing?: number[] | null; rows?: number; columns?: number } }>(codec, row.id, row.metadata).fields : undefined;
   const ps = f?.pixelSpacing;
   // The source spacing scaled by the resampling to size × size.
   const spacing: [number, number] | null = ps && ps.length === 2 && f?.rows && f.columns ? [Number((((ps[0] ?? 0) * f.rows) / size).toFixed(6)), Number((((ps[1] ?? 0) * f.columns) / size).toFixed(6))] : null;
@@ -58,9 +60,9 @@ function counts(sources: readonly { facts: SeriesFacts; frames: number }[]): [st
 const listed = (c: [string, number][]) => c.map(([m, n]) => `${m} ${n} frame${n === 1 ? '' : 's'}`).join(', ');
 
 /** One entry per class (index = label), or a single entry with label null for an unlabelled run. */
-export function classAttributes(db: Db, size: number, classes: readonly string[], sources: readonly FrameSource[]): ClassAttributes[] {
+export function classAttributes(db: Db, codec: SourceCodec, size: number, classes: readonly string[], sources: readonly FrameSource[]): ClassAttributes[] {
   const facts = new Map<number, SeriesFacts>();
-  const factsOf = (id: number) => facts.get(id) ?? facts.set(id, seriesFacts(db, id, size)).get(id)!;
+  const factsOf = (id: number) => facts.get(id) ?? facts.set(id, seriesFacts(db, codec, id, size)).get(id)!;
   const groups = classes.length === 0 ? [{ label: null, index: -1 }] : classes.map((label, index) => ({ label: cleanLabel(label), index }));
   return groups.map(({ label, index }) => {
     const members = sources.filter((s) => s.label === index).map((s) => ({ facts: factsOf(s.seriesId), frames: s.frames }));

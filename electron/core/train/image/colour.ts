@@ -3,6 +3,8 @@
 import type { DecodedFrame } from '../../imaging/pixels';
 import { AirlockError } from '../../errors';
 import type { Db } from '../../store/database';
+import type { SourceCodec } from '../../store/sources-seal';
+import { instanceMetadata } from '../../ingest/sources-repo';
 
 const MONO = new Set(['MONOCHROME1', 'MONOCHROME2']);
 
@@ -14,24 +16,28 @@ export interface ColourSeries {
 }
 
 /** The chosen series whose instances are colour (Samples per Pixel 3, RGB/YBR, or a palette). */
-export function colourSeries(db: Db, seriesIds: readonly number[]): ColourSeries[] {
+export function colourSeries(db: Db, codec: SourceCodec, seriesIds: readonly number[]): ColourSeries[] {
   const found: ColourSeries[] = [];
-  const stmt = db.prepare(
-    `SELECT DISTINCT json_extract(i.metadata, '$.fields.samplesPerPixel') AS spp, json_extract(i.metadata, '$.fields.photometricInterpretation') AS pi, se.description
-     FROM dicom_instances i JOIN dicom_series se ON se.id = i.series_id WHERE i.series_id = ?`,
-  );
+  // The headers are sealed, so they are opened and read in JS (one opening per instance).
+  const stmt = db.prepare('SELECT id, metadata FROM dicom_instances WHERE series_id = ?');
+  const described = db.prepare('SELECT description FROM dicom_series WHERE id = ?');
   for (const id of seriesIds) {
-    const rows = stmt.all(id) as { spp: number | null; pi: string | null; description: string | null }[];
+    const rows = (stmt.all(id) as { id: number; metadata: unknown }[]).map((r) => {
+      const f = instanceMetadata<{ fields?: { samplesPerPixel?: number | null; photometricInterpretation?: string | null } }>(codec, r.id, r.metadata).fields;
+      return { spp: f?.samplesPerPixel ?? null, pi: f?.photometricInterpretation ?? null };
+    });
     const colour = rows.find((r) => r.spp === 3 || (r.pi !== null && !MONO.has(r.pi)));
-    if (colour) found.push({ seriesId: id, description: colour.description, photometric: colour.pi ?? (colour.spp === 3 ? 'RGB' : 'colour') });
+    if (!colour) continue;
+    const d = described.get(id) as { description: unknown } | undefined;
+    found.push({ seriesId: id, description: codec.getMaybe({ table: 'dicom_series', column: 'description', rowId: id }, d?.description), photometric: colour.pi ?? (colour.spp === 3 ? 'RGB' : 'colour') });
   }
   return found;
 }
 
 /** Refuses colour series unless the spec converts them; names each one. */
-export function refuseColourSeries(db: Db, seriesIds: readonly number[], colour: 'refuse' | 'greyscale' | undefined): void {
+export function refuseColourSeries(db: Db, codec: SourceCodec, seriesIds: readonly number[], colour: 'refuse' | 'greyscale' | undefined): void {
   if (colour === 'greyscale') return;
-  const found = colourSeries(db, seriesIds);
+  const found = colourSeries(db, codec, seriesIds);
   if (found.length === 0) return;
   const named = found.map((s) => `Series #${s.seriesId}${s.description ? ` “${s.description}”` : ''} is colour (${s.photometric})`).join('; ');
   throw new AirlockError(

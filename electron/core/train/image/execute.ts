@@ -9,6 +9,7 @@ import { AirlockError } from '../../errors';
 import { writeSyntheticClasses } from '../../export/dicom-writer';
 import { appendAudit } from '../../govern/audit';
 import type { Workspace } from '../../store/workspace';
+import { sessionCodec } from '../../store/sources-seal';
 import { spawnWorker } from '../engine/runner';
 import { loadImageData, type ImageData } from '../image-data';
 import { pack } from '../pack';
@@ -78,7 +79,7 @@ export async function executeImageRun(ws: Workspace, runId: number, actor: strin
   let data: ImageData;
   try {
     live.stage = 'loading frames';
-    data = await loadImageData(ws.db, { seriesIds: spec.source.seriesIds, size: spec.image.size, window: spec.image.window, labelBy: spec.image.labelBy, colour: spec.image.colour });
+    data = await loadImageData(ws.db, sessionCodec(ws), { seriesIds: spec.source.seriesIds, size: spec.image.size, window: spec.image.window, labelBy: spec.image.labelBy, colour: spec.image.colour });
     repo.addRunNotes(ws.db, runId, data.notes);
     if (live.cancelRequested) throw new AirlockError('RUN_CANCELLED', 'Cancelled.');
   } catch (err) {
@@ -109,8 +110,7 @@ export async function executeImageRun(ws: Workspace, runId: number, actor: strin
         }
       } else if (m.type === 'checkpoint') {
         live.lossHistory = m.lossHistory;
-        repo.saveCheckpoint(ws.db, runId, m.epoch, pack({ ...m, type: undefined }), ws.now());
-        repo.updateRunProgress(ws.db, runId, m.epoch, m.lossHistory);
+        repo.saveCheckpoint(ws.db, runId, m.epoch, pack({ ...m, type: undefined }), m.lossHistory, ws.now());
       } else if (m.type === 'done') resolve(m);
       else if (m.type === 'cancelled') reject(new AirlockError('RUN_CANCELLED', 'Cancelled.'));
       else if (m.type === 'failed') reject(new AirlockError(m.code === 'TRAINING_DIVERGED' || m.code === 'OUT_OF_MEMORY' || m.code === 'NOT_AVAILABLE' ? m.code : 'INTERNAL', m.message));
@@ -137,7 +137,7 @@ export async function executeImageRun(ws: Workspace, runId: number, actor: strin
     for (let j = 0; j < px; j++) pixels[j] = Math.max(0, Math.min(255, Math.round(((values[i * px + j] ?? -1) + 1) * 127.5)));
     return { width: spec.image.size, height: spec.image.size, pixels };
   });
-  const classes = classAttributes(ws.db, spec.image.size, data.classes, data.sources);
+  const classes = classAttributes(ws.db, sessionCodec(ws), spec.image.size, data.classes, data.sources);
   const series = classes.map((c) => ({ modality: c.modality, bodyPartExamined: c.bodyPart ?? undefined, pixelSpacing: c.pixelSpacing ?? undefined, classLabel: c.label ?? undefined }));
   const files = writeSyntheticClasses(pictures, [...classOf], series, { runId, generator: g.kind, specHash, seriesDescription: spec.name });
   const perImage = [...classOf].map((k) => {

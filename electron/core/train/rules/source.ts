@@ -8,6 +8,7 @@ import { AirlockError } from '../../errors';
 import type { ColumnType } from '../../ingest/table/types';
 import type { Db } from '../../store/database';
 import { trainingRows } from '../runs-repo';
+import type { SourceCodec } from '../../store/sources-seal';
 import { boundOf, isDateLike, isNumeric, isOrdered, type RuleColumn } from './cells';
 import { checkRealRows } from './check';
 
@@ -55,7 +56,7 @@ function checkKinds(rule: Rule, type: (name: string) => ColumnType): void {
 }
 
 /** Refuses a rule that names a missing, dropped or unsuitable column, or that the real training rows break. */
-export function checkSpecRules(db: Db, spec: Spec, table: { id: number; name: string; columns: SourceColumn[] }): void {
+export function checkSpecRules(db: Db, codec: SourceCodec, spec: Spec, table: { id: number; name: string; columns: SourceColumn[] }): void {
   if (spec.rules.length === 0) return;
   const byName = new Map(table.columns.map((c) => [c.name, c]));
   const dropped = new Set(spec.columns.filter((c) => c.treatment === 'drop').map((c) => c.name));
@@ -72,7 +73,7 @@ export function checkSpecRules(db: Db, spec: Spec, table: { id: number; name: st
   const columns: RuleColumn[] = [];
   for (const c of table.columns) columns[c.index] = { name: c.name, type: c.type };
   const dense = Array.from(columns, (c, i) => c ?? { name: `\u0000column ${i}`, type: 'text' as const });
-  const counts = checkRealRows(spec.rules, dense, trainingRows(db, table.id));
+  const counts = checkRealRows(spec.rules, dense, trainingRows(db, codec, table.id));
   spec.rules.forEach((rule, i) => {
     const c = counts[i];
     if (c && c.violations > 0)

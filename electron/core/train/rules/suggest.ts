@@ -2,6 +2,7 @@
 // with implied and duplicate ones removed and the list capped, for the steward to accept or dismiss.
 import { ruleSuggestionSchema, type RuleSuggestion } from '../../../shared/rules-schema';
 import { getTable } from '../../ingest/sources-repo';
+import type { SourceCodec } from '../../store/sources-seal';
 import type { Db } from '../../store/database';
 import { trainingRows } from '../runs-repo';
 import { ruleColumns, type ColumnInput } from './suggest-columns';
@@ -56,8 +57,8 @@ export function suggestRulesFromRows(rows: (string | null)[][], columns: ColumnI
  * Suggestions for a table, from its training rows. Identifiers and free text are never read; other identifying columns
  * (dates, say) are, since a spec may keep them generalised: callers pass `columns` to keep to what a spec synthesises.
  */
-export function suggestRules(db: Db, tableId: number, options: SuggestOptions = {}): RuleSuggestion[] {
-  const table = getTable(db, tableId, 0);
+export function suggestRules(db: Db, codec: SourceCodec, tableId: number, options: SuggestOptions = {}): RuleSuggestion[] {
+  const table = getTable(db, codec, tableId, 0);
   const columns = table.columns.map((c) => ({ name: c.name, type: c.type, index: c.index }));
-  return suggestRulesFromRows(trainingRows(db, tableId), columns, options);
+  return suggestRulesFromRows(trainingRows(db, codec, tableId), columns, options);
 }

@@ -8,6 +8,7 @@ import type { Spec } from '../../../shared/spec-schema';
 import { InvalidArgumentError } from '../../errors';
 import { DAY_MS, formToDays, isoOfDays } from '../../ingest/table/dates';
 import { getTable } from '../../ingest/sources-repo';
+import type { SourceCodec } from '../../store/sources-seal';
 import { parseDate, parseNumber } from '../../ingest/table/values';
 import type { Db } from '../../store/database';
 import { createRng } from '../rng';
@@ -143,8 +144,8 @@ export function shiftPatientColumn(spec: Spec, table: TableDetailView): string |
  * The spec's source table as the generator (and validation) must see it: generalised columns retyped, and a
  * function that applies the spec's date treatments to a full source row.
  */
-export function treatedSource(db: Db, spec: Spec): { table: TableDetailView; treat: (cells: Cells) => Cells } {
-  const table = getTable(db, spec.source.tableId, 0);
+export function treatedSource(db: Db, codec: SourceCodec, spec: Spec): { table: TableDetailView; treat: (cells: Cells) => Cells } {
+  const table = getTable(db, codec, spec.source.tableId, 0);
   const plan = planTreatments(spec, table.columns);
   if (plan.length === 0) return { table, treat: (cells) => cells };
   let shift: ShiftKey | null = null;

@@ -8,6 +8,8 @@ import { parseDicom } from '../../imaging/dicom';
 import { decodeFrame } from '../../imaging/pixels';
 import { patientInHoldout, type DicomHoldout } from '../../ingest/dicom-import';
 import type { Db } from '../../store/database';
+import type { SourceCodec } from '../../store/sources-seal';
+import { identityOf } from '../../ingest/sources-repo';
 import { loadImageData, type FrameProvenance, type ImageData } from '../../train/image-data';
 import { getDatasetRow, getRunRow, type DatasetRow, type RunRow } from '../../train/runs-repo';
 import { getImageSpecVersion, type ImageSpecVersion } from '../../train/specs';
@@ -45,7 +47,7 @@ function holdoutAtRun(db: Db, runId: number): { heldOut: ((key: string) => boole
   };
 }
 
-export function imageInputsHead(db: Db, datasetId: number): ImageInputsHead {
+export function imageInputsHead(db: Db, codec: SourceCodec, datasetId: number): ImageInputsHead {
   const dataset = getDatasetRow(db, datasetId);
   if (dataset.kind !== 'images') throw new AirlockError('INVALID_ARGUMENT', `Dataset #${datasetId} is a synthetic table; image validation applies to synthetic images only.`);
   const run = getRunRow(db, dataset.run_id);
@@ -55,9 +57,9 @@ export function imageInputsHead(db: Db, datasetId: number): ImageInputsHead {
   const patients = spec.source.seriesIds.flatMap(
     (id) =>
       db
-        .prepare('SELECT DISTINCT p.patient_key, p.holdout FROM dicom_series se JOIN dicom_studies st ON st.id = se.study_id JOIN dicom_patients p ON p.id = st.patient_id WHERE se.id = ?')
-        .all(id) as { patient_key: string; holdout: number }[],
-  );
+        .prepare('SELECT DISTINCT p.id, p.patient_key, p.patient_key_sealed, p.holdout FROM dicom_series se JOIN dicom_studies st ON st.id = se.study_id JOIN dicom_patients p ON p.id = st.patient_id WHERE se.id = ?')
+        .all(id) as { id: number; patient_key: string; patient_key_sealed: unknown; holdout: number }[],
+  ).map((p) => ({ holdout: p.holdout, patient_key: identityOf(codec, 'dicom_patients', 'patient_key', p.id, p.patient_key, p.patient_key_sealed) }));
   if (!patients.some((p) => (heldOut ? heldOut(p.patient_key) : p.holdout === 1))) {
     throw new AirlockError(
       'INVALID_ARGUMENT',
@@ -94,12 +96,12 @@ async function syntheticFrames(db: Db, datasetId: number, size: number, classes:
  * Decodes the three sides (seconds for thousands of frames: sharp resampling, as training did it); `stop` is
  * called between sides and throws to end the work early (a cancel).
  */
-export async function loadImageInputs(db: Db, head: ImageInputsHead, stop: () => void = () => undefined): Promise<ImageInputs> {
+export async function loadImageInputs(db: Db, codec: SourceCodec, head: ImageInputsHead, stop: () => void = () => undefined): Promise<ImageInputs> {
   const spec = head.spec;
   const dataSpec = { seriesIds: spec.source.seriesIds, size: spec.image.size, window: spec.image.window, labelBy: spec.image.labelBy, colour: spec.image.colour };
-  const train = await loadImageData(db, dataSpec, 'training', head.heldOut);
+  const train = await loadImageData(db, codec, dataSpec, 'training', head.heldOut);
   stop();
-  const holdout = await loadImageData(db, dataSpec, 'holdout', head.heldOut);
+  const holdout = await loadImageData(db, codec, dataSpec, 'holdout', head.heldOut);
   stop();
   if (holdout.count === 0) throw new AirlockError('INVALID_ARGUMENT', `The held-out patients of spec “${spec.name}” have no frames in its series, so there is nothing unseen to judge the images against.`);
   const synthLabels = (db.prepare('SELECT DISTINCT class_label FROM dataset_images WHERE dataset_id = ? AND class_label IS NOT NULL').all(head.dataset.id) as { class_label: string }[]).map((r) => r.class_label);

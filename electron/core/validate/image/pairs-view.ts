@@ -10,6 +10,7 @@ import { decodeFrame } from '../../imaging/pixels';
 import { defaultWindow, windowToGrey, type Window } from '../../imaging/render';
 import { readFileContent } from '../../ingest/files-repo';
 import type { Db } from '../../store/database';
+import type { SourceCodec } from '../../store/sources-seal';
 import { lumaBt601 } from '../../train/image/colour';
 import { getDatasetRow } from '../../train/runs-repo';
 import { getImageSpecVersion } from '../../train/specs';
@@ -22,8 +23,8 @@ async function greyPng(grey: Uint8Array, width: number, height: number): Promise
 }
 
 /** A real frame as training saw it: windowed (or luma for colour), then resampled to size × size with lanczos3. */
-async function realFrameGrey(db: Db, fileId: number, frameIndex: number, size: number, window: Window | null): Promise<Uint8Array> {
-  const bytes = readFileContent(db, fileId);
+async function realFrameGrey(db: Db, codec: SourceCodec, fileId: number, frameIndex: number, size: number, window: Window | null): Promise<Uint8Array> {
+  const bytes = readFileContent(db, codec, fileId);
   if (!bytes) throw new AirlockError('NOT_FOUND', `The source file of a memorisation pair (file #${fileId}) is no longer in the store.`);
   const parsed = parseDicom(bytes);
   const frame = await decodeFrame(bytes, parsed, frameIndex);
@@ -36,8 +37,8 @@ async function realFrameGrey(db: Db, fileId: number, frameIndex: number, size: n
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
-async function pairView(db: Db, datasetId: number, size: number, window: Window | null, p: StoredPair, rank: number, threshold: number | null): Promise<MemorisationPairsView['pairs'][number]> {
-  const real = await realFrameGrey(db, p.fileId, p.frame, size, window);
+async function pairView(db: Db, codec: SourceCodec | null, datasetId: number, size: number, window: Window | null, p: StoredPair, rank: number, threshold: number | null): Promise<MemorisationPairsView['pairs'][number]> {
+  const real = codec ? await realFrameGrey(db, codec, p.fileId, p.frame, size, window) : null;
   const synthetic = await syntheticGrey(db, datasetId, p.syntheticIndex);
   const label = db.prepare('SELECT class_label FROM dataset_images WHERE dataset_id = ? AND idx = ?').get(datasetId, p.syntheticIndex) as { class_label: string | null } | undefined;
   return {
@@ -51,13 +52,18 @@ async function pairView(db: Db, datasetId: number, size: number, window: Window 
     ncc: p.ncc,
     ssim: p.ssim,
     aboveThreshold: threshold !== null && p.ncc >= threshold,
-    realPng: await greyPng(real, size, size),
+    realPng: real ? await greyPng(real, size, size) : null,
     syntheticPng: await greyPng(synthetic.grey, synthetic.width, synthetic.height),
   };
 }
 
-/** The worst `limit` pairs of a finished image validation, drawn for the panel; the viewing is audited. */
-export async function memorisationPairs(db: Db, actor: string, validationId: number, limit: number, now: Date): Promise<MemorisationPairsView> {
+export const REAL_WITHHELD_NOTE = 'Only a data steward can see the real frames: they are source data, sealed under the sources key this session does not hold. The scores and the synthetic images are shown.';
+
+/**
+ * The worst `limit` pairs of a finished image validation, drawn for the panel; the viewing is audited. With a codec
+ * that cannot open source values (a reviewer), the real side is withheld and the pairs keep their scores.
+ */
+export async function memorisationPairs(db: Db, codec: SourceCodec, actor: string, validationId: number, limit: number, now: Date): Promise<MemorisationPairsView> {
   const v = getValidationRow(db, validationId);
   const dataset = getDatasetRow(db, v.dataset_id);
   if (dataset.kind !== 'images') throw new AirlockError('INVALID_ARGUMENT', `Validation #${validationId} judged a table, which has no memorisation pairs; its row-level findings are shown with its report.`);
@@ -67,7 +73,14 @@ export async function memorisationPairs(db: Db, actor: string, validationId: num
   const spec = getImageSpecVersion(db, v.spec_id, v.spec_version).spec;
   const shown = stored.pairs.slice(0, limit);
   const pairs = [];
-  for (const [i, p] of shown.entries()) pairs.push(await pairView(db, v.dataset_id, spec.image.size, spec.image.window, p, i + 1, stored.threshold));
-  db.transaction(() => appendAudit(db, { actor, action: 'validation.pairs_viewed', subject: `validation #${validationId}`, details: { datasetId: v.dataset_id, shown: pairs.length, of: stored.pairs.length } }, now))();
-  return { validationId, threshold: stored.threshold, total: stored.pairs.length, pairs };
+  let withheld = false;
+  try {
+    codec.requireKey();
+  } catch (err) {
+    if (!(err instanceof AirlockError) || err.code !== 'SOURCES_LOCKED') throw err;
+    withheld = true;
+  }
+  for (const [i, p] of shown.entries()) pairs.push(await pairView(db, withheld ? null : codec, v.dataset_id, spec.image.size, spec.image.window, p, i + 1, stored.threshold));
+  db.transaction(() => appendAudit(db, { actor, action: 'validation.pairs_viewed', subject: `validation #${validationId}`, details: { datasetId: v.dataset_id, shown: pairs.length, of: stored.pairs.length, realWithheld: withheld } }, now))();
+  return { validationId, threshold: stored.threshold, total: stored.pairs.length, pairs, realWithheld: withheld, withheldNote: withheld ? REAL_WITHHELD_NOTE : null };
 }

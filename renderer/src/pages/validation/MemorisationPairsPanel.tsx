@@ -62,6 +62,11 @@ export function MemorisationPairsPanel({ validationId }: { validationId: number 
         )}
         {view && view.pairs.length > 0 && (
           <>
+            {view.realWithheld && view.withheldNote && (
+              <Alert color="gray" variant="light" data-testid="memorisation-pairs-withheld">
+                {view.withheldNote}
+              </Alert>
+            )}
             <Text size="sm" data-testid="memorisation-pairs-summary">
               Showing the {view.pairs.length} closest of {view.total} stored pairs{view.threshold === null ? '' : `; the spec flags a normalised cross-correlation of ${view.threshold} or more`}.
             </Text>
@@ -93,7 +98,13 @@ function PairCard({ pair }: { pair: Pair }) {
       </Group>
       <Group gap="xs" wrap="nowrap" align="flex-start">
         <figure className="pair-image">
-          <img src={pair.realPng} alt={`Real frame ${pair.frame + 1} of series #${pair.seriesId}`} data-testid="memorisation-pair-real" />
+          {pair.realPng === null ? (
+            <Text size="xs" c="dimmed" data-testid="memorisation-pair-real-withheld">
+              Withheld: only a data steward can see the real frames.
+            </Text>
+          ) : (
+            <img src={pair.realPng} alt={`Real frame ${pair.frame + 1} of series #${pair.seriesId}`} data-testid="memorisation-pair-real" />
+          )}
           <Text component="figcaption" size="xs" c="dimmed">
             Real ({pair.against === 'training' ? 'training' : 'holdout'}) · series #{pair.seriesId}, file #{pair.fileId}, frame {pair.frame + 1}
           </Text>
