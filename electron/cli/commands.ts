@@ -5,6 +5,7 @@ import { AirlockError } from '../core/errors';
 import { ROLES, type Role } from '../shared/contract';
 import { print, readPassword, userName, withSession, workspaceDir, type GlobalOptions, wholeNumber } from './context';
 import { auditTable, usersTable, verifyLine } from './format';
+import { bundleCheckpoints, collectCheckpoint, verifyAuditAgainst } from './verify-command';
 
 type Globals = () => GlobalOptions;
 
@@ -91,9 +92,11 @@ export function addAuditCommands(program: Command, globals: Globals): void {
   audit
     .command('verify')
     .description('walk the hash chain; exit code 3 if it is broken')
-    .action(async () => {
+    .option('--checkpoint <bundle>', 'also hold the chain to the checkpoint in this export bundle (folder, .zip or checkpoint.json); repeatable', collectCheckpoint, [])
+    .action(async (o: { checkpoint: string[] }) => {
       const g = globals();
-      const result = await withSession(g, (svc) => svc.call('audit:verify', {}));
+      const extra = bundleCheckpoints(o.checkpoint);
+      const result = await withSession(g, async (svc) => (extra.length > 0 ? verifyAuditAgainst(svc, extra) : svc.call('audit:verify', {})));
       print(g, result, () => verifyLine(result));
       if (!result.ok) process.exitCode = 3;
     });

@@ -72,6 +72,9 @@ export function signApproval(signer: Person, a: Anchors, change: Partial<Approva
   return { payload, signature: signCanonical(signer.privateKey, payload), publicKey: signer.publicKey, keyFingerprint: keyFingerprint(signer.publicKey) };
 }
 
+/** The exporting workspace's audit head the fixtures' bundles record (no workspace stands behind it). */
+export const CHAIN = { workspaceId: '6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2c', seq: 42, headHash: sha256Hex('the head of a chain') };
+
 export interface Built {
   input: BundleInput;
   anchors: Anchors;
@@ -111,6 +114,7 @@ function base(kind: 'table' | 'images', datasetSha256: string, rows: number, tie
     report: { json: `${JSON.stringify({ resultSha256: anchors.resultSha256, verdict: 'pass', criteria: [] }, null, 2)}\n`, html: '<!doctype html><title>Validation report</title>' },
     approvals,
     exporter: { username: ADA.username, printedName: ADA.printedName, privateKey: ADA.privateKey },
+    chain: CHAIN,
   };
   return { input, anchors };
 }

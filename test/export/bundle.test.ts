@@ -13,7 +13,7 @@ import { keyFingerprint, sha256Hex } from '../../electron/core/govern/signature'
 import { addVerifyCommand } from '../../electron/cli/verify-command';
 import { tempDir } from '../helpers';
 import { PYTHON } from '../imaging/pydicom';
-import { ADA, imagesBuilt, pythonVerify, RAJ, RITA, tableBuilt, TRICKY } from './bundle-fixtures';
+import { ADA, CHAIN, imagesBuilt, pythonVerify, RAJ, RITA, tableBuilt, TRICKY } from './bundle-fixtures';
 import { phantom } from './fixtures';
 import { need, run } from './tools';
 
@@ -34,19 +34,20 @@ describe('writeBundle + verifyBundle: a table', () => {
     const w = writeBundle(dest, input);
     expect(w.zipPath).toBeNull();
     expect(w.files.map((f) => f.path)).toEqual([
-      'approvals.json', 'card/card.html', 'card/card.json', 'card/card.pdf', 'data/synthetic.csv', 'data/synthetic.jsonl', 'report/validation.html', 'report/validation.json', 'spec/spec.json',
+      'approvals.json', 'audit/checkpoint.json', 'card/card.html', 'card/card.json', 'card/card.pdf', 'data/synthetic.csv', 'data/synthetic.jsonl', 'report/validation.html', 'report/validation.json', 'spec/spec.json',
     ]);
     expect(sha256Hex(readFileSync(join(dest, 'manifest.json')))).toBe(w.manifestSha256);
     expect(sha256Hex(readFileSync(join(dest, 'data/synthetic.jsonl')))).toBe(input.dataset.sha256);
     const v = verifyBundle(dest);
     expect(v.failures).toEqual([]);
-    expect(v).toMatchObject({ ok: true, bundleId: w.bundleId, checked: { files: 9, signatures: 2 } });
+    expect(v).toMatchObject({ ok: true, bundleId: w.bundleId, checked: { files: 10, signatures: 3 } });
     expect(v.summary).toEqual({
       datasetSha256: input.dataset.sha256,
       tier: 'model-development',
       requiredApprovals: 1,
       approvals: [{ printedName: 'Rita Reviewer', username: 'rita', meaning: 'Approved for model development', signedAt: '2026-11-22T10:10:30.000Z', keyFingerprint: keyFingerprint(RITA.publicKey) }],
       exporter: { printedName: 'Ada Steward', username: 'ada', keyFingerprint: keyFingerprint(ADA.publicKey) },
+      checkpoint: { ...CHAIN, ts: '2026-11-22T11:00:00.000Z' },
     });
     const py = pythonVerify(dest);
     expect(py.out.trim()).toBe('verified');
@@ -242,7 +243,7 @@ describe('airlock verify', () => {
     expect(out).toContain(`dataset sha256 ${input.dataset.sha256}`);
     expect(out).toContain('release tier: model development (needs 1 approval)');
     expect(out).toContain('signed by Rita Reviewer (rita) on 2026-11-22 10:10:30 UTC: Approved for model development');
-    expect(out).toMatch(/✓ verified \(9 files, 2 signatures\)\n$/);
+    expect(out).toMatch(/✓ verified \(10 files, 3 signatures\)\n$/);
     expect(process.exitCode).toBe(0);
   });
 

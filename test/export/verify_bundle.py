@@ -7,6 +7,7 @@ Exit code 0 if every check holds; otherwise one line per failure, naming the fil
 """
 import base64
 import csv
+import datetime
 import hashlib
 import io
 import json
@@ -329,6 +330,58 @@ def check_anchors(files, manifest, doc):
         fail('report/validation.json', 'its resultSha256 is missing or not the approved result hash')
 
 
+CHECKPOINT = 'audit/checkpoint.json'
+CHECKPOINT_FIELDS = ('kind', 'workspaceId', 'seq', 'headHash', 'ts', 'reason', 'signer', 'signature')
+UTC = re.compile(r'^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z$')
+
+
+def utc_seconds(text):
+    m = UTC.match(text) if isinstance(text, str) else None
+    if not m:
+        return None
+    y, mo, d, h, mi, s = (int(g) for g in m.groups()[:6])
+    days = (datetime.date(y, mo, d) - datetime.date(1970, 1, 1)).days
+    return days * 86400 + h * 3600 + mi * 60 + s + float(m.group(7) or 0)
+
+
+def check_checkpoint(files, manifest, doc):
+    """The exporter's signed checkpoint of the audit chain: for this bundle, at its export time, after its approvals."""
+    if CHECKPOINT not in files:
+        if not (isinstance(manifest, dict) and any(f.get('path') == CHECKPOINT for f in manifest.get('files', []))):
+            fail(CHECKPOINT, 'the bundle holds no checkpoint of the audit chain')
+        return
+    c = load_json(files, CHECKPOINT)
+    if c is None:
+        return
+    ok = isinstance(c, dict) and sorted(c) == sorted(CHECKPOINT_FIELDS) and c['kind'] == 'airlock-audit-checkpoint/1'
+    ok = ok and isinstance(c['seq'], int) and not isinstance(c['seq'], bool) and c['seq'] > 0
+    ok = ok and isinstance(c['headHash'], str) and HEX64.match(c['headHash']) and isinstance(c['signer'], str) and HEX64.match(c['signer'])
+    ok = ok and all(isinstance(c[k], str) for k in ('workspaceId', 'ts', 'reason', 'signature')) and utc_seconds(c['ts']) is not None
+    if not ok:
+        fail(CHECKPOINT, 'it is not an Airlock audit checkpoint')
+        return
+    if isinstance(manifest, dict):
+        key = (manifest.get('exporter') or {}).get('publicKey', '')
+        try:
+            fingerprint = sha256(base64.b64decode(key, validate=True))
+        except (ValueError, TypeError):
+            fingerprint = None
+        unsigned = {k: v for k, v in c.items() if k != 'signature'}
+        if c['signer'] != fingerprint:
+            fail(CHECKPOINT, "it is not signed with the exporter's key")
+        elif not verify_signature(key, unsigned, c['signature']):
+            fail(CHECKPOINT, "its signature does not verify with the exporter's key")
+        if c['reason'] != f"bundle {manifest.get('bundleId')}":
+            fail(CHECKPOINT, 'it was made for another bundle')
+        if c['ts'] != manifest.get('createdAt'):
+            fail(CHECKPOINT, "its time is not the bundle's export time")
+    if isinstance(doc, dict):
+        times = [doc['request'].get('requestedAt')] + [a.get('payload', {}).get('signedAt') for a in doc['approvals'] if isinstance(a, dict)]
+        at = utc_seconds(c['ts'])
+        if any((utc_seconds(t) or 0) > at for t in times):
+            fail(CHECKPOINT, 'it records the chain before the approval request or an approval it should include')
+
+
 def main():
     if len(sys.argv) != 2:
         print('usage: verify_bundle.py BUNDLE_DIR_OR_ZIP', file=sys.stderr)
@@ -337,6 +390,7 @@ def main():
     if files:
         manifest = check_manifest(files)
         doc = check_approvals(files)
+        check_checkpoint(files, manifest, doc)
         if doc is not None:
             check_anchors(files, manifest, doc)
     for line in failures:

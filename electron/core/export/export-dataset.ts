@@ -7,6 +7,7 @@ import { signatureView, exportGate } from '../govern/gate';
 import { datasetMakers } from '../govern/lineage';
 import * as repo from '../govern/approvals-repo';
 import { appendAudit } from '../govern/audit';
+import { recordCheckpoint } from '../govern/audit-session';
 import { renderCardHtml } from '../govern/card/html';
 import { keyById } from '../govern/signing-keys';
 import { unlockOrAudit } from '../govern/approvals';
@@ -82,6 +83,7 @@ export async function exportDataset(ws: Workspace, actor: UserRow, validations: 
     report: { json: `${JSON.stringify({ resultSha256: req.result_sha256, validation, report: document }, null, 2)}\n`, html: renderReportHtml(document) },
     approvals,
     exporter: { username: actor.username, printedName: actor.displayName, privateKey: exporterKey.key },
+    chain: { workspaceId: ws.workspaceId, ...(ws.db.prepare('SELECT seq, hash AS headHash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; headHash: string }) },
   };
   if (dataset.kind === 'images') bundleInput.images = await bundleImages(ws.db, dataset.id, run);
   else {
@@ -97,5 +99,11 @@ export async function exportDataset(ws: Workspace, actor: UserRow, validations: 
       ws.now(),
     );
   })();
+  try {
+    // The bundle's checkpoint also goes where the workspace keeps its own, so either one anchors the chain.
+    recordCheckpoint(ws, written.checkpoint);
+  } catch {
+    // The bundle holds it already, and the session's end writes the next one: a full disk must not undo an export.
+  }
   return written;
 }

@@ -7,7 +7,7 @@ import { AirlockError } from '../errors';
 import type { Workspace } from '../store/workspace';
 import { appendAudit, verifyAudit } from './audit';
 import { attachAuditSigner, auditSignerOf, detachAuditSigner, type AuditSigner } from './audit-signing';
-import { appendCheckpoint, CHECKPOINT_EVERY, checkpointFiles, makeCheckpoint, readCheckpoints } from './checkpoints';
+import { appendCheckpoint, CHECKPOINT_EVERY, checkpointFiles, makeCheckpoint, readCheckpoints, type Checkpoint, type KnownCheckpoint } from './checkpoints';
 import { getAuditAnchorFolder, setAuditAnchorFolder } from './settings';
 import { currentKey, unlockSigningKey } from './signing-keys';
 
@@ -30,6 +30,12 @@ export function writeCheckpoint(ws: Workspace, reason: string): number | null {
   if (!signer) return null;
   const c = makeCheckpoint(ws.db, ws.workspaceId, signer, reason, ws.now());
   if (!c) return null;
+  recordCheckpoint(ws, c);
+  return c.seq;
+}
+
+/** Appends a checkpoint made elsewhere (an export bundle's) to the workspace's file and the archive folder. */
+export function recordCheckpoint(ws: Workspace, c: Checkpoint): void {
   const [local, ...anchors] = checkpointFiles(ws.dir, ws.workspaceId, getAuditAnchorFolder(ws.db));
   if (local) appendCheckpoint(local, c);
   for (const path of anchors) {
@@ -40,7 +46,6 @@ export function writeCheckpoint(ws: Workspace, reason: string): number | null {
       appendAudit(ws.db, { actor: 'system', action: 'audit.anchor_unreachable', subject: path, details: { seq: c.seq, error: err instanceof Error ? err.message : String(err) } }, ws.now());
     }
   }
-  return c.seq;
 }
 
 /** Called after each call of a session: a checkpoint every CHECKPOINT_EVERY entries. */
@@ -60,10 +65,13 @@ export function endSignedSession(ws: Workspace): void {
   }
 }
 
-/** The chain verified link by link, signature by signature, and against every checkpoint this workspace knows. */
-export function verifyWorkspaceAudit(ws: Workspace): AuditVerifyResult {
+/** The chain verified link by link, signature by signature, and against every checkpoint this workspace knows
+ * (plus `extra` ones found elsewhere, e.g. in export bundles, which must be of this workspace). */
+export function verifyWorkspaceAudit(ws: Workspace, extra: readonly KnownCheckpoint[] = []): AuditVerifyResult {
+  const other = extra.find((c) => c.workspaceId !== ws.workspaceId);
+  if (other) throw new AirlockError('INVALID_ARGUMENT', `The checkpoint in ${other.source ?? 'the file given'} is of another workspace (${other.workspaceId}), not of this one (${ws.workspaceId}).`);
   const { checkpoints, damaged } = readCheckpoints(checkpointFiles(ws.dir, ws.workspaceId, getAuditAnchorFolder(ws.db)), ws.workspaceId);
-  const result = verifyAudit(ws.db, checkpoints);
+  const result = verifyAudit(ws.db, [...checkpoints, ...extra]);
   if (result.ok && damaged.length > 0) return { ...result, ok: false, headHash: null, reason: `the chain holds, but a checkpoint file was tampered with: ${damaged.join('; ')}` };
   return result;
 }

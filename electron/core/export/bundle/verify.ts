@@ -5,6 +5,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { TIER_LABELS } from '../../../shared/criteria';
 import { sha256Hex, verifyCanonical } from '../../govern/signature';
 import { approvalsDocumentSchema, firstIssue, manifestDocumentSchema, type ApprovalsDocument, type ManifestDocument } from './approvals-doc';
+import { bundleCheckpointProblems, CHECKPOINT_PATH } from './checkpoint';
 import { protectCell } from './csv';
 import { imagesSha256 } from './images';
 import { unsafePathReason } from './paths';
@@ -20,6 +21,8 @@ export interface BundleSummary {
   requiredApprovals: number;
   /** Who exported it, with the fingerprint of the key that signed the manifest (null if unreadable). */
   exporter: { printedName: string; username: string; keyFingerprint: string } | null;
+  /** The exporting workspace's audit chain as its checkpoint recorded it (null if unreadable). */
+  checkpoint: { workspaceId: string; seq: number; headHash: string; ts: string } | null;
 }
 
 export interface BundleVerification {
@@ -217,6 +220,10 @@ export function verifyBundle(path: string): BundleVerification {
     bundleId = manifest?.bundleId ?? null;
     const listed = manifest ? checkFiles(tree.files, manifest, report, counts) : new Set<string>();
     const approvals = checkApprovals(tree.files, report, counts);
+    const anchor = bundleCheckpointProblems(tree.files.get(CHECKPOINT_PATH), manifest, approvals);
+    if (anchor.checkpoint) counts.signatures += 1;
+    // A missing checkpoint that the manifest lists is already reported as missing.
+    if (tree.files.has(CHECKPOINT_PATH) || !listed.has(CHECKPOINT_PATH)) for (const p of anchor.problems) report(CHECKPOINT_PATH, p);
     if (approvals) {
       const { request, policy } = approvals;
       summary = {
@@ -225,6 +232,7 @@ export function verifyBundle(path: string): BundleVerification {
         approvals: approvals.approvals.map(({ payload: p, publicKey }) => ({ printedName: p.signer.printedName, username: p.signer.username, meaning: p.meaning, signedAt: p.signedAt, keyFingerprint: fingerprintOf(publicKey) })),
         requiredApprovals: policy.requiredApprovals,
         exporter: manifest ? { printedName: manifest.exporter.printedName, username: manifest.exporter.username, keyFingerprint: fingerprintOf(manifest.exporter.publicKey) } : null,
+        checkpoint: anchor.checkpoint ? { workspaceId: anchor.checkpoint.workspaceId, seq: anchor.checkpoint.seq, headHash: anchor.checkpoint.headHash, ts: anchor.checkpoint.ts } : null,
       };
       checkAnchors(tree.files, manifest, approvals, (p) => listed.has(p), report);
     }

@@ -6,7 +6,9 @@ import { writeFileSync } from 'node:fs';
 import { zipSync } from 'fflate';
 import { AirlockError } from '../../errors';
 import { canonicalBytes, MANIFEST_KIND, rawPublicKey, sha256Hex, signCanonical } from '../../govern/signature';
+import type { Checkpoint } from '../../govern/checkpoints';
 import { approvalsDocumentSchema, BUNDLE_FORMAT_VERSION, firstIssue, manifestDocumentSchema, type ApprovalsDocument, type ManifestDocument } from './approvals-doc';
+import { bundleCheckpoint, CHECKPOINT_PATH, checkpointBytes, type ChainHead } from './checkpoint';
 import { toCsv } from './csv';
 import { imagesSha256 } from './images';
 import { assertAbsent, assertSafeRelativePath, prepareDestination, removeMade, writeExclusive, type Made } from './paths';
@@ -28,6 +30,8 @@ export interface BundleInput {
   report: { json: string; html: string };
   approvals: ApprovalsDocument;
   exporter: { username: string; printedName: string; privateKey: KeyObject };
+  /** The workspace's audit chain at export: anchored by a checkpoint in the bundle, signed by the exporter. */
+  chain: ChainHead;
 }
 
 export interface BundleWritten {
@@ -37,6 +41,8 @@ export interface BundleWritten {
   /** SHA-256 of manifest.json's bytes: the bundle's identity in the audit trail. */
   manifestSha256: string;
   files: { path: string; sha256: string; bytes: number }[];
+  /** The checkpoint written into the bundle, for the workspace's own checkpoint files too. */
+  checkpoint: Checkpoint;
 }
 
 const refuse = (sentence: string): AirlockError => new AirlockError('EXPORT_REFUSED', sentence);
@@ -149,6 +155,8 @@ export function writeBundle(dest: string, input: BundleInput, options: { zip?: b
   const year = input.now.getFullYear();
   if (options.zip && (year < 1980 || year > 2099)) throw refuse(`The computer's clock says ${year}, which a zip file cannot record; set the clock, then export again.`);
   const files = bundleFiles(input);
+  const checkpoint = bundleCheckpoint(input.chain, bundleId, input.now, input.exporter.privateKey);
+  files.set(CHECKPOINT_PATH, checkpointBytes(checkpoint));
   const manifest = signedManifest(input, bundleId, files);
   const manifestBytes = utf8(`${JSON.stringify(manifest, null, 2)}\n`);
   const all = new Map([...files, ['manifest.json', manifestBytes] as const]);
@@ -172,5 +180,5 @@ export function writeBundle(dest: string, input: BundleInput, options: { zip?: b
     const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? 'permission was denied' : code === 'EEXIST' ? 'a file appeared there meanwhile' : err instanceof Error ? err.message : String(err);
     throw new AirlockError('FILE_UNWRITABLE', `The bundle could not be written to “${dir}” (${why}); nothing was left there.`, { cause: err });
   }
-  return { bundleId, dir, zipPath, manifestSha256: sha256Hex(manifestBytes), files: manifest.files };
+  return { bundleId, dir, zipPath, manifestSha256: sha256Hex(manifestBytes), files: manifest.files, checkpoint };
 }
