@@ -6,7 +6,7 @@ import { AirlockError } from '../errors';
 import { appendAudit } from '../govern/audit';
 import { rowIdOf, sessionCodec } from '../store/sources-seal';
 import type { Workspace } from '../store/workspace';
-import { DicomBatch } from './dicom-batch';
+import { DicomBatch, ReadAhead } from './dicom-batch';
 import { patientInHoldout, type DicomHoldout } from './dicom-import';
 import { finishImportRow, startImportRow } from './files-repo';
 import { DEFAULT_HOLDOUT, importTableFile } from './table-import';
@@ -103,13 +103,14 @@ export class ImportJobs {
       for (const u of unreadable) record({ path: u.path, kind: 'unknown', bytes: 0, status: 'refused', code: 'FILE_UNREADABLE', message: u.reason });
       const batch = new DicomBatch(ws.db, codec, id, dicomHoldoutOf(ws), () => ws.now(), (path, bytes, err) => refusal(path, 'dicom', bytes, err), record);
       // A batch whose commit fails (a full disk) reports each of its files as refused, none lost from the results.
-      for (const f of files) {
+      const ahead = new ReadAhead(files);
+      for (const [index, f] of files.entries()) {
         if (controller.signal.aborted || !ws.isOpen) break;
         view.current = f.path;
         const before = view.bytesDone;
         try {
           if (f.kind === 'dicom') {
-            await batch.add(f.path, f.bytes);
+            await batch.add(f.path, f.bytes, ahead.take(index));
             view.bytesDone = before + f.bytes;
             continue;
           }
