@@ -3,7 +3,7 @@
 // each run in its own process so its peak memory is its own, alternated by the harness. Rendering: one slice cold
 // (parse + decode + window + PNG), warm (window + PNG) and as a thumbnail, Airlock alone.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDicom } from '../electron/core/imaging/dicom';
@@ -38,6 +38,18 @@ export function ctSeries(n: number): string {
   return folder;
 }
 
+/** The same series compressed with dcmtk's dcmcjpls (JPEG-LS lossless), made once and kept in tmp. */
+export function jpegLsSeries(n: number): string {
+  const source = ctSeries(n);
+  const folder = join(tmpdir(), `airlock-bench-ct-${n}-jpegls`);
+  if (!existsSync(folder) || readdirSync(folder).length !== n) {
+    console.log(`   compressing ${n} CT slices to JPEG-LS lossless in ${folder} with dcmcjpls…`);
+    mkdirSync(folder, { recursive: true });
+    for (const f of readdirSync(source)) run('dcmcjpls', [join(source, f), join(folder, f)]);
+  }
+  return folder;
+}
+
 function measure(s: Side): Measure {
   return { files: s.files / s.seconds, mb: s.bytes / 1e6 / s.seconds, rss: s.peakRssMb, seconds: s.seconds };
 }
@@ -62,6 +74,13 @@ export async function benchIngest(ctx: BenchContext): Promise<void> {
     metrics: INGEST_METRICS,
     ours: { label: 'Airlock import: parse, decode check, hash, encrypted store (synchronous=FULL)', threads: 'main + workers', run: () => airlockIngest(folder, SLICES) },
     reference: { label: 'pydicom: read, decode pixel_array, sha256 (no store)', threads: 1, run: () => measure(JSON.parse(run(PYTHON, [join(import.meta.dirname, 'read_pydicom.py'), folder])) as Side) },
+  });
+  const compressed = jpegLsSeries(SLICES);
+  await ctx.compare({
+    name: `${SLICES} CT slices, JPEG-LS lossless`,
+    metrics: INGEST_METRICS,
+    ours: { label: 'Airlock import: parse, decode check (CharLS, WASM), hash, encrypted store (synchronous=FULL)', threads: 'main + workers', run: () => airlockIngest(compressed, SLICES) },
+    reference: { label: 'pydicom + gdcm: read, decode pixel_array, sha256 (no store)', threads: 1, run: () => measure(JSON.parse(run(PYTHON, [join(import.meta.dirname, 'read_pydicom.py'), compressed])) as Side) },
   });
   ctx.note('Targets: ≥ 200 files/s, ≥ 100 MB/s, peak memory ≤ 2× pydicom\'s (memory ratio ≥ 0.50 here; ratio > 1 = Airlock better).');
 }
