@@ -8,7 +8,8 @@ import type { ReportChart, ReportSection } from '../report/html';
 import { bandChart, closenessChart, diversityChart, intensityChart, spectrumChart, type ShareBin } from './charts';
 import type { EncoderRecord } from './encoder';
 import type { DiversityResult, FrechetResult, IntensityClassResult, IntensityResult, MemorisationResult, PrecisionRecallResult, Quantiles, SpectrumResult } from './types';
-import { ImageClassifierAccuracy, ImageClassifierMacroAuc, ImageClassRecall, ImageUtilityRatio, type ImageUtilityResult } from './utility';
+import type { ImageUtilityResult } from './utility';
+import { ImageClassifierAccuracy, ImageClassifierMacroAuc, ImageClassRecall, ImageUtilityRatio } from './utility-info';
 
 const className = (c: string | null): string => c ?? 'All images';
 
