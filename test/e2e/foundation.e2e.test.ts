@@ -62,13 +62,16 @@ run('the app end to end (real core, real Chromium)', () => {
     await page.getByTestId('audit-row-1').waitFor();
     const table = await page.getByTestId('audit-screen').textContent();
     expect(table).toContain('workspace.created');
-    expect(await page.getByTestId('audit-row-5').textContent()).toMatch(/user\.added[\s\S]*rita/);
-    // Her Ed25519 public key is recorded in the chain when she is created.
-    expect(await page.getByTestId('audit-row-6').textContent()).toMatch(/signing_key\.created[\s\S]*rita/);
+    // Ada's own login gave her the sources key's slot (5), then Rita is added (6).
+    expect(await page.getByTestId('audit-row-5').textContent()).toMatch(/keyslot\.created[\s\S]*ada/);
+    expect(await page.getByTestId('audit-row-6').textContent()).toMatch(/user\.added[\s\S]*rita/);
+    // Her Ed25519 public key is recorded in the chain when she is created, then her key-slot's public key.
+    expect(await page.getByTestId('audit-row-7').textContent()).toMatch(/signing_key\.created[\s\S]*rita/);
+    expect(await page.getByTestId('audit-row-8').textContent()).toMatch(/keyslot\.created[\s\S]*rita/);
     await page.getByTestId('audit-verify').click();
-    await expect.poll(() => page.getByTestId('audit-verify-result').textContent()).toMatch(/Chain intact.*6 entries/);
+    await expect.poll(() => page.getByTestId('audit-verify-result').textContent()).toMatch(/Chain intact.*8 entries/);
     await page.getByTestId('audit-search').fill('rita');
-    await expect.poll(() => page.locator('[data-testid^="audit-row-"]').count()).toBe(2);
+    await expect.poll(() => page.locator('[data-testid^="audit-row-"]').count()).toBe(3);
     await app.shot('04-audit-verified');
   });
 

@@ -14,8 +14,15 @@ beforeAll(async () => {
 
 const SHAPES: number[][] = [[50, 128], [128], [7, 3], [1]];
 
+/** A weight set from outside the optimiser (a checkpoint import, σ clamp) after step `after` (0-based). */
+interface Edit {
+  after: number;
+  index: number;
+  values: Float32Array;
+}
+
 /** torch.optim.Adam with L2 decay as tfjs ops, the formulation the engine used before. */
-function referenceSteps(init: Float32Array[], grads: Float32Array[][], o: Required<AdamOptions>): Float32Array[] {
+function referenceSteps(init: Float32Array[], grads: Float32Array[][], o: Required<AdamOptions>, edit?: Edit): Float32Array[] {
   return tf.tidy(() => {
     const w = init.map((x, i) => tf.tensor(x, SHAPES[i]));
     const m = w.map((x) => tf.zerosLike(x));
@@ -31,18 +38,20 @@ function referenceSteps(init: Float32Array[], grads: Float32Array[][], o: Requir
         const denom = (v[i]).sqrt().div(Math.sqrt(bc2)).add(o.epsilon);
         w[i] = (w[i] as tf.Tensor).sub((m[i]).div(denom).mul(o.learningRate / bc1));
       });
+      if (edit && edit.after === t) w[edit.index] = tf.tensor(edit.values, SHAPES[edit.index]);
     });
     return w.map((x) => x.dataSync() as Float32Array);
   });
 }
 
-function engineSteps(init: Float32Array[], grads: Float32Array[][], o: Required<AdamOptions>): Float32Array[] {
+function engineSteps(init: Float32Array[], grads: Float32Array[][], o: Required<AdamOptions>, edit?: Edit): Float32Array[] {
   const params = new ParamSet('adamtest');
   init.forEach((x, i) => params.add(`p${i}`, SHAPES[i] as number[], x));
   const adam = new Adam('opt', params.trainable(), o);
-  for (const gs of grads) {
+  grads.forEach((gs, t) => {
     tf.tidy(() => adam.step(Object.fromEntries(params.all().map((p, i) => [p.variable.name, tf.tensor(gs[i] as Float32Array, SHAPES[i])]))));
-  }
+    if (edit && edit.after === t) tf.tidy(() => params.all()[edit.index]?.variable.assign(tf.tensor(edit.values, SHAPES[edit.index])));
+  });
   const out = params.all().map((p) => p.variable.dataSync() as Float32Array);
   adam.dispose();
   params.dispose();
@@ -93,6 +102,30 @@ describe('Adam', () => {
       params.all().forEach((p, i) => expect(Array.from(p.variable.dataSync())).toEqual(Array.from(straight[i] as Float32Array)));
       params.dispose();
     });
+  });
+
+  it('takes up a weight assigned between steps, and never changes a tensor read earlier', async () => {
+    const o = SETTINGS[0]?.[1] as Required<AdamOptions>;
+    const edit = { after: 2, index: 0, values: lcgValues(size(SHAPES[0] as number[]), 77) };
+    for (const backend of ['cpu', 'wasm'] as const) {
+      const [ref, ours] = await onBackend(backend, () => [referenceSteps(INIT, GRADS, o, edit), engineSteps(INIT, GRADS, o, edit)]);
+      ref.forEach((r, i) => expect(Array.from(ours[i] as Float32Array)).toEqual(Array.from(r)));
+      await onBackend(backend, () => {
+        const params = new ParamSet('adamheld');
+        INIT.forEach((x, i) => params.add(`p${i}`, SHAPES[i] as number[], x));
+        const adam = new Adam('opt', params.trainable(), o);
+        const stepWith = (gs: Float32Array[]) =>
+          tf.tidy(() => adam.step(Object.fromEntries(params.all().map((p, i) => [p.variable.name, tf.tensor(gs[i] as Float32Array, SHAPES[i])]))));
+        stepWith(GRADS[0] as Float32Array[]);
+        const held = tf.clone(params.get('p0'));
+        const seen = Array.from(held.dataSync());
+        stepWith(GRADS[1] as Float32Array[]);
+        expect(Array.from(held.dataSync())).toEqual(seen);
+        expect(Array.from(params.get('p0').dataSync())).not.toEqual(seen);
+        held.dispose();
+        params.dispose();
+      });
+    }
   });
 
   it('leaves no tensors behind', async () => {

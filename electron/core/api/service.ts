@@ -16,6 +16,7 @@ import { TrainingRuns } from '../train/runs';
 import { recoverInterruptedRuns } from '../train/runs-repo';
 import { recoverInterruptedValidations, Validations } from '../validate/validations';
 import { recoverInterruptedImports } from '../ingest/files-repo';
+import { storageProblem } from '../store/storage-errors';
 import { handlers } from './handlers';
 
 export interface ServiceOptions extends WorkspaceOptions {
@@ -97,7 +98,13 @@ export class AirlockService {
     const s = this.session;
     if (!s) return;
     this.session = null;
-    appendAudit(s.ws.db, { actor: s.user.username, action: reason === 'logout' ? 'logout' : 'session.locked', subject: s.user.username, details: { reason } }, this.now());
+    let failure: Error | null = null;
+    try {
+      appendAudit(s.ws.db, { actor: s.user.username, action: reason === 'logout' ? 'logout' : 'session.locked', subject: s.user.username, details: { reason } }, this.now());
+    } catch (err) {
+      // On a full or read-only disk the session still ends; only its closing event is not recorded.
+      if (!storageProblem(err)) failure = err instanceof Error ? err : new Error(String(err));
+    }
     const previous = this.closing;
     // The last checkpoint anchors what the cancelled work wrote too; then the key is no longer used.
     const close = (): void => {
@@ -105,6 +112,7 @@ export class AirlockService {
       s.ws.close();
     };
     this.closing = Promise.all([previous, s.imports.cancelAll(), s.runs.cancelAll(), s.validations.cancelAll()]).then(close, close);
+    if (failure) throw failure;
   }
 
   // Resolves once the last ended session's store is closed (the CLI and tests wait for it).

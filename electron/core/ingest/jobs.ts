@@ -5,6 +5,7 @@ import type { FileResult, HoldoutSpec, ImportJobView } from '../../shared/ingest
 import { AirlockError } from '../errors';
 import { appendAudit } from '../govern/audit';
 import { rowIdOf, sessionCodec } from '../store/sources-seal';
+import { storageProblem, type StorageProblem } from '../store/storage-errors';
 import type { Workspace } from '../store/workspace';
 import { DicomBatch, ReadAhead } from './dicom-batch';
 import { patientInHoldout, type DicomHoldout } from './dicom-import';
@@ -18,19 +19,17 @@ interface Job {
   done: Promise<void>;
 }
 
-// SQLite's and the system's "no space" (SQLITE_FULL, ENOSPC) and read-only errors, said as what the steward can do.
-const STORAGE_ERRORS: Record<string, string> = {
-  SQLITE_FULL: 'The disk holding the workspace is full, so this file was not stored. Free some space, then import it again.',
-  ENOSPC: 'The disk holding the workspace is full, so this file was not stored. Free some space, then import it again.',
-  SQLITE_READONLY: 'The workspace can only be read (a read-only disk or folder), so this file was not stored.',
-  EROFS: 'The workspace can only be read (a read-only disk or folder), so this file was not stored.',
-  SQLITE_IOERR_WRITE: 'Writing to the disk holding the workspace failed, so this file was not stored.',
+// Storage failures (a full disk, a read-only one), said as what the steward can do.
+const STORAGE_ERRORS: Record<StorageProblem, string> = {
+  full: 'The disk holding the workspace is full, so this file was not stored. Free some space, then import it again.',
+  readonly: 'The workspace can only be read (a read-only disk or folder), so this file was not stored.',
+  write: 'Writing to the disk holding the workspace failed, so this file was not stored.',
 };
 
 function refusal(path: string, kind: FileResult['kind'], bytes: number, err: unknown): FileResult {
   if (err instanceof AirlockError) return { path, kind, bytes, status: 'refused', code: err.code, message: err.message };
-  const storage = STORAGE_ERRORS[String((err as { code?: unknown }).code)];
-  if (storage) return { path, kind, bytes, status: 'refused', code: 'FILE_UNWRITABLE', message: storage };
+  const problem = storageProblem(err);
+  if (problem) return { path, kind, bytes, status: 'refused', code: 'FILE_UNWRITABLE', message: STORAGE_ERRORS[problem] };
   const msg = err instanceof Error ? err.message : String(err);
   return { path, kind, bytes, status: 'refused', code: 'INTERNAL', message: `Airlock could not import this file: ${msg}` };
 }
@@ -144,9 +143,18 @@ export class ImportJobs {
       .finally(() => {
         view.finishedAt = ws.now().toISOString();
         if (!ws.isOpen) return;
-        // Counts only: the per-file results name files and series (source values), and are shown from memory.
-        finishImportRow(ws.db, id, view.status === 'running' ? 'failed' : (view.status), { counts: view.counts }, ws.now());
-        appendAudit(ws.db, { actor, action: view.status === 'cancelled' ? 'ingest.cancelled' : 'ingest.finished', subject: `import #${id}`, details: { ...view.counts, files: view.filesTotal, holdout } }, ws.now());
+        try {
+          // Counts only: the per-file results name files and series (source values), and are shown from memory.
+          ws.db.transaction(() => {
+            finishImportRow(ws.db, id, view.status === 'running' ? 'failed' : view.status, { counts: view.counts }, ws.now());
+            appendAudit(ws.db, { actor, action: view.status === 'cancelled' ? 'ingest.cancelled' : 'ingest.finished', subject: `import #${id}`, details: { ...view.counts, files: view.filesTotal, holdout } }, ws.now());
+          })();
+        } catch (err) {
+          // A full disk can refuse even the closing record: the per-file results stand, and the next open marks the import cut off.
+          const problem = storageProblem(err);
+          if (!problem) throw err;
+          view.results.push({ path: paths.join(', '), kind: 'unknown', bytes: 0, status: 'refused', code: 'FILE_UNWRITABLE', message: STORAGE_ERRORS[problem].replace('this file was not stored', "the end of this import was not recorded (the files above are as listed)") });
+        }
       });
     this.jobs.set(id, { view, controller, done });
     return view;

@@ -20,6 +20,34 @@ export interface AdamOptions {
 
 const f32 = Math.fround;
 
+/** One torch Adam step in place over w, m, v: every operation rounded to float32 in the order the tfjs ops ran. */
+function adamUpdate(
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  b1: number,
+  c1: number,
+  b2: number,
+  c2: number,
+  wd: number,
+  eps: number,
+  sqrtBc2: number,
+  stepSize: number,
+): void {
+  const n = w.length;
+  for (let k = 0; k < n; k++) {
+    const wk = w[k] as number;
+    const gk = wd !== 0 ? f32((g[k] as number) + f32(wk * wd)) : (g[k] as number);
+    const mk = f32(f32((m[k] as number) * b1) + f32(gk * c1));
+    const vk = f32(f32((v[k] as number) * b2) + f32(f32(gk * gk) * c2));
+    m[k] = mk;
+    v[k] = vk;
+    const denom = f32(f32(f32(Math.sqrt(vk)) / sqrtBc2) + eps);
+    w[k] = f32(wk - f32(f32(mk / denom) * stepSize));
+  }
+}
+
 export class Adam {
   private readonly lr: number;
   private readonly beta1: number;
@@ -29,6 +57,8 @@ export class Adam {
   private t = 0;
   private readonly m: Float32Array[];
   private readonly v: Float32Array[];
+  private readonly w: (Float32Array | undefined)[];
+  private readonly wrote: (object | undefined)[];
 
   constructor(
     private readonly label: string,
@@ -42,6 +72,8 @@ export class Adam {
     this.weightDecay = options.weightDecay ?? 0;
     this.m = params.map((p) => new Float32Array(p.variable.size));
     this.v = params.map((p) => new Float32Array(p.variable.size));
+    this.w = params.map(() => undefined);
+    this.wrote = params.map(() => undefined);
   }
 
   get variables(): tf.Variable[] {
@@ -58,25 +90,26 @@ export class Adam {
     const sqrtBc2 = f32(Math.sqrt(bc2));
     const [b1, c1, b2, c2] = [f32(this.beta1), f32(1 - this.beta1), f32(this.beta2), f32(1 - this.beta2)];
     const [wd, eps] = [f32(this.weightDecay), f32(this.epsilon)];
+    const copyOnWrite = tf.getBackend() !== 'wasm';
     this.params.forEach((p, i) => {
       const grad = grads[p.variable.name];
       if (!grad) return; // no path from the loss to this parameter in this step
-      const g = grad.dataSync() as Float32Array;
-      const w = new Float32Array(p.variable.dataSync() as Float32Array);
-      const m = this.m[i] as Float32Array;
-      const v = this.v[i] as Float32Array;
-      for (let k = 0; k < w.length; k++) {
-        const wk = w[k] as number;
-        const gk = wd !== 0 ? f32((g[k] as number) + f32(wk * wd)) : (g[k] as number);
-        const mk = f32(f32((m[k] as number) * b1) + f32(gk * c1));
-        const vk = f32(f32((v[k] as number) * b2) + f32(f32(gk * gk) * c2));
-        m[k] = mk;
-        v[k] = vk;
-        const denom = f32(f32(f32(Math.sqrt(vk)) / sqrtBc2) + eps);
-        w[k] = f32(wk - f32(f32(mk / denom) * stepSize));
-      }
-      tf.tidy(() => p.variable.assign(tf.tensor(w, p.variable.shape, 'float32')));
+      const w = this.weights(i, p);
+      adamUpdate(w, grad.dataSync() as Float32Array, this.m[i] as Float32Array, this.v[i] as Float32Array, b1, c1, b2, c2, wd, eps, sqrtBc2, stepSize);
+      // wasm copies a new tensor's values into its heap; other backends may keep the array, which changes next step.
+      tf.tidy(() => p.variable.assign(tf.tensor(copyOnWrite ? w.slice() : w, p.variable.shape, 'float32')));
+      this.wrote[i] = p.variable.dataId;
     });
+  }
+
+  // The weights as a Float32Array: the copy kept from the last step while the variable still holds what this
+  // optimiser wrote (no read-back), else read afresh (a checkpoint import or σ clamp assigned it since).
+  private weights(i: number, p: Param): Float32Array {
+    const kept = this.w[i];
+    if (kept && this.wrote[i] === p.variable.dataId) return kept;
+    const fresh = new Float32Array(p.variable.dataSync() as Float32Array);
+    this.w[i] = fresh;
+    return fresh;
   }
 
   export(): SerializedTensor[] {

@@ -15,6 +15,7 @@
 // [fh, fw, C_in, C_out].
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmMatMul } from './wasm-matmul';
+import { registerWasmSharing } from './wasm-share';
 
 type Conv2DBackpropFilterAttrs = {
   strides: [number, number] | number;
@@ -113,6 +114,7 @@ export function registerWasmTrainingKernels(): string[] {
   }
   // A speed-up of an existing kernel, not a missing one: not listed among the added kernels.
   registerWasmMatMul();
+  registerWasmSharing();
   for (const name of ours) added.push(name);
   return added;
 }
