@@ -74,7 +74,7 @@ export async function benchScaling(ctx: BenchContext): Promise<void> {
   const byFiles: Point[] = [];
   for (const n of quick ? [100, 300] : [100, 300, 1000]) {
     const folder = ctSeries(n);
-    byFiles.push(await point(n, () => airlockIngest(folder, n).seconds as number));
+    byFiles.push(await point(n, async () => (await airlockIngest(folder, n)).seconds as number));
   }
   record(ctx, (n) => `ingest, ${n.toLocaleString('en')} CT slices`, { unit: 'ms/file', scale: 1e3 }, byFiles, 'Airlock import (child process)', 'main + workers');
   ctx.note(growth('ingest', 'files', byFiles));

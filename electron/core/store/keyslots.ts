@@ -16,7 +16,7 @@ import {
   timingSafeEqual,
   type ScryptOptions,
 } from 'node:crypto';
-import { closeSync, constants, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { z } from 'zod';
 import { AirlockError, WorkspaceBusyError } from '../errors';
 import { openBox, sealToPublic, spki, type BoxLabel } from './slot-box';
@@ -148,23 +148,71 @@ const LOCK_WAIT_MS = 10_000;
 const held = new Map<string, number>();
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-function holderIsGone(lockPath: string): boolean {
+type Holder = { state: 'alive' } | { state: 'released' } | { state: 'dead'; pid: number | null };
+
+function holderOf(lockPath: string): Holder {
+  let text: string;
   try {
-    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
-    if (!Number.isInteger(pid) || pid <= 0) return true;
-    process.kill(pid, 0);
-    return false;
+    text = readFileSync(lockPath, 'utf8');
   } catch (err) {
-    // ESRCH: the holder was killed; ENOENT: released meanwhile. EPERM means someone else's live process.
-    return typeof err === 'object' && err !== null && 'code' in err && (err.code === 'ESRCH' || err.code === 'ENOENT');
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'released' };
+    throw err;
+  }
+  const pid = Number.parseInt(text, 10);
+  if (!Number.isInteger(pid) || pid <= 0) return { state: 'dead', pid: null };
+  try {
+    process.kill(pid, 0);
+    return { state: 'alive' };
+  } catch (err) {
+    // ESRCH: the holder was killed. EPERM means someone else's live process.
+    return (err as NodeJS.ErrnoException).code === 'ESRCH' ? { state: 'dead', pid } : { state: 'alive' };
   }
 }
 
-function removeStale(lockPath: string): void {
+// Creates `path` atomically with this process's pid inside (link is atomic), so it is never seen empty.
+function tryCreate(path: string): boolean {
+  const tmp = `${path}.${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
-    unlinkSync(lockPath);
-  } catch {
-    // Another process took the stale lock over first; the next round of the loop waits for it.
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    try {
+      writeSync(fd, String(process.pid));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw storageError(err);
+  }
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return false;
+  } finally {
+    unlinkSync(tmp);
+  }
+}
+
+// A killed holder's lock is removed under a second, short-lived lock, after checking again that it is the same
+// dead holder's: two processes that both saw it stale must not remove each other's fresh lock.
+const BREAKER_STALE_MS = 2_000;
+function removeStale(lockPath: string, pid: number | null): void {
+  const breaker = `${lockPath}.break`;
+  if (!tryCreate(breaker)) {
+    // A breaker killed in its few system calls leaves its file; one this old is taken for that.
+    try {
+      if (Date.now() - statSync(breaker).mtimeMs > BREAKER_STALE_MS) unlinkSync(breaker);
+    } catch {
+      // Released or removed meanwhile.
+    }
+    return;
+  }
+  try {
+    const again = holderOf(lockPath);
+    if (again.state === 'dead' && again.pid === pid) unlinkSync(lockPath);
+  } finally {
+    unlinkSync(breaker);
   }
 }
 
@@ -174,31 +222,12 @@ export function withKeySlotLock<T>(path: string, fn: () => T): T {
   const depth = held.get(lockPath) ?? 0;
   if (depth === 0) {
     const deadline = Date.now() + LOCK_WAIT_MS;
-    for (;;) {
-      // The lock appears with its holder's pid already inside (link is atomic), so it is never seen empty.
-      const tmp = `${lockPath}.${process.pid}-${randomBytes(6).toString('hex')}`;
-      try {
-        const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-        try {
-          writeSync(fd, String(process.pid));
-        } finally {
-          closeSync(fd);
-        }
-      } catch (err) {
-        rmSync(tmp, { force: true });
-        throw storageError(err);
-      }
-      try {
-        linkSync(tmp, lockPath);
-        break;
-      } catch (err) {
-        if (!(typeof err === 'object' && err !== null && 'code' in err && err.code === 'EEXIST')) throw err;
-        if (holderIsGone(lockPath)) removeStale(lockPath);
-        else if (Date.now() > deadline) throw new WorkspaceBusyError();
-        else Atomics.wait(sleeper, 0, 0, 2);
-      } finally {
-        unlinkSync(tmp);
-      }
+    while (!tryCreate(lockPath)) {
+      const holder = holderOf(lockPath);
+      if (holder.state === 'dead') removeStale(lockPath, holder.pid);
+      else if (Date.now() > deadline) throw new WorkspaceBusyError();
+      // A lock released meanwhile is simply tried again: removing it could remove the next holder's.
+      else if (holder.state === 'alive') Atomics.wait(sleeper, 0, 0, 2);
     }
   }
   held.set(lockPath, depth + 1);

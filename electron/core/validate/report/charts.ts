@@ -1,8 +1,9 @@
 // Report and UI charts: small pure builders returning Vega-Lite specs, and a renderer that turns a spec into a
 // self-contained SVG string in plain Node (no DOM, no canvas, no network). Builders take aggregates only
 // (shares per bin or category, curve points), never rows, so nothing row-level can reach a chart.
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+// vega and vega-lite (about 40 MB once loaded) load on the first chart, not with every process that imports a builder.
+import type { Loader } from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 import { AirlockError } from '../../errors';
 
 export type ChartSpec = TopLevelSpec;
@@ -391,7 +392,7 @@ export function lossChart(input: LossInput): ChartSpec {
 
 // Every way vega could reach outside (data URLs, images, links) goes through its loader: this one refuses,
 // and remembers, so a chart that asked for anything fails even where vega only logs the refusal.
-function offlineLoader(asked: string[]): vega.Loader {
+function offlineLoader(asked: string[]): Loader {
   const refuse = (uri: string): Promise<never> => {
     asked.push(uri);
     return Promise.reject(new Error(`offline: ${uri}`));
@@ -401,6 +402,7 @@ function offlineLoader(asked: string[]): vega.Loader {
 
 /** Compiles a Vega-Lite spec and renders it headless to a standalone SVG string (deterministic ids). */
 export async function renderSvg(spec: ChartSpec): Promise<string> {
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const compiled = compile(spec).spec;
   const asked: string[] = [];
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: offlineLoader(asked), logLevel: vega.None });
