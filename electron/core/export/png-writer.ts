@@ -3,7 +3,7 @@
 // only when a pixel spacing is given. sharp writes no text chunks itself (and strips all metadata by default),
 // so the chunks are added here, after IHDR.
 import { crc32 } from 'node:zlib';
-import sharp from 'sharp';
+import { loadSharp } from '../imaging/sharp';
 import { APP_NAME, APP_VERSION } from '../version';
 import { concat } from './dicom-encode';
 import { syntheticStatement, validateImages, validateMeta, type SyntheticImage, type SyntheticImageMeta } from './synthetic';
@@ -63,6 +63,7 @@ async function encodeOne(image: SyntheticImage, bits: 8 | 16): Promise<Uint8Arra
   // sharp takes the raw sample format from the typed array's exact class (a Uint16Array is 'ushort', anything
   // it does not recognise, a subclass included, 'uchar'), so 16-bit samples go in as a plain Uint16Array.
   const input = bits === 16 && pixels.constructor !== Uint16Array ? Uint16Array.from(pixels) : pixels;
+  const sharp = await loadSharp();
   const out = await sharp(input, { raw: { width, height, channels: 1 } })
     .toColourspace(bits === 16 ? 'grey16' : 'b-w')
     .png({ compressionLevel: 9, palette: false })

@@ -1,7 +1,7 @@
 // Greyscale display: the DICOM linear VOI window (PS3.3 C.11.2.1.2.1) maps modality values to 8-bit grey,
 // MONOCHROME1 is inverted after windowing, padding (NaN) is black; then sharp writes a PNG, optionally
 // shrunk for thumbnails. Colour frames show their RGB as is.
-import sharp from 'sharp';
+import { loadSharp } from './sharp';
 import type { ParsedDicom } from './dicom';
 import type { DecodedFrame } from './pixels';
 
@@ -69,6 +69,7 @@ export function windowToGrey(frame: DecodedFrame, window: Window | null): Uint8A
 export async function renderPng(frame: DecodedFrame, window: Window | null, options: RenderOptions = {}): Promise<Buffer> {
   const colour = frame.rgb !== null;
   const pixels = colour ? (frame.rgb as Uint8Array) : windowToGrey(frame, window);
+  const sharp = await loadSharp();
   let image = sharp(pixels, { raw: { width: frame.width, height: frame.height, channels: colour ? 3 : 1 } });
   // sharp would otherwise widen one channel to sRGB: a greyscale PNG is a third of the size and faster.
   if (!colour) image = image.toColourspace('b-w');

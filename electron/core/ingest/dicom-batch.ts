@@ -64,7 +64,9 @@ export class DicomBatch {
 
   async add(path: string, size: number, read: Promise<Buffer> = readFile(path)): Promise<void> {
     try {
-      const bytes = new Uint8Array(await read);
+      // A plain Uint8Array view of the Buffer (its slice() copies, as elsewhere), not a copy of the file.
+      const buf = await read;
+      const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
       const sha = sha256Of(bytes);
       // Against the store and this batch's own files (a file picked twice is a duplicate of itself).
       const dup = duplicateOf(this.db, this.codec, path, bytes.length, sha) ?? this.inBatch(path, bytes.length, sha);

@@ -2,7 +2,7 @@
 // resampled with sharp to the spec's square size, and scaled to [−1, 1]. Frames of holdout patients never
 // reach a generator; an optional label comes from a DICOM attribute of the series. Colour frames are refused, or
 // turned into their ITU-R BT.601 luma when the spec asks for greyscale.
-import sharp from 'sharp';
+import { loadSharp } from '../imaging/sharp';
 import { AirlockError } from '../errors';
 import { parseDicom } from '../imaging/dicom';
 import { decodeFrame } from '../imaging/pixels';
@@ -148,7 +148,7 @@ export async function loadImageData(db: Db, codec: SourceCodec, spec: ImageDataS
       if (frame.modality === null) greyscaleFrames += 1;
       const grey = frame.modality === null ? lumaBt601(frame) : windowToGrey(frame, spec.window ?? defaultWindow(parsed, frame));
       // 'fill' keeps every pixel of the field of view; anatomy is not cropped away for a square output.
-      const resized = await sharp(grey, { raw: { width: frame.width, height: frame.height, channels: 1 } })
+      const resized = await (await loadSharp())(grey, { raw: { width: frame.width, height: frame.height, channels: 1 } })
         .resize(spec.size, spec.size, { fit: 'fill', kernel: 'lanczos3' })
         // sharp (0.35) widens one-channel raw input to sRGB on resize; keep one channel, or k·px + i reads RGB triples.
         .extractChannel(0)

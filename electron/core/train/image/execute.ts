@@ -2,7 +2,7 @@
 // stream into the live state), then write each synthetic image as a Secondary Capture DICOM into the store,
 // with its class and the attributes the real series of that class had.
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import { loadSharp } from '../../imaging/sharp';
 import type { Worker } from 'node:worker_threads';
 import type { ImageSpec } from '../../../shared/image-spec-schema';
 import { AirlockError } from '../../errors';
@@ -103,7 +103,7 @@ export async function executeImageRun(ws: Workspace, runId: number, actor: strin
         const grid = m.grid;
         if (grid) {
           gridWork = gridWork
-            .then(() => sharp(Buffer.from(grid.bytes), { raw: { width: grid.width, height: grid.height, channels: 1 } }).png().toBuffer())
+            .then(async () => (await loadSharp())(Buffer.from(grid.bytes), { raw: { width: grid.width, height: grid.height, channels: 1 } }).png().toBuffer())
             .then((png) => {
               live.grid = `data:image/png;base64,${png.toString('base64')}`;
             });

@@ -1,7 +1,7 @@
 // The in-app memorisation pairs panel: the worst pairs an image validation stored with its result, drawn as
 // PNG data URLs (the real frame windowed and resampled exactly as the generator saw it, beside the synthetic
 // image at the same size). Built in memory for the steward or reviewer who asks, audited, never written out.
-import sharp from 'sharp';
+import { loadSharp } from '../../imaging/sharp';
 import type { MemorisationPairsView } from '../../../shared/validation-schemas';
 import { AirlockError } from '../../errors';
 import { appendAudit } from '../../govern/audit';
@@ -29,6 +29,7 @@ async function realFrameGrey(db: Db, codec: SourceCodec, fileId: number, frameIn
   const parsed = parseDicom(bytes);
   const frame = await decodeFrame(bytes, parsed, frameIndex);
   const grey = frame.modality === null ? lumaBt601(frame) : windowToGrey(frame, window ?? defaultWindow(parsed, frame));
+  const sharp = await loadSharp();
   const out = await sharp(grey, { raw: { width: frame.width, height: frame.height, channels: 1 } })
     .resize(size, size, { fit: 'fill', kernel: 'lanczos3' })
     .extractChannel(0)

@@ -1,6 +1,6 @@
 // Synthetic images as PNG, exactly the 8-bit grey values their DICOM stores (the generator's [−1, 1] output
 // scaled to 0–255), for the report's sample grid and the in-app pairs panel. Never a real image.
-import sharp from 'sharp';
+import { loadSharp } from '../../imaging/sharp';
 import { AirlockError } from '../../errors';
 import { parseDicom } from '../../imaging/dicom';
 import { decodeFrame } from '../../imaging/pixels';
@@ -10,6 +10,7 @@ import type { ImageSample } from './document';
 
 /** One-channel grey pixels as PNG bytes. */
 export async function greyPngBytes(grey: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+  const sharp = await loadSharp();
   return new Uint8Array(await sharp(grey, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer());
 }
 
