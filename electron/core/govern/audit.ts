@@ -17,7 +17,8 @@ export interface AuditEvent {
   ts?: string;
 }
 
-interface AuditRow {
+/** One audit_log row as stored. */
+export interface AuditRow {
   seq: number;
   ts: string;
   actor: string;

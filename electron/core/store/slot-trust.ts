@@ -3,24 +3,11 @@
 // slot creation appends `keyslot.created` (the SHA-256 of its public key), signed by the session user, and a slot is
 // resealed only when its key matches the latest such entry signed by its owner or an admin, as the chain proves it.
 import type { Db } from './database';
-import { appendAudit, hashEntry, GENESIS_HASH } from '../govern/audit';
+import { appendAudit, hashEntry, GENESIS_HASH, type AuditRow } from '../govern/audit';
 import { SignatureCheck } from '../govern/audit-signing';
 import { slotFingerprint, slotKey, type KeySlot } from './keyslots';
 
 export const SLOT_CREATED = 'keyslot.created';
-
-interface Row {
-  seq: number;
-  ts: string;
-  actor: string;
-  action: string;
-  subject: string | null;
-  details: string;
-  prev_hash: string;
-  hash: string;
-  signer: string | null;
-  signature: string | null;
-}
 
 /** Appends `keyslot.created` for a new slot; call inside the transaction that writes the slot. */
 export function recordSlotCreated(db: Db, actor: string, slot: KeySlot, now: Date): void {
@@ -70,7 +57,7 @@ function resume(db: Db): Walk {
 export function recordedSlotKeys(db: Db): Map<string, string> {
   const w = resume(db);
   if (!w.broken) {
-    for (const r of db.prepare('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq').iterate(w.next) as IterableIterator<Row>) {
+    for (const r of db.prepare('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq').iterate(w.next) as IterableIterator<AuditRow>) {
       if (!learn(w, r)) {
         // Nothing after a broken entry is trusted: its slots are dropped from a rekey, never sealed to.
         w.broken = true;
@@ -82,7 +69,7 @@ export function recordedSlotKeys(db: Db): Map<string, string> {
   return w.latest;
 }
 
-function learn(w: Walk, r: Row): boolean {
+function learn(w: Walk, r: AuditRow): boolean {
   if (r.seq !== w.next || r.prev_hash !== w.prev) return false;
   let details: unknown;
   try {

@@ -1,5 +1,6 @@
 // The one source of randomness for training and sampling: seeded, so a generator's output can be reproduced exactly
 // from its seed (an audit and validation requirement), and never Math.random.
+import { sfc32Step } from './engine/rng';
 
 /** A seeded pseudo-random stream. Every draw advances the state; the same seed always yields the same sequence. */
 export interface Rng {
@@ -57,14 +58,7 @@ class Sfc32 implements Rng {
 
   /** sfc32 (Chris Doty-Humphrey's Small Fast Counting generator): passes PractRand, 128-bit state, period ≥ 2^32. */
   private next32(): number {
-    const s = this.s;
-    const a = s[0] as number, b = s[1] as number, c = s[2] as number, d = s[3] as number;
-    const t = (((a + b) | 0) + d) | 0;
-    s[3] = (d + 1) | 0;
-    s[0] = b ^ (b >>> 9);
-    s[1] = (c + (c << 3)) | 0;
-    s[2] = (((c << 21) | (c >>> 11)) + t) | 0;
-    return t >>> 0;
+    return sfc32Step(this.s);
   }
 
   uniform(): number {

@@ -6,6 +6,17 @@
 
 export type RngState = [number, number, number, number];
 
+/** One sfc32 step over four Int32 lanes (advanced in place); the next unsigned 32-bit output. */
+export function sfc32Step(s: Int32Array): number {
+  const a = s[0] as number, b = s[1] as number, c = s[2] as number, d = s[3] as number;
+  const t = (((a + b) | 0) + d) | 0;
+  s[3] = (d + 1) | 0;
+  s[0] = b ^ (b >>> 9);
+  s[1] = (c + (c << 3)) | 0;
+  s[2] = (((c << 21) | (c >>> 11)) + t) | 0;
+  return t >>> 0;
+}
+
 const TWO_53 = 9007199254740992;
 const TWO_PI = 2 * Math.PI;
 
@@ -44,14 +55,7 @@ export class Rng {
   }
 
   nextUint32(): number {
-    const s = this.s;
-    const a = s[0] as number, b = s[1] as number, c = s[2] as number, d = s[3] as number;
-    const t = (((a + b) | 0) + d) | 0;
-    s[3] = (d + 1) | 0;
-    s[0] = b ^ (b >>> 9);
-    s[1] = (c + (c << 3)) | 0;
-    s[2] = (((c << 21) | (c >>> 11)) + t) | 0;
-    return t >>> 0;
+    return sfc32Step(this.s);
   }
 
   /** Uniform in [0, 1) with 53 random bits. */
