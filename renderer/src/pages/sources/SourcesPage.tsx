@@ -17,7 +17,31 @@ const DESCRIPTION = 'Clinical tables and DICOM studies held in the encrypted wor
 
 export function SourcesPage({ session }: { session: SessionInfo }) {
   if (!session.roles.includes('steward')) return <StewardsOnly />;
+  if (session.sourcesAccess === 'pending') return <SourcesKeyPending />;
   return <StewardSources />;
+}
+
+// A new steward's slot receives the sources key from a steward's session; until then nothing can be read or sealed.
+function SourcesKeyPending() {
+  return (
+    <Stack gap="lg" data-testid="sources-screen">
+      <PageHeader title="Sources" description={DESCRIPTION} />
+      <Paper withBorder p="xl" radius="md" maw={720} data-testid="sources-pending">
+        <Group align="flex-start" wrap="nowrap" gap="lg">
+          <ThemeIcon size={44} radius="md" variant="light" color="yellow">
+            <LockIcon size={22} />
+          </ThemeIcon>
+          <Stack gap={4}>
+            <Text fw={600}>Your access to the sources is not active yet.</Text>
+            <Text size="sm" c="dimmed">
+              Source data is sealed under a key that only data stewards hold, and yours has not reached your account yet. It is given to you the
+              next time another data steward logs in; then lock Airlock and log in again. Until then you cannot import or browse sources.
+            </Text>
+          </Stack>
+        </Group>
+      </Paper>
+    </Stack>
+  );
 }
 
 function StewardsOnly() {
