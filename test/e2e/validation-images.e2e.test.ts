@@ -4,21 +4,29 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, FAST_KDF } from '../helpers';
 import { splitMrVolume } from '../validate-image/gate-fixtures';
-import { ARTIFACTS, chromiumAvailable, launchAsSteward, type App } from './harness';
+import { loginOwn } from '../own-password';
+import { ARTIFACTS, chromiumAvailable, launchAsSteward, STEWARD, type App } from './harness';
 
 const run = chromiumAvailable() ? describe : describe.skip;
 const IMAGES = 8;
+const REVIEWER = { username: 'rex', displayName: 'Rex Reviewer', roles: ['reviewer' as const], password: 'reviewer password 1' };
 
 run('image validation end to end', () => {
   let app: App;
   let datasetId = -1;
   const root = mkdtempSync(join(tmpdir(), 'airlock-e2e-validate-img-'));
+  const workspace = join(root, 'ws');
 
   beforeAll(async () => {
     app = await launchAsSteward(
-      join(root, 'ws'),
+      workspace,
       ADMIN,
       async (svc) => {
+        // The admin adds a reviewer (who makes her password her own); then the steward imports the MR volume.
+        await svc.call('session:login', { path: workspace, username: ADMIN.username, password: ADMIN.password });
+        await svc.call('users:add', REVIEWER);
+        await loginOwn(svc, workspace, REVIEWER.username, REVIEWER.password);
+        await loginOwn(svc, workspace, STEWARD.username, STEWARD.password);
         const job = await svc.call('ingest:start', { paths: splitMrVolume(mkdtempSync(join(root, 'dicom-'))) });
         await svc.current?.imports.wait(job.id);
         const studies = (await svc.call('sources:list', {})).studies;
@@ -115,5 +123,29 @@ run('image validation end to end', () => {
     expect(html).not.toContain('<script');
     await page.getByTestId('memorisation-pairs-hide').click();
     expect(await page.getByTestId('memorisation-pair').count()).toBe(0);
+  }, 60_000);
+
+  it('shows a reviewer the pairs with the synthetic side and the scores, and the real frames withheld', async () => {
+    const { page } = app;
+    await page.getByTestId('lock-button').click();
+    await page.getByTestId('lock-screen').waitFor();
+    await page.getByTestId('login-path').fill(workspace);
+    await page.getByTestId('login-username').fill(REVIEWER.username);
+    await page.getByTestId('login-password').fill(REVIEWER.password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('app-shell').waitFor();
+    await page.getByTestId('nav-validation').click();
+    await page.getByTestId('validation-item-1').click();
+    await page.getByTestId('validation-verdict').waitFor({ timeout: 20_000 });
+    await page.getByTestId('memorisation-pairs').scrollIntoViewIfNeeded();
+    await page.getByTestId('memorisation-pairs-show').click();
+    await expect.poll(() => page.getByTestId('memorisation-pair').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.getByTestId('memorisation-pairs-withheld').waitFor();
+    const pairs = await page.getByTestId('memorisation-pair').count();
+    expect(await page.getByTestId('memorisation-pair-real').count()).toBe(0);
+    expect(await page.getByTestId('memorisation-pair-real-withheld').count()).toBe(pairs);
+    expect(await page.getByTestId('memorisation-pair-synthetic').count()).toBe(pairs);
+    expect(await page.getByTestId('memorisation-pair-ncc').first().textContent()).toMatch(/NCC -?\d\.\d{3}/);
+    await page.getByTestId('memorisation-pairs').screenshot({ path: join(ARTIFACTS, '55-image-validation-pairs-reviewer.png') });
   }, 60_000);
 });
