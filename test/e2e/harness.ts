@@ -105,3 +105,14 @@ export async function launchAsSteward(path: string, admin: { username: string; d
   await page.getByTestId('app-shell').waitFor();
   return app;
 }
+
+/** Locks the app if a session is shown, then logs `user` in through the lock screen and waits for the shell. */
+export async function loginThroughUi(page: Page, path: string, user: { username: string; password: string }): Promise<void> {
+  if (await page.getByTestId('lock-button').count()) await page.getByTestId('lock-button').click();
+  await page.getByTestId('lock-screen').waitFor();
+  await page.getByTestId('login-path').fill(path);
+  await page.getByTestId('login-username').fill(user.username);
+  await page.getByTestId('login-password').fill(user.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('app-shell').waitFor();
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, FAST_KDF } from '../helpers';
 import { loginOwn } from '../own-password';
-import { chromiumAvailable, launchApp, STEWARD, type App } from './harness';
+import { chromiumAvailable, launchApp, loginThroughUi, STEWARD, type App } from './harness';
 
 const run = chromiumAvailable() ? describe : describe.skip;
 const TESS = { username: 'tess', displayName: 'Tess Steward', roles: ['steward' as const], password: 'tess password 1' };
@@ -42,16 +42,7 @@ run('a steward waiting for the sources key, end to end', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  async function loginAs(user: { username: string; password: string }): Promise<void> {
-    const { page } = app;
-    if (await page.getByTestId('lock-button').count()) await page.getByTestId('lock-button').click();
-    await page.getByTestId('lock-screen').waitFor();
-    await page.getByTestId('login-path').fill(ws);
-    await page.getByTestId('login-username').fill(user.username);
-    await page.getByTestId('login-password').fill(user.password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('app-shell').waitFor();
-  }
+  const loginAs = (user: { username: string; password: string }): Promise<void> => loginThroughUi(app.page, ws, user);
 
   it('tells the waiting steward why the sources are closed, then opens them once a steward has logged in', async () => {
     const { page } = app;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, FAST_KDF } from '../helpers';
 import { splitMrVolume } from '../validate-image/gate-fixtures';
 import { loginOwn } from '../own-password';
-import { ARTIFACTS, chromiumAvailable, launchAsSteward, STEWARD, type App } from './harness';
+import { ARTIFACTS, chromiumAvailable, launchAsSteward, loginThroughUi, STEWARD, type App } from './harness';
 
 const run = chromiumAvailable() ? describe : describe.skip;
 const IMAGES = 8;
@@ -127,13 +127,7 @@ run('image validation end to end', () => {
 
   it('shows a reviewer the pairs with the synthetic side and the scores, and the real frames withheld', async () => {
     const { page } = app;
-    await page.getByTestId('lock-button').click();
-    await page.getByTestId('lock-screen').waitFor();
-    await page.getByTestId('login-path').fill(workspace);
-    await page.getByTestId('login-username').fill(REVIEWER.username);
-    await page.getByTestId('login-password').fill(REVIEWER.password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('app-shell').waitFor();
+    await loginThroughUi(page, workspace, REVIEWER);
     await page.getByTestId('nav-validation').click();
     await page.getByTestId('validation-item-1').click();
     await page.getByTestId('validation-verdict').waitFor({ timeout: 20_000 });

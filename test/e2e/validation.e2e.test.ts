@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, FAST_KDF } from '../helpers';
-import { ARTIFACTS, chromiumAvailable, launchAsSteward, STEWARD, type App } from './harness';
+import { ARTIFACTS, chromiumAvailable, launchAsSteward, loginThroughUi, STEWARD, type App } from './harness';
 import { loginOwn } from '../own-password';
 
 const run = chromiumAvailable() ? describe : describe.skip;
@@ -152,13 +152,7 @@ run('validation end to end', () => {
 
   it('shows a reviewer the result read-only, without a Validate button', async () => {
     const { page } = app;
-    await page.getByTestId('lock-button').click();
-    await page.getByTestId('lock-screen').waitFor();
-    await page.getByTestId('login-path').fill(workspace);
-    await page.getByTestId('login-username').fill(REVIEWER.username);
-    await page.getByTestId('login-password').fill(REVIEWER.password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('app-shell').waitFor();
+    await loginThroughUi(page, workspace, REVIEWER);
     await page.getByTestId('nav-validation').click();
     await page.getByTestId('validation-item-1').click();
     await page.getByTestId('validation-verdict').waitFor({ timeout: 20_000 });

@@ -1,10 +1,10 @@
-import { Badge, Center, Group, Loader, Paper, Stack, Tabs, Text, ThemeIcon } from '@mantine/core';
+import { Badge, Center, Loader, Stack, Tabs } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import type { ResultOf, SessionInfo } from '../../../../electron/shared/contract';
 import { api, errorMessage } from '../../api';
 import { FormError } from '../../components/FormError';
 import { PageHeader } from '../../components/PageHeader';
-import { LockIcon } from '../../components/icons';
+import { ClosedNotice } from '../../components/ClosedNotice';
 import { ImagesPanel } from './images/ImagesPanel';
 import { ImportPanel } from './import/ImportPanel';
 import { TablesPanel } from './tables/TablesPanel';
@@ -26,20 +26,10 @@ function SourcesKeyPending() {
   return (
     <Stack gap="lg" data-testid="sources-screen">
       <PageHeader title="Sources" description={DESCRIPTION} />
-      <Paper withBorder p="xl" radius="md" maw={720} data-testid="sources-pending">
-        <Group align="flex-start" wrap="nowrap" gap="lg">
-          <ThemeIcon size={44} radius="md" variant="light" color="yellow">
-            <LockIcon size={22} />
-          </ThemeIcon>
-          <Stack gap={4}>
-            <Text fw={600}>Your access to the sources is not active yet.</Text>
-            <Text size="sm" c="dimmed">
-              Source data is sealed under a key that only data stewards hold, and yours has not reached your account yet. It is given to you the
-              next time another data steward logs in; then lock Airlock and log in again. Until then you cannot import or browse sources.
-            </Text>
-          </Stack>
-        </Group>
-      </Paper>
+      <ClosedNotice testId="sources-pending" title="Your access to the sources is not active yet." color="yellow">
+        Source data is sealed under a key that only data stewards hold, and yours has not reached your account yet. It is given to you the next time
+        another data steward logs in; then lock Airlock and log in again. Until then you cannot import or browse sources.
+      </ClosedNotice>
     </Stack>
   );
 }
@@ -48,19 +38,9 @@ function StewardsOnly() {
   return (
     <Stack gap="lg" data-testid="sources-screen">
       <PageHeader title="Sources" description={DESCRIPTION} />
-      <Paper withBorder p="xl" radius="md" maw={720} data-testid="sources-forbidden">
-        <Group align="flex-start" wrap="nowrap" gap="lg">
-          <ThemeIcon size={44} radius="md" variant="light" color="gray">
-            <LockIcon size={22} />
-          </ThemeIcon>
-          <Stack gap={4}>
-            <Text fw={600}>Sources are available to data stewards.</Text>
-            <Text size="sm" c="dimmed">
-              Importing and browsing sensitive source data needs the data steward role. Ask an administrator to add it to your account.
-            </Text>
-          </Stack>
-        </Group>
-      </Paper>
+      <ClosedNotice testId="sources-forbidden" title="Sources are available to data stewards.">
+        Importing and browsing sensitive source data needs the data steward role. Ask an administrator to add it to your account.
+      </ClosedNotice>
     </Stack>
   );
 }

@@ -1,12 +1,13 @@
-import { Button, Center, Group, Loader, Paper, Stack, Text, ThemeIcon } from '@mantine/core';
+import { Button, Center, Loader, Paper, Stack, Text } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../../electron/shared/contract';
 import type { SpecSummaryView } from '../../../../electron/shared/spec-schema';
 import { api, errorMessage } from '../../api';
 import { FormError } from '../../components/FormError';
 import { PageHeader } from '../../components/PageHeader';
+import { ClosedNotice } from '../../components/ClosedNotice';
 import { SuccessAlert } from '../../components/SuccessAlert';
-import { LockIcon, SpecsIcon } from '../../components/icons';
+import { SpecsIcon } from '../../components/icons';
 import { NewSpecModal } from './NewSpecModal';
 import { ImageSpecEditor } from './image/ImageSpecEditor';
 import { ImageSpecList } from './image/ImageSpecList';
@@ -150,19 +151,9 @@ function ReadersOnly() {
   return (
     <Stack gap="lg" data-testid="specs-screen">
       <PageHeader title="Specs" description={DESCRIPTION} />
-      <Paper withBorder p="xl" radius="md" maw={720} data-testid="specs-forbidden">
-        <Group align="flex-start" wrap="nowrap" gap="lg">
-          <ThemeIcon size={44} radius="md" variant="light" color="gray">
-            <LockIcon size={22} />
-          </ThemeIcon>
-          <Stack gap={4}>
-            <Text fw={600}>Specs are available to data stewards and reviewers.</Text>
-            <Text size="sm" c="dimmed">
-              Ask an administrator to add one of those roles to your account.
-            </Text>
-          </Stack>
-        </Group>
-      </Paper>
+      <ClosedNotice testId="specs-forbidden" title="Specs are available to data stewards and reviewers.">
+        Ask an administrator to add one of those roles to your account.
+      </ClosedNotice>
     </Stack>
   );
 }
