@@ -19,17 +19,21 @@ interface Job {
   done: Promise<void>;
 }
 
-// Storage failures (a full disk, a read-only one), said as what the steward can do.
-const STORAGE_ERRORS: Record<StorageProblem, string> = {
-  full: 'The disk holding the workspace is full, so this file was not stored. Free some space, then import it again.',
-  readonly: 'The workspace can only be read (a read-only disk or folder), so this file was not stored.',
-  write: 'Writing to the disk holding the workspace failed, so this file was not stored.',
+// Storage failures (a full disk, a read-only one), said as what was not kept and what the steward can do.
+const STORAGE_CAUSES: Record<StorageProblem, string> = {
+  full: 'The disk holding the workspace is full',
+  readonly: 'The workspace can only be read (a read-only disk or folder)',
+  write: 'Writing to the disk holding the workspace failed',
 };
+
+function storageMessage(problem: StorageProblem, lost: string): string {
+  return `${STORAGE_CAUSES[problem]}, so ${lost}.${problem === 'full' ? ' Free some space, then import it again.' : ''}`;
+}
 
 function refusal(path: string, kind: FileResult['kind'], bytes: number, err: unknown): FileResult {
   if (err instanceof AirlockError) return { path, kind, bytes, status: 'refused', code: err.code, message: err.message };
   const problem = storageProblem(err);
-  if (problem) return { path, kind, bytes, status: 'refused', code: 'FILE_UNWRITABLE', message: STORAGE_ERRORS[problem] };
+  if (problem) return { path, kind, bytes, status: 'refused', code: 'FILE_UNWRITABLE', message: storageMessage(problem, 'this file was not stored') };
   const msg = err instanceof Error ? err.message : String(err);
   return { path, kind, bytes, status: 'refused', code: 'INTERNAL', message: `Airlock could not import this file: ${msg}` };
 }
@@ -153,7 +157,7 @@ export class ImportJobs {
           // A full disk can refuse even the closing record: the per-file results stand, and the next open marks the import cut off.
           const problem = storageProblem(err);
           if (!problem) throw err;
-          view.results.push({ path: paths.join(', '), kind: 'unknown', bytes: 0, status: 'refused', code: 'FILE_UNWRITABLE', message: STORAGE_ERRORS[problem].replace('this file was not stored', "the end of this import was not recorded (the files above are as listed)") });
+          view.results.push({ path: paths.join(', '), kind: 'unknown', bytes: 0, status: 'refused', code: 'FILE_UNWRITABLE', message: storageMessage(problem, 'the end of this import was not recorded (the files above are as listed)') });
         }
       });
     this.jobs.set(id, { view, controller, done });

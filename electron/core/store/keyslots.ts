@@ -20,6 +20,7 @@ import { closeSync, constants, existsSync, fsyncSync, linkSync, openSync, readFi
 import { z } from 'zod';
 import { AirlockError, WorkspaceBusyError } from '../errors';
 import { openBox, sealToPublic, spki, type BoxLabel } from './slot-box';
+import { storageProblem } from './storage-errors';
 
 export const KEYSLOT_FILE = 'airlock.keys.json';
 
@@ -138,8 +139,10 @@ export function writeKeySlots(path: string, file: KeySlotFile): void {
 // A full or read-only disk, said as what the steward can do; anything else as it was.
 function storageError(err: unknown): unknown {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC') return new AirlockError('FILE_UNWRITABLE', 'The disk holding the workspace is full, so Airlock cannot update its key-slot file. Free some space, then try again.', { cause: err });
-  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return new AirlockError('FILE_UNWRITABLE', 'The workspace folder can only be read (a read-only disk or folder), so Airlock cannot update its key-slot file.', { cause: err });
+  // A folder without write permission is read-only for this purpose too.
+  const problem = code === 'EACCES' || code === 'EPERM' ? 'readonly' : storageProblem(err);
+  if (problem === 'full') return new AirlockError('FILE_UNWRITABLE', 'The disk holding the workspace is full, so Airlock cannot update its key-slot file. Free some space, then try again.', { cause: err });
+  if (problem === 'readonly') return new AirlockError('FILE_UNWRITABLE', 'The workspace folder can only be read (a read-only disk or folder), so Airlock cannot update its key-slot file.', { cause: err });
   return err;
 }
 
