@@ -1,10 +1,10 @@
 // Wrappers around the compressed-image decoders. Each takes one frame's codestream and returns its samples
 // (interleaved when there are three components) plus what the codestream says about itself, so pixels.ts
-// can check it against the DICOM header. The wasm modules load once, on first use.
-import charlsFactory from '@cornerstonejs/codec-charls/decodewasmjs';
-import openjpegFactory from '@cornerstonejs/codec-openjpeg/decodewasmjs';
-import libjpegTurboFactory from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
-import { Decoder as LosslessJpegDecoder } from 'jpeg-lossless-decoder-js';
+// can check it against the DICOM header. Each decoder's package is imported on first use (an import of
+// uncompressed files never loads one: ~6 MB of the import's peak memory), and its wasm module instantiated once.
+import type charlsFactory from '@cornerstonejs/codec-charls/decodewasmjs';
+import type openjpegFactory from '@cornerstonejs/codec-openjpeg/decodewasmjs';
+import type libjpegTurboFactory from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
 import { DicomError, reasonOf } from './dicom-error';
 
 export type Samples = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
@@ -21,6 +21,10 @@ const quiet = { print: () => undefined, printErr: () => undefined };
 let charls: ReturnType<typeof charlsFactory> | undefined;
 let openjpeg: ReturnType<typeof openjpegFactory> | undefined;
 let libjpegTurbo: ReturnType<typeof libjpegTurboFactory> | undefined;
+
+const loadCharls = async () => (await import('@cornerstonejs/codec-charls/decodewasmjs')).default(quiet);
+const loadOpenjpeg = async () => (await import('@cornerstonejs/codec-openjpeg/decodewasmjs')).default(quiet);
+const loadLibjpegTurbo = async () => (await import('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs')).default(quiet);
 
 // A wasm trap (abort, out-of-bounds access) can leave a module's heap unusable: load a fresh one next time.
 function trapped(err: unknown): boolean {
@@ -54,7 +58,7 @@ function samplesFrom(bytes: Uint8Array, bitsPerSample: number, signed: boolean):
 }
 
 export async function decodeJpegLs(frame: Uint8Array): Promise<CodecOutput> {
-  charls ??= charlsFactory(quiet);
+  charls ??= loadCharls();
   const mod = await charls;
   const decoder = new mod.JpegLSDecoder();
   try {
@@ -74,7 +78,7 @@ export async function decodeJpegLs(frame: Uint8Array): Promise<CodecOutput> {
 }
 
 export async function decodeJpeg2000(frame: Uint8Array): Promise<CodecOutput> {
-  openjpeg ??= openjpegFactory(quiet);
+  openjpeg ??= loadOpenjpeg();
   const mod = await openjpeg;
   const decoder = new mod.J2KDecoder();
   try {
@@ -99,7 +103,7 @@ export async function decodeJpegBaseline(frame: Uint8Array, syntaxName: string, 
     // libjpeg-turbo is built for 8-bit samples: 12-bit JPEG (process 4) needs a codec Airlock does not ship.
     throw new DicomError('DICOM_UNSUPPORTED', `Transfer syntax ${syntaxName} (${uid}) cannot be decoded by Airlock: its frames use ${precision}-bit JPEG samples, and only 8-bit JPEG is supported.`);
   }
-  libjpegTurbo ??= libjpegTurboFactory(quiet);
+  libjpegTurbo ??= loadLibjpegTurbo();
   const mod = await libjpegTurbo;
   const decoder = new mod.JPEGDecoder();
   try {
@@ -117,9 +121,10 @@ export async function decodeJpegBaseline(frame: Uint8Array, syntaxName: string, 
   }
 }
 
-export function decodeJpegLossless(frame: Uint8Array): CodecOutput {
+export async function decodeJpegLossless(frame: Uint8Array): Promise<CodecOutput> {
+  const { Decoder } = await import('jpeg-lossless-decoder-js');
   try {
-    const decoder = new LosslessJpegDecoder();
+    const decoder = new Decoder();
     const buffer = frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength);
     const data = decoder.decode(buffer as ArrayBuffer, 0, frame.byteLength);
     if (decoder.numComp > 1 && data.BYTES_PER_ELEMENT > 1) {
