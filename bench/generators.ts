@@ -1,7 +1,8 @@
 // Generator benchmark on a 32,000-row, 15-column table drawn from the real colon-cancer trial's distributions:
 // the copula and the data transformer alone, then TVAE and CTGAN train and sample rows/s beside the same
 // architecture, batch and steps in PyTorch CPU (bench/tvae_torch.py, bench/ctgan_torch.py) on the identical encoded
-// matrix, both sides on one thread, alternated by the harness. `--profile` adds the top tfjs kernels of one step.
+// matrix, both sides on one thread, alternated by the harness, after the matmul roofline (bench/matmul.ts) that
+// bounds them. `--profile` adds the top tfjs kernels of one step.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { prepareColumns, type TableSchema } from '../electron/core/train/tabular
 import { Transformer } from '../electron/core/train/tabular/transformer';
 import type { BenchContext } from './context';
 import type { Metric } from './harness';
+import { benchMatmul } from './matmul';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 32_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -222,6 +224,7 @@ export async function benchGenerators(ctx: BenchContext): Promise<void> {
   try {
     writeFileSync(join(dir, 'x.f32'), Buffer.from(encoded.values.buffer, encoded.values.byteOffset, encoded.values.byteLength));
     writeFileSync(join(dir, 'spans.json'), JSON.stringify(encoded.spans));
+    await benchMatmul(ctx, info, backendLabel(info));
     for (const [name, make, script] of [['TVAE', makeTvae, 'tvae_torch.py'], ['CTGAN', makeCtgan, 'ctgan_torch.py']] as const) {
       let version = '';
       await ctx.compare({
