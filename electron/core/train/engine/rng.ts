@@ -4,6 +4,8 @@
 // from it in JavaScript, so a run is a pure function of (seed, data, config, backend) and the whole random state
 // is four 32-bit words that a checkpoint can carry.
 
+import { ZIG_RATIO, ZIG_X, zigguratEdge } from './ziggurat';
+
 export type RngState = [number, number, number, number];
 
 /** One sfc32 step over four Int32 lanes (advanced in place); the next unsigned 32-bit output. */
@@ -18,11 +20,13 @@ export function sfc32Step(s: Int32Array): number {
 }
 
 const TWO_53 = 9007199254740992;
-const TWO_PI = 2 * Math.PI;
+const TWO_MINUS_23 = 1 / 8388608;
 
 export class Rng {
   // Int32 lanes in a typed array: unboxed int32 arithmetic, where number fields above 2^31 were heap-allocated on every draw.
   private readonly s = new Int32Array(4);
+  // Made once: a closure created inside fillNormal's loop kept V8 from optimising it as tightly.
+  private readonly drawUniform = (): number => this.uniform();
 
   private constructor(state: RngState) {
     this.s.set(state.map((x) => x | 0));
@@ -81,43 +85,45 @@ export class Rng {
     return x % n;
   }
 
-  /** Fill with N(mean, std²) draws (Box–Muller, both outputs used). */
+  /**
+   * Fill with N(mean, std²) draws by the ziggurat (engine/ziggurat.ts): one 32-bit draw per value, its low 8 bits
+   * the layer and its high 24 the signed position, almost always accepted without a log or an exp. Since 3 December
+   * 2026 (Box–Muller before): a seeded run's weights and samples differ from earlier versions', and are again a pure
+   * function of the seed (test/train/rng-stream pins the new stream).
+   */
   fillNormal(out: Float32Array, mean = 0, std = 1): Float32Array {
-    // The draws of uniformOpen() and uniform() inlined on local lanes: the same stream, without a call and four
-    // typed-array stores per 32-bit draw (this loop is most of TVAE's sampling time outside the kernels).
+    // sfc32 inlined on local lanes: the same stream as nextUint32(), without a call and four typed-array stores.
     const s = this.s;
     let a = s[0] as number, b = s[1] as number, c = s[2] as number, d = s[3] as number;
     const n = out.length;
-    for (let i = 0; i < n; i += 2) {
-      let u1 = 0;
-      while (u1 === 0) {
-        const t1 = (((a + b) | 0) + d) | 0;
+    for (let i = 0; i < n; i++) {
+      for (;;) {
+        const t = (((a + b) | 0) + d) | 0;
         d = (d + 1) | 0;
         a = b ^ (b >>> 9);
         b = (c + (c << 3)) | 0;
-        c = (((c << 21) | (c >>> 11)) + t1) | 0;
-        const t2 = (((a + b) | 0) + d) | 0;
-        d = (d + 1) | 0;
-        a = b ^ (b >>> 9);
-        b = (c + (c << 3)) | 0;
-        c = (((c << 21) | (c >>> 11)) + t2) | 0;
-        u1 = ((t1 >>> 5) * 67108864 + (t2 >>> 6)) / TWO_53;
+        c = (((c << 21) | (c >>> 11)) + t) | 0;
+        const layer = t & 255;
+        const u = (t >> 8) * TWO_MINUS_23; // [−1, 1)
+        if (Math.abs(u) < (ZIG_RATIO[layer] as number)) {
+          out[i] = mean + std * u * (ZIG_X[layer] as number);
+          break;
+        }
+        // About 1 % of draws: the tail or a wedge, drawing further uniforms from the same stream.
+        s[0] = a;
+        s[1] = b;
+        s[2] = c;
+        s[3] = d;
+        const z = zigguratEdge(layer, u, this.drawUniform);
+        a = s[0];
+        b = s[1];
+        c = s[2];
+        d = s[3];
+        if (!Number.isNaN(z)) {
+          out[i] = mean + std * z;
+          break;
+        }
       }
-      const t3 = (((a + b) | 0) + d) | 0;
-      d = (d + 1) | 0;
-      a = b ^ (b >>> 9);
-      b = (c + (c << 3)) | 0;
-      c = (((c << 21) | (c >>> 11)) + t3) | 0;
-      const t4 = (((a + b) | 0) + d) | 0;
-      d = (d + 1) | 0;
-      a = b ^ (b >>> 9);
-      b = (c + (c << 3)) | 0;
-      c = (((c << 21) | (c >>> 11)) + t4) | 0;
-      const u2 = ((t3 >>> 5) * 67108864 + (t4 >>> 6)) / TWO_53;
-      const r = Math.sqrt(-2 * Math.log(u1));
-      const theta = TWO_PI * u2;
-      out[i] = mean + std * r * Math.cos(theta);
-      if (i + 1 < n) out[i + 1] = mean + std * r * Math.sin(theta);
     }
     s[0] = a;
     s[1] = b;
