@@ -20,7 +20,7 @@ import { prepareColumns, type TableSchema } from '../electron/core/train/tabular
 import { Transformer } from '../electron/core/train/tabular/transformer';
 import type { BenchContext } from './context';
 import type { Metric } from './harness';
-import { benchMatmul } from './matmul';
+import { benchMatmul, floorNote, matmulFlops } from './matmul';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 32_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -114,6 +114,21 @@ function measureOurs(make: Make, table: EncodedTable, seconds: number): { train:
     const t1 = performance.now();
     sampleOf(trainer, SAMPLE_ROWS, Rng.fromSeed(2));
     return { train, sample: SAMPLE_ROWS / ((performance.now() - t1) / 1000) };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** Matmul FLOPs of one training step and of sampling SAMPLE_ROWS rows, on a fresh trainer (tf.profile). */
+async function modelFlops(make: Make, table: EncodedTable): Promise<{ step: number; sample: number }> {
+  const rng = Rng.fromSeed(1);
+  const trainer = make(table, rng);
+  try {
+    trainer.beginEpoch(rng);
+    trainer.trainStep(0, rng);
+    const step = await matmulFlops(() => void trainer.trainStep(1, rng));
+    const sample = await matmulFlops(() => void sampleOf(trainer, SAMPLE_ROWS, Rng.fromSeed(2)));
+    return { step, sample };
   } finally {
     trainer.dispose();
   }
@@ -224,10 +239,10 @@ export async function benchGenerators(ctx: BenchContext): Promise<void> {
   try {
     writeFileSync(join(dir, 'x.f32'), Buffer.from(encoded.values.buffer, encoded.values.byteOffset, encoded.values.byteLength));
     writeFileSync(join(dir, 'spans.json'), JSON.stringify(encoded.spans));
-    await benchMatmul(ctx, info, backendLabel(info));
-    for (const [name, make, script] of [['TVAE', makeTvae, 'tvae_torch.py'], ['CTGAN', makeCtgan, 'ctgan_torch.py']] as const) {
+    const roofline = await benchMatmul(ctx, info, backendLabel(info));
+    for (const [name, make, script, shape] of [['TVAE', makeTvae, 'tvae_torch.py', '500×128 · 128×128'], ['CTGAN', makeCtgan, 'ctgan_torch.py', '500×256 · 256×256']] as const) {
       let version = '';
-      await ctx.compare({
+      const [train, sample] = await ctx.compare({
         name,
         metrics: [rate('train', 'train'), rate('sample', 'sample')],
         ours: { label: backendLabel(info), threads: info.threads ?? 1, run: () => measureOurs(make, encoded, SECONDS) },
@@ -243,6 +258,10 @@ export async function benchGenerators(ctx: BenchContext): Promise<void> {
         },
       });
       if (version) ctx.note(`${name} reference: PyTorch ${version}, torch.set_num_threads(1)`);
+      const flops = await modelFlops(make, encoded);
+      const per = (fig: typeof train, units: number) => (fig?.reference ? units / fig.reference : null);
+      ctx.note(floorNote(`${name} train step`, flops.step, roofline.get(shape), per(train, BATCH)));
+      ctx.note(floorNote(`${name} sample of ${SAMPLE_ROWS.toLocaleString('en')} rows`, flops.sample, roofline.get(shape), per(sample, SAMPLE_ROWS)));
     }
     if (ctx.opts.profile) {
       await profileStep('TVAE', makeTvae, encoded);

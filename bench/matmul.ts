@@ -45,9 +45,28 @@ function torchGflops(m: number, k: number, n: number): { gflops: number; threads
   return JSON.parse(r.stdout) as { gflops: number; threads: number };
 }
 
-export async function benchMatmul(ctx: BenchContext, info: BackendInfo, label: string): Promise<void> {
+/** Matmul FLOPs `f` runs (tf.profile's kernels): 2·p·q·N per product of a [.., p, q] operand into [.., M, N]. */
+export async function matmulFlops(f: () => void): Promise<number> {
+  const info = await tf.profile(f);
+  let flops = 0;
+  for (const k of info.kernels) {
+    if (k.name !== 'BatchMatMul' && k.name !== '_FusedMatMul') continue;
+    const a = k.inputShapes[0] ?? [];
+    const out = k.outputShapes[0] ?? [];
+    const batch = out.slice(0, -2).reduce((x, y) => x * y, 1);
+    // a holds M·K values per batch whether or not it is transposed, so 2·M·K·N needs no transpose flags.
+    flops += 2 * batch * (a.at(-1) ?? 0) * (a.at(-2) ?? 0) * (out.at(-1) ?? 0);
+  }
+  return flops;
+}
+
+/** Our median GFLOP/s per shape label ("500×128 · 128×128"), as measured by benchMatmul. */
+export type Roofline = Map<string, number>;
+
+export async function benchMatmul(ctx: BenchContext, info: BackendInfo, label: string): Promise<Roofline> {
+  const roofline: Roofline = new Map();
   for (const [m, k, n] of SHAPES) {
-    await ctx.compare({
+    const [fig] = await ctx.compare({
       name: `matmul ${m}×${k} · ${k}×${n}`,
       metrics: [{ key: 'gflops', label: '', unit: 'GFLOP/s', better: 'higher' }],
       ours: { label, threads: info.threads ?? 1, run: () => ({ gflops: oursGflops(m, k, n) }) },
@@ -61,6 +80,18 @@ export async function benchMatmul(ctx: BenchContext, info: BackendInfo, label: s
         },
       },
     });
+    if (fig) roofline.set(`${m}×${k} · ${k}×${n}`, fig.ours);
   }
   ctx.note('Matmul: WASM SIMD is 128-bit, PyTorch runs the CPU\'s AVX2/AVX-512 kernels. A step\'s matmul FLOPs at our GFLOP/s is a floor on its time that no cut of overhead goes below.');
+  return roofline;
+}
+
+/**
+ * The floor under a model figure: `flops` of matmul at our GFLOP/s for the model's layer shape, against the time
+ * PyTorch took for the whole unit (a step, a sample). Their quotient is the best ratio any cut of overhead can reach.
+ */
+export function floorNote(what: string, flops: number, gflops: number | undefined, referenceSeconds: number | null): string {
+  if (!gflops || referenceSeconds === null) return `${what}: ${(flops / 1e9).toFixed(2)} GFLOP of matmul (no roofline figure to compare).`;
+  const floor = flops / (gflops * 1e9);
+  return `${what}: ${(flops / 1e9).toFixed(2)} GFLOP of matmul = ${(floor * 1000).toFixed(1)} ms at our ${gflops.toFixed(1)} GFLOP/s; PyTorch's whole ${(referenceSeconds * 1000).toFixed(1)} ms: at zero overhead the ratio could reach ${(referenceSeconds / floor).toFixed(2)}×.`;
 }
