@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AirlockService } from '../../electron/core/api/service';
+import type { Checkpoint } from '../../electron/core/train/engine/protocol';
+import { RNG_STREAM } from '../../electron/core/train/engine/rng';
+import { pack, unpack } from '../../electron/core/train/pack';
 import type { Spec } from '../../electron/shared/spec-schema';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
 import { openedRows } from '../sources-sealed/opened';
@@ -96,6 +99,15 @@ describe('training runs (TVAE in a worker on the backend ladder)', () => {
     const checkpoints = (id: number) => svc.current!.ws.db.prepare('SELECT epoch FROM run_checkpoints WHERE run_id = ?').all(id) as { epoch: number }[];
     expect(checkpoints(run.id)).toEqual([{ epoch: cancelled.epochsDone }]);
     expect(checkpoints(straight.id)).toEqual([]);
+    // A checkpoint from before the ziggurat (no stream mark) is refused: the rest would draw other normals.
+    const db = svc.current!.ws.db;
+    const stored = (db.prepare('SELECT content FROM run_checkpoints WHERE run_id = ?').get(run.id) as { content: Buffer }).content;
+    const { stream, ...older } = unpack<Checkpoint>(stored);
+    expect(stream).toBe(RNG_STREAM);
+    db.prepare('UPDATE run_checkpoints SET content = ? WHERE run_id = ?').run(pack(older), run.id);
+    await expect(svc.call('runs:resume', { runId: run.id })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('drew its random numbers differently') });
+    expect((await svc.call('runs:get', { runId: run.id })).status).toBe('cancelled');
+    db.prepare('UPDATE run_checkpoints SET content = ? WHERE run_id = ?').run(stored, run.id);
     await svc.call('runs:resume', { runId: run.id });
     const resumed = await svc.current?.runs.wait(run.id);
     expect(resumed?.status).toBe('done');

@@ -8,6 +8,7 @@ import { treatedSource } from './tabular/treatments';
 import { sessionCodec } from '../store/sources-seal';
 import type { Workspace } from '../store/workspace';
 import type { Checkpoint } from './engine/protocol';
+import { RNG_STREAM } from './engine/rng';
 import { startTraining, type TrainingHandle } from './engine/runner';
 import { generate } from './generate/client';
 import type { Cells } from './generate/protocol';
@@ -109,18 +110,20 @@ export class TrainingRuns {
     const checkpoint = repo.latestCheckpoint(this.ws.db, runId);
     if (!checkpoint) throw new AirlockError('NOT_FOUND', `Run #${runId} has no checkpoint to resume from; start a new run instead.`);
     const image = specKind(this.ws.db, row.spec_id) === 'image';
+    const resumeFrom = unpack<Checkpoint | ImageCheckpoint>(checkpoint.content);
+    if (resumeFrom.stream !== RNG_STREAM) {
+      throw new AirlockError('CONFLICT', `Run #${runId} was checkpointed by an earlier version of Airlock that drew its random numbers differently; resumed now, it would not make what an uninterrupted run makes. Start its spec again as a new run.`);
+    }
     this.ws.db.transaction(() => {
       repo.reopenRun(this.ws.db, runId);
       appendAudit(this.ws.db, { actor, action: 'run.resumed', subject: `run #${runId}`, details: { fromEpoch: checkpoint.epoch } }, this.ws.now());
     })();
     if (image) {
       const v = getImageSpecVersion(this.ws.db, row.spec_id, row.spec_version);
-      const resumeFrom = unpack<ImageCheckpoint>(checkpoint.content);
       this.launch(runId, actor, (live) => executeImageRun(this.ws, runId, actor, v.spec, v.hash, resumeFrom, live, (c) => (live.cancel = c)));
     } else {
       const spec = getSpecVersion(this.ws.db, row.spec_id, row.spec_version).spec;
-      const resumeFrom = unpack<Checkpoint>(checkpoint.content);
-      this.launch(runId, actor, (live) => this.execute(runId, actor, spec, resumeFrom, live));
+      this.launch(runId, actor, (live) => this.execute(runId, actor, spec, resumeFrom as Checkpoint, live));
     }
     return this.view(runId);
   }

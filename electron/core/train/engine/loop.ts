@@ -8,7 +8,7 @@ import type { EncodedTable, ModelTrainer } from '../models/model';
 import { validateSpans } from '../models/spans';
 import { divergedError, invalidInput, toTrainingFailure, TrainingError } from './errors';
 import type { Checkpoint, EpochLosses, ParsedTrainingJob, Progress, TrainingOutput } from './protocol';
-import { Rng } from './rng';
+import { Rng, RNG_STREAM } from './rng';
 
 export interface LoopEvents {
   progress(p: Progress): void;
@@ -98,6 +98,7 @@ export async function runTraining(job: ParsedTrainingJob, events: LoopEvents, sh
           weights: trainer.exportWeights(),
           optimizer: trainer.exportOptimizer(),
           rngState: rng.state(),
+          stream: RNG_STREAM,
           lossHistory: lossHistory.map((e) => ({ epoch: e.epoch, losses: { ...e.losses } })),
         });
       }

@@ -37,6 +37,8 @@ export const checkpointSchema = z.object({
   optimizer: z.array(serializedTensorSchema),
   /** The engine Rng's four state words after `epoch` epochs. */
   rngState: z.tuple([uint32, uint32, uint32, uint32]),
+  /** The stream rngState belongs to (RNG_STREAM); absent in checkpoints from before 3 December 2026 (Box–Muller). */
+  stream: z.string().max(64).optional(),
   lossHistory: z.array(epochLossesSchema),
 });
 export type Checkpoint = z.infer<typeof checkpointSchema>;

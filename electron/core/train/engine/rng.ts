@@ -8,6 +8,12 @@ import { ZIG_RATIO, ZIG_X, zigguratEdge } from './ziggurat';
 
 export type RngState = [number, number, number, number];
 
+/**
+ * Names the stream a state continues: the generator and how normals are drawn. A checkpoint carries it, and a run
+ * resumes only under the same stream (else the rest of the run would draw differently). Change it with the stream.
+ */
+export const RNG_STREAM = 'sfc32/ziggurat-256';
+
 /** One sfc32 step over four Int32 lanes (advanced in place); the next unsigned 32-bit output. */
 export function sfc32Step(s: Int32Array): number {
   const a = s[0] as number, b = s[1] as number, c = s[2] as number, d = s[3] as number;

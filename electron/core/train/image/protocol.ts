@@ -12,6 +12,8 @@ export interface ImageCheckpoint {
   weights: SerializedTensor[];
   optimizer: SerializedTensor[];
   rngState: [number, number, number, number];
+  /** The stream rngState belongs to (RNG_STREAM); absent before 3 December 2026. */
+  stream?: string;
   lossHistory: EpochLosses[];
 }
 

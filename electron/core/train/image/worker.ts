@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { parentPort } from 'node:worker_threads';
 import { selectBackend } from '../engine/backend';
 import { toTrainingFailure } from '../engine/errors';
-import { Rng } from '../engine/rng';
+import { Rng, RNG_STREAM } from '../engine/rng';
 import { createImageTrainer, imageConfigSchema, type ImageTrainer } from '../models/image';
 import type { ImageJob, ImageReply } from './protocol';
 
@@ -78,7 +78,7 @@ async function run(job: ImageJob): Promise<void> {
       }
       history.push({ epoch, losses: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / steps])) });
       if (job.checkpointEvery > 0 && epoch % job.checkpointEvery === 0 && epoch < job.epochs) {
-        send({ type: 'checkpoint', epoch, weights: trainer.exportWeights(), optimizer: trainer.exportOptimizer(), rngState: rng.state(), lossHistory: history });
+        send({ type: 'checkpoint', epoch, weights: trainer.exportWeights(), optimizer: trainer.exportOptimizer(), rngState: rng.state(), stream: RNG_STREAM, lossHistory: history });
       }
     }
     const images = trainer.sample(job.samples, Rng.fromSeed(job.seed + 2), job.sampleLabels ? new Int32Array(job.sampleLabels) : null);
