@@ -3,7 +3,8 @@
 // counted) by bench/harness.ts, one table per section; `--json` writes every figure with the machine it ran on.
 //   ingest      512×512 CT series: Airlock import vs pydicom read (files/s, MB/s, peak RSS; own processes)
 //   render      one slice cold, warm, as a thumbnail
-//   generators  copula, transformer; TVAE and CTGAN train/sample vs PyTorch CPU, one thread each (--profile: kernels)
+//   generators  copula, transformer; matmul GFLOP/s and TVAE/CTGAN train/sample vs PyTorch CPU, one thread each,
+//               with the matmul floor under each model figure (--profile: kernels)
 //   dcgan, cvae 64×64 image generators' steps/s vs PyTorch CPU (as shipped and sub-pixel ConvT)
 //   validate    the full validation, stage by stage, vs scipy/sklearn
 //   dcr         exact Gower nearest neighbours and privacyDistances vs sklearn
