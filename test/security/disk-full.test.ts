@@ -90,4 +90,28 @@ run('a full disk and a read-only workspace', () => {
     svc.end('logout');
     await svc.settled();
   }, 120_000);
+
+  it('refuses a whole batch that SQLite rolled back mid-way (its cache spilling onto a full disk), storing none of it outside a transaction', async () => {
+    const series = tempDir();
+    expect(spawnSync(PYTHON, [join(process.cwd(), 'bench/gen_series.py'), series, '16'], { encoding: 'utf8' }).status).toBe(0);
+    const path = join(mountPoint, 'ws-spill');
+    const svc = new AirlockService({ kdf: FAST_KDF });
+    await svc.call('workspace:create', { path, ...ADMIN });
+    await svc.call('users:setRoles', { username: 'ada', roles: ['admin', 'steward'] });
+    // A page cache smaller than one batch: SQLite writes pages before the commit, so the full disk shows mid-batch.
+    svc.current!.ws.db.pragma('cache_size = -256');
+    fill(join(mountPoint, 'filler-spill'));
+    const done = await svc.current!.imports.wait((await svc.call('ingest:start', { paths: [series] })).id);
+    const names = readdirSync(series).map((n) => join(series, n));
+    const perFile = done.results.filter((r) => names.includes(r.path));
+    expect(perFile.map((r) => r.path).sort()).toEqual([...names].sort());
+    expect(perFile.filter((r) => r.status === 'refused').length).toBeGreaterThan(0);
+    for (const r of perFile.filter((x) => x.status === 'refused')) expect(r).toMatchObject({ code: 'FILE_UNWRITABLE', message: expect.stringContaining('The disk holding the workspace is full') as string });
+    // What the import says it stored is what the store holds: nothing slipped in after a rollback.
+    const stored = (svc.current!.ws.db.prepare('SELECT count(*) AS n FROM source_files').get() as { n: number }).n;
+    expect(stored).toBe(perFile.filter((r) => r.status === 'imported').length);
+    svc.end('logout');
+    await svc.settled();
+    rmSync(join(mountPoint, 'filler-spill'));
+  }, 120_000);
 });

@@ -99,12 +99,16 @@ export class DicomBatch {
           try {
             return storeDicom(this.db, this.codec, this.importId, i.prepared, this.holdout, now);
           } catch (err) {
+            // SQLite rolls the whole transaction back on some errors (a full disk while spilling its cache): then
+            // nothing of the batch is stored, and going on would store later files outside any transaction.
+            if (!this.db.inTransaction) throw err;
             return this.refuse(i.prepared.name, i.prepared.bytes.length, err);
           }
         }),
       )();
     } catch (err) {
-      // The commit itself failed (a full or read-only disk): nothing of the batch is stored, and each file says why.
+      // The commit failed, or SQLite rolled the batch back (a full or read-only disk): nothing of it is stored, and
+      // each file says why.
       results = items.map((i) => (i.kind === 'settled' && i.result.status !== 'imported' ? i.result : this.refuse(i.kind === 'ready' ? i.prepared.name : i.result.path, i.kind === 'ready' ? i.prepared.bytes.length : i.result.bytes, err)));
     }
     for (const r of results) this.record(r);

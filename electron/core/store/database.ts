@@ -17,8 +17,6 @@ const CIPHER_LABELS: Record<DbCipher, string> = {
   'aegis-256': 'SQLite3MultipleCiphers aegis (AEGIS-256, per-page tag, raw 256-bit key)',
 };
 const NEW_PAGE_SIZE = 65536;
-/** Page cache per connection, in KiB (SQLite takes a negative cache_size as KiB). */
-const PAGE_CACHE_KIB = 4096;
 const WAL_CHECKPOINT_BYTES = 4 * 1024 * 1024;
 export const cipherLabel = (c: DbCipher): string => CIPHER_LABELS[c];
 
@@ -83,9 +81,6 @@ export function openEncrypted(path: string, key: Buffer, options: OpenOptions): 
     // Fold the log back into the file every ~4 MiB whatever the page size: one long pause per 64 MiB would stall the app.
     db.pragma(`wal_autocheckpoint = ${Math.max(16, Math.ceil(WAL_CHECKPOINT_BYTES / Number(db.pragma('page_size', { simple: true }))))}`);
     db.pragma('foreign_keys = ON');
-    // 4 MiB of page cache instead of better-sqlite3's 16: with 64 KiB pages it still holds every interior page of a
-    // store of many GB, and the rest would only keep the blob pages an import has just written (its peak memory).
-    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     // Take the write lock now rather than on the first write, so "busy" shows at open time.
     db.exec('BEGIN IMMEDIATE; COMMIT;');
     return db;
