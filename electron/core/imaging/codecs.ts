@@ -1,7 +1,8 @@
 // Wrappers around the compressed-image decoders. Each takes one frame's codestream and returns its samples
 // (interleaved when there are three components) plus what the codestream says about itself, so pixels.ts
 // can check it against the DICOM header. Each decoder's package is imported on first use (an import of
-// uncompressed files never loads one: ~6 MB of the import's peak memory), and its wasm module instantiated once.
+// uncompressed files never loads one: ~6 MB less in the process before its first file), and its wasm module
+// instantiated once.
 import type charlsFactory from '@cornerstonejs/codec-charls/decodewasmjs';
 import type openjpegFactory from '@cornerstonejs/codec-openjpeg/decodewasmjs';
 import type libjpegTurboFactory from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
