@@ -65,7 +65,8 @@ export function sourceCipher(key: Buffer): SourceCipher {
       const iv = randomBytes(12);
       const c = createCipheriv('aes-256-gcm', enc, iv);
       c.setAAD(aadOf(where));
-      // One output buffer, filled in place: a sealed DICOM file is allocated once, not three times (import memory).
+      // The header and the cipher's output copied into one buffer: two allocations per sealed value, where two
+      // concatenations made three (a DICOM file's worth each time, during an import).
       const out = Buffer.allocUnsafe(HEADER + plaintext.length);
       out[0] = FORMAT;
       kidBytes.copy(out, 1);
