@@ -116,3 +116,10 @@ export async function loginThroughUi(page: Page, path: string, user: { username:
   await page.getByTestId('login-submit').click();
   await page.getByTestId('app-shell').waitFor();
 }
+
+/** Opens validation #`id` on the Validation screen and waits for its verdict. */
+export async function openValidation(page: Page, id: number): Promise<void> {
+  await page.getByTestId('nav-validation').click();
+  await page.getByTestId(`validation-item-${id}`).click();
+  await page.getByTestId('validation-verdict').waitFor({ timeout: 20_000 });
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, FAST_KDF } from '../helpers';
 import { splitMrVolume } from '../validate-image/gate-fixtures';
 import { loginOwn } from '../own-password';
-import { ARTIFACTS, chromiumAvailable, launchAsSteward, loginThroughUi, STEWARD, type App } from './harness';
+import { ARTIFACTS, chromiumAvailable, launchAsSteward, loginThroughUi, openValidation, STEWARD, type App } from './harness';
 
 const run = chromiumAvailable() ? describe : describe.skip;
 const IMAGES = 8;
@@ -128,9 +128,7 @@ run('image validation end to end', () => {
   it('shows a reviewer the pairs with the synthetic side and the scores, and the real frames withheld', async () => {
     const { page } = app;
     await loginThroughUi(page, workspace, REVIEWER);
-    await page.getByTestId('nav-validation').click();
-    await page.getByTestId('validation-item-1').click();
-    await page.getByTestId('validation-verdict').waitFor({ timeout: 20_000 });
+    await openValidation(page, 1);
     await page.getByTestId('memorisation-pairs').scrollIntoViewIfNeeded();
     await page.getByTestId('memorisation-pairs-show').click();
     await expect.poll(() => page.getByTestId('memorisation-pair').count(), { timeout: 20_000 }).toBeGreaterThan(0);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, FAST_KDF } from '../helpers';
-import { ARTIFACTS, chromiumAvailable, launchAsSteward, loginThroughUi, STEWARD, type App } from './harness';
+import { ARTIFACTS, chromiumAvailable, launchAsSteward, loginThroughUi, openValidation, STEWARD, type App } from './harness';
 import { loginOwn } from '../own-password';
 
 const run = chromiumAvailable() ? describe : describe.skip;
@@ -153,9 +153,7 @@ run('validation end to end', () => {
   it('shows a reviewer the result read-only, without a Validate button', async () => {
     const { page } = app;
     await loginThroughUi(page, workspace, REVIEWER);
-    await page.getByTestId('nav-validation').click();
-    await page.getByTestId('validation-item-1').click();
-    await page.getByTestId('validation-verdict').waitFor({ timeout: 20_000 });
+    await openValidation(page, 1);
     expect(await page.getByTestId('validation-start').count()).toBe(0);
     await page.getByTestId('validation-readonly').waitFor();
     expect(await page.getByTestId('validation-result-hash').getAttribute('data-value')).toBe(resultHash);
