@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReadAhead } from '../../electron/core/ingest/dicom-batch';
+import { ReadPool } from '../../electron/core/ingest/read-pool';
 import { tempDir } from '../helpers';
 
 describe('reading ahead', () => {
@@ -18,12 +19,12 @@ describe('reading ahead', () => {
     const onUnhandled = (e: unknown) => unhandled.push(e);
     process.on('unhandledRejection', onUnhandled);
     try {
-      const ahead = new ReadAhead(files);
+      const ahead = new ReadAhead(files, new ReadPool());
       for (const [i, f] of files.entries()) {
         if (f.kind !== 'dicom') continue;
         // The file after a missing one is read ahead while the missing one is still waiting.
         if (i === 6) await expect(ahead.take(i)).rejects.toMatchObject({ code: 'ENOENT' });
-        else expect(await ahead.take(i)).toEqual(Buffer.alloc(1000 + i, i));
+        else expect(Buffer.from(await ahead.take(i))).toEqual(Buffer.alloc(1000 + i, i));
       }
       await new Promise((r) => setTimeout(r, 20));
       expect(unhandled).toEqual([]);

@@ -17,9 +17,29 @@ export interface NativeLayout {
 }
 
 export function nativeFrame(dataSet: DataSet, el: Element, layout: NativeLayout, frameIndex: number): Samples {
+  const { values, bytesPer, start } = locateNativeFrame(dataSet, el, layout, frameIndex);
+  if (bytesPer === 0) return unpackBits(dataSet, el, values, frameIndex);
+  let samples = readSamples(dataSet.byteArray, start, values, bytesPer, layout.bigEndian);
+  if (layout.subsampled422) samples = upsample422(samples);
+  else if (layout.samplesPerPixel > 1 && layout.planarConfiguration === 1) samples = interleave(samples, layout.samplesPerPixel);
+  return samples;
+}
+
+/**
+ * Where frame `frameIndex` lies in the Pixel Data value, with every refusal nativeFrame can give (bits allocated,
+ * truncation) but no copy of its samples: what an import's decode check of an uncompressed frame needs.
+ * `bytesPer` is 0 for 1-bit frames, whose bits need not start on a byte.
+ */
+export function locateNativeFrame(dataSet: DataSet, el: Element, layout: NativeLayout, frameIndex: number): { values: number; bytesPer: number; start: number } {
   const { rows, columns, samplesPerPixel: spp, bitsAllocated: bits } = layout;
   const values = layout.subsampled422 ? (rows * columns * 2) : rows * columns * spp;
-  if (bits === 1) return unpackBits(dataSet, el, values, frameIndex);
+  if (bits === 1) {
+    const lastByte = el.dataOffset + Math.ceil((frameIndex * values + values) / 8);
+    if (lastByte > el.dataOffset + el.length || lastByte > dataSet.byteArray.length) {
+      throw new DicomError('DICOM_TRUNCATED', `The pixel data is too short for frame ${frameIndex + 1}: Pixel Data (7FE0,0010) holds ${el.length} bytes.`);
+    }
+    return { values, bytesPer: 0, start: el.dataOffset };
+  }
   if (![8, 16, 32].includes(bits)) {
     throw new DicomError('DICOM_UNSUPPORTED', `Uncompressed pixel data with ${bits} bits allocated cannot be decoded by Airlock (8, 16 or 32, or 1 for bitmaps).`);
   }
@@ -33,10 +53,7 @@ export function nativeFrame(dataSet: DataSet, el: Element, layout: NativeLayout,
       `The pixel data is too short: ${layout.frames} frame(s) of ${columns}×${rows} need ${needed} bytes but Pixel Data (7FE0,0010) holds ${el.length}.`,
     );
   }
-  let samples = readSamples(dataSet.byteArray, start, values, bytesPer, layout.bigEndian);
-  if (layout.subsampled422) samples = upsample422(samples);
-  else if (spp > 1 && layout.planarConfiguration === 1) samples = interleave(samples, spp);
-  return samples;
+  return { values, bytesPer, start };
 }
 
 // Always a fresh, aligned copy: typed-array views need aligned offsets, and a Node Buffer's slice() is a view
@@ -55,10 +72,6 @@ function readSamples(bytes: Uint8Array, start: number, count: number, bytesPer: 
 // 1-bit data is packed LSB first and frames need not start on a byte boundary (PS3.5 8.1.1).
 function unpackBits(dataSet: DataSet, el: Element, pixels: number, frameIndex: number): Uint8Array {
   const firstBit = frameIndex * pixels;
-  const lastByte = el.dataOffset + Math.ceil((firstBit + pixels) / 8);
-  if (lastByte > el.dataOffset + el.length || lastByte > dataSet.byteArray.length) {
-    throw new DicomError('DICOM_TRUNCATED', `The pixel data is too short for frame ${frameIndex + 1}: Pixel Data (7FE0,0010) holds ${el.length} bytes.`);
-  }
   const out = new Uint8Array(pixels);
   const b = dataSet.byteArray;
   for (let i = 0; i < pixels; i++) {

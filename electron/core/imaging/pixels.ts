@@ -7,7 +7,7 @@ import { decodeJpeg2000, decodeJpegBaseline, decodeJpegLossless, decodeJpegLs, t
 import { dataSetFor, type ParsedDicom } from './dicom';
 import { DicomError, reasonOf } from './dicom-error';
 import { frameLayout } from './fragments';
-import { nativeFrame } from './native';
+import { locateNativeFrame, nativeFrame, type NativeLayout } from './native';
 import { decodeRle } from './rle';
 import { transferSyntax, type TransferSyntax } from './transfer-syntax';
 
@@ -43,7 +43,7 @@ const MONO = new Set(['MONOCHROME1', 'MONOCHROME2']);
 const DECODABLE = new Set([...MONO, 'PALETTE COLOR', 'RGB', 'YBR_FULL', 'YBR_FULL_422', 'YBR_RCT', 'YBR_ICT', 'YBR_PARTIAL_422', 'YBR_PARTIAL_420']);
 
 export async function decodeFrame(bytes: Uint8Array, parsed: ParsedDicom, frameIndex = 0): Promise<DecodedFrame> {
-  const { raw, h, dataSet, photometric, native } = await decodeSamples(bytes, parsed, frameIndex);
+  const { raw, h, dataSet, photometric, native } = await decodeSamples(locateFrame(bytes, parsed, frameIndex), parsed, frameIndex);
   return build(raw, h, parsed, dataSet, photometric, native);
 }
 
@@ -52,12 +52,28 @@ export async function decodeFrame(bytes: Uint8Array, parsed: ParsedDicom, frameI
  * modality values a grey image only needs for display — masking and rescaling cannot refuse a frame.
  */
 export async function checkFrame(bytes: Uint8Array, parsed: ParsedDicom, frameIndex = 0): Promise<void> {
-  const { raw, h, dataSet, photometric, native } = await decodeSamples(bytes, parsed, frameIndex);
+  const src = locateFrame(bytes, parsed, frameIndex);
+  const { h } = src;
+  // An uncompressed grey frame can only be refused by where it lies: checked in place, its samples never copied.
+  if (src.ts.codec === 'native' && h.spp === 1 && h.photometric !== 'PALETTE COLOR') {
+    locateNativeFrame(src.dataSet, src.el, nativeLayout(h, parsed, src.ts), frameIndex);
+    return;
+  }
+  const { raw, dataSet, photometric, native } = await decodeSamples(src, parsed, frameIndex);
   // Colour conversion and palettes can refuse (a missing lookup table), so those are built as for display.
   if (h.spp !== 1 || h.photometric === 'PALETTE COLOR') build(raw, h, parsed, dataSet, photometric, native);
 }
 
-async function decodeSamples(bytes: Uint8Array, parsed: ParsedDicom, frameIndex: number): Promise<{ raw: Samples; h: Header; dataSet: DataSet; photometric: string; native: boolean }> {
+interface FrameSource {
+  h: Header;
+  ts: TransferSyntax;
+  dataSet: DataSet;
+  /** Pixel Data (7FE0,0010), already known to be encapsulated exactly when the transfer syntax says so. */
+  el: Element;
+}
+
+// The refusals every frame of a file shares: its header, the frame's existence, the transfer syntax and photometric.
+function locateFrame(bytes: Uint8Array, parsed: ParsedDicom, frameIndex: number): FrameSource {
   const h = header(parsed);
   if (!Number.isInteger(frameIndex) || frameIndex < 0 || frameIndex >= h.frames) {
     throw new InvalidArgumentError(`Frame ${frameIndex + 1} does not exist: this image has ${h.frames} frame${h.frames === 1 ? '' : 's'}.`);
@@ -72,13 +88,25 @@ async function decodeSamples(bytes: Uint8Array, parsed: ParsedDicom, frameIndex:
   }
   const dataSet = dataSetFor(bytes);
   const el = dataSet.elements.x7fe00010 as Element;
+  if (ts.codec === 'native' && el.encapsulatedPixelData) throw new DicomError('DICOM_MALFORMED', `The pixel data is compressed, but the transfer syntax (${ts.name}) says it is not.`);
+  if (ts.codec !== 'native' && !el.encapsulatedPixelData) throw new DicomError('DICOM_MALFORMED', `The transfer syntax (${ts.name}) says the pixel data is compressed, but it is stored uncompressed.`);
+  return { h, ts, dataSet, el };
+}
+
+const nativeLayout = (h: Header, parsed: ParsedDicom, ts: TransferSyntax): NativeLayout => ({
+  ...h,
+  samplesPerPixel: h.spp,
+  planarConfiguration: parsed.planarConfiguration,
+  subsampled422: h.photometric === 'YBR_FULL_422',
+  bigEndian: ts.bigEndian,
+});
+
+async function decodeSamples(src: FrameSource, parsed: ParsedDicom, frameIndex: number): Promise<{ raw: Samples; h: Header; dataSet: DataSet; photometric: string; native: boolean }> {
+  const { h, ts, dataSet, el } = src;
   let raw: Samples;
   let photometric = h.photometric;
-  if (ts.codec === 'native') {
-    if (el.encapsulatedPixelData) throw new DicomError('DICOM_MALFORMED', `The pixel data is compressed, but the transfer syntax (${ts.name}) says it is not.`);
-    raw = nativeFrame(dataSet, el, { ...h, samplesPerPixel: h.spp, planarConfiguration: parsed.planarConfiguration, subsampled422: h.photometric === 'YBR_FULL_422', bigEndian: ts.bigEndian }, frameIndex);
-  } else {
-    if (!el.encapsulatedPixelData) throw new DicomError('DICOM_MALFORMED', `The transfer syntax (${ts.name}) says the pixel data is compressed, but it is stored uncompressed.`);
+  if (ts.codec === 'native') raw = nativeFrame(dataSet, el, nativeLayout(h, parsed, ts), frameIndex);
+  else {
     const codestream = frameCodestream(dataSet, el, frameIndex, h.frames);
     if (ts.codec === 'rle') raw = decodeRle(codestream, h.rows, h.columns, h.spp, h.bitsAllocated);
     else {

@@ -1,10 +1,10 @@
 // DICOM files are read, hashed, parsed and decode-checked one by one, but stored in batches: one commit (one fsync
 // under synchronous=FULL) per batch instead of per file. Each file is a savepoint inside the batch, so a refused
 // file leaves nothing and its neighbours stay; a file counts as imported only once its batch has committed.
-import { readFile } from 'node:fs/promises';
 import type { FileResult } from '../../shared/ingest-schemas';
 import type { Db } from '../store/database';
 import type { SourceCodec } from '../store/sources-seal';
+import { ReadPool } from './read-pool';
 import { duplicateOf, prepareDicom, sha256Of, storeDicom, type DicomHoldout, type PreparedDicom } from './dicom-import';
 
 /**
@@ -20,14 +20,17 @@ const READ_AHEAD_BYTES = 32 * 1024 * 1024;
 
 /** Reads the next DICOM files of a list while the current one is processed, so the disk and the CPU overlap. */
 export class ReadAhead {
-  private readonly pending = new Map<number, Promise<Buffer>>();
+  private readonly pending = new Map<number, Promise<Uint8Array>>();
   private next = 0;
 
-  constructor(private readonly files: readonly { path: string; kind: string; bytes: number }[]) {}
+  constructor(
+    private readonly files: readonly { path: string; kind: string; bytes: number }[],
+    private readonly pool: ReadPool,
+  ) {}
 
   /** The bytes of file `index`, started earlier if it was ahead; starts the reads of the files after it. */
-  take(index: number): Promise<Buffer> {
-    const mine = this.pending.get(index) ?? readFile(this.files[index]?.path ?? '');
+  take(index: number): Promise<Uint8Array> {
+    const mine = this.pending.get(index) ?? this.pool.read(this.files[index]?.path ?? '');
     this.pending.delete(index);
     this.next = Math.max(this.next, index + 1);
     let budget = [...this.pending.keys()].reduce((s, i) => s + (this.files[i]?.bytes ?? 0), 0);
@@ -35,7 +38,7 @@ export class ReadAhead {
       const f = this.files[this.next];
       if (!f || budget + f.bytes > READ_AHEAD_BYTES) break;
       if (f.kind === 'dicom') {
-        const p = readFile(f.path);
+        const p = this.pool.read(f.path);
         // A read that fails is reported when its file's turn comes; until then it must not be an unhandled rejection.
         p.catch(() => undefined);
         this.pending.set(this.next, p);
@@ -61,13 +64,14 @@ export class DicomBatch {
     private readonly now: () => Date,
     private readonly refuse: (path: string, bytes: number, err: unknown) => FileResult,
     private readonly record: (r: FileResult) => void,
+    /** Where the files' bytes came from: each goes back once its file is stored or refused. */
+    private readonly pool: ReadPool = new ReadPool(),
   ) {}
 
-  async add(path: string, size: number, read: Promise<Buffer> = readFile(path)): Promise<void> {
+  async add(path: string, size: number, read: Promise<Uint8Array> = this.pool.read(path)): Promise<void> {
+    let bytes: Uint8Array | null = null;
     try {
-      // A plain Uint8Array view of the Buffer (its slice() copies, as elsewhere), not a copy of the file.
-      const buf = await read;
-      const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      bytes = await read;
       const sha = sha256Of(bytes);
       // Against the store and this batch's own files (a file picked twice is a duplicate of itself).
       const dup = duplicateOf(this.db, this.codec, path, bytes.length, sha) ?? this.inBatch(path, bytes.length, sha);
@@ -75,6 +79,9 @@ export class DicomBatch {
     } catch (err) {
       this.items.push({ kind: 'settled', result: this.refuse(path, size, err) });
     }
+    // A settled file's bytes are done with now; a ready one's once its batch is stored.
+    const last = this.items[this.items.length - 1];
+    if (bytes && last?.kind === 'settled') this.pool.release(bytes);
     this.bytes += size;
     if (this.items.length >= BATCH_FILES || this.bytes >= BATCH_BYTES) this.flush();
   }
@@ -111,12 +118,18 @@ export class DicomBatch {
       // each file says why.
       results = items.map((i) => (i.kind === 'settled' && i.result.status !== 'imported' ? i.result : this.refuse(i.kind === 'ready' ? i.prepared.name : i.result.path, i.kind === 'ready' ? i.prepared.bytes.length : i.result.bytes, err)));
     }
+    this.releaseAll(items);
     for (const r of results) this.record(r);
   }
 
   /** A cancel: what is not committed is dropped, as a half-read file is. */
   discard(): void {
+    this.releaseAll(this.items);
     this.items = [];
     this.bytes = 0;
+  }
+
+  private releaseAll(items: readonly Item[]): void {
+    for (const i of items) if (i.kind === 'ready') this.pool.release(i.prepared.bytes);
   }
 }

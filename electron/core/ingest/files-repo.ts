@@ -28,7 +28,7 @@ export function insertSourceFile(
   now: Date,
 ): number {
   const id = nextRowId(db, 'source_files');
-  const content = f.content ? codec.putBytes({ table: 'source_files', column: 'content', rowId: id }, f.content) : null;
+  const content = f.content ? codec.bindBytes({ table: 'source_files', column: 'content', rowId: id }, f.content) : null;
   db.prepare('INSERT INTO source_files (id, import_id, sha256, kind, name, bytes, imported_at, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(id, f.importId, f.sha256, f.kind, codec.putText(nameAt(id), f.name), f.bytes, now.toISOString(), content);
   return id;
 }

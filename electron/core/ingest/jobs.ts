@@ -4,10 +4,12 @@
 import type { FileResult, HoldoutSpec, ImportJobView } from '../../shared/ingest-schemas';
 import { AirlockError } from '../errors';
 import { appendAudit } from '../govern/audit';
+import { importCache } from '../store/import-cache';
 import { rowIdOf, sessionCodec } from '../store/sources-seal';
 import { storageProblem, type StorageProblem } from '../store/storage-errors';
 import type { Workspace } from '../store/workspace';
 import { DicomBatch, ReadAhead } from './dicom-batch';
+import { ReadPool } from './read-pool';
 import { patientInHoldout, type DicomHoldout } from './dicom-import';
 import { finishImportRow, startImportRow } from './files-repo';
 import { DEFAULT_HOLDOUT, importTableFile } from './table-import';
@@ -98,15 +100,17 @@ export class ImportJobs {
       else view.counts.refused += 1;
     };
     const controller = new AbortController();
+    const restoreCache = importCache(ws.db);
     const run = async () => {
       // Listing folders is part of the job: it can take long on a share, and a cancel must stop it.
       const { files, unreadable } = await expandPaths(paths, { signal: controller.signal, onProgress: (found) => (view.filesTotal = found) });
       view.filesTotal = files.length + unreadable.length;
       view.bytesTotal = files.reduce((s, f) => s + f.bytes, 0);
       for (const u of unreadable) record({ path: u.path, kind: 'unknown', bytes: 0, status: 'refused', code: 'FILE_UNREADABLE', message: u.reason });
-      const batch = new DicomBatch(ws.db, codec, id, dicomHoldoutOf(ws), () => ws.now(), (path, bytes, err) => refusal(path, 'dicom', bytes, err), record);
+      const pool = new ReadPool();
+      const batch = new DicomBatch(ws.db, codec, id, dicomHoldoutOf(ws), () => ws.now(), (path, bytes, err) => refusal(path, 'dicom', bytes, err), record, pool);
       // A batch whose commit fails (a full disk) reports each of its files as refused, none lost from the results.
-      const ahead = new ReadAhead(files);
+      const ahead = new ReadAhead(files, pool);
       for (const [index, f] of files.entries()) {
         if (controller.signal.aborted || !ws.isOpen) break;
         view.current = f.path;
@@ -146,6 +150,7 @@ export class ImportJobs {
       })
       .finally(() => {
         view.finishedAt = ws.now().toISOString();
+        restoreCache();
         if (!ws.isOpen) return;
         try {
           // Counts only: the per-file results name files and series (source values), and are shown from memory.

@@ -65,7 +65,8 @@ export interface SourceCodec {
   readonly sealing: boolean;
   putText(where: SealScope, text: string): string | Buffer;
   putMaybe(where: SealScope, text: string | null | undefined): string | Buffer | null;
-  putBytes(where: SealScope, bytes: Uint8Array): Buffer;
+  /** Bytes as stored, valid only until the next bindBytes: bind them into a statement at once (SQLite copies them). */
+  bindBytes(where: SealScope, bytes: Uint8Array): Buffer;
   getText(where: SealScope, stored: unknown): string;
   getMaybe(where: SealScope, stored: unknown): string | null;
   getBytes(where: SealScope, stored: unknown): Buffer;
@@ -96,7 +97,7 @@ export function sourceCodec(db: Db, cipher: SourceCipher | null, lockedReason: s
     sealing,
     putText: (where, text) => (sealing ? use().sealText(where, text) : text),
     putMaybe: (where, text) => (text === null || text === undefined ? null : codec.putText(where, text)),
-    putBytes: (where, bytes) => (sealing ? use().seal(where, bytes) : asBuffer(bytes)),
+    bindBytes: (where, bytes) => (sealing ? use().sealForBind(where, bytes) : asBuffer(bytes)),
     getText(where, stored) {
       if (!sealing) return typeof stored === 'string' ? stored : asBuffer(stored).toString('utf8');
       if (!isSealed(stored)) throw damaged();
