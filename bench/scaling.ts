@@ -72,10 +72,22 @@ export async function benchScaling(ctx: BenchContext): Promise<void> {
   ctx.note(growth('exact DCR (n synthetic × n real rows)', 'n', byN));
 
   const byFiles: Point[] = [];
+  const peaks: number[] = [];
   for (const n of quick ? [100, 300] : [100, 300, 1000]) {
     const folder = ctSeries(n);
-    byFiles.push(await point(n, async () => (await airlockIngest(folder, n)).seconds as number));
+    const rss: number[] = [];
+    byFiles.push(
+      await point(n, async () => {
+        const m = await airlockIngest(folder, n);
+        rss.push(m.rss as number);
+        return m.seconds as number;
+      }),
+    );
+    peaks.push(median(rss));
   }
   record(ctx, (n) => `ingest, ${n.toLocaleString('en')} CT slices`, { unit: 'ms/file', scale: 1e3 }, byFiles, 'Airlock import (child process)', 'main + workers');
+  // Memory must not grow with the files of an import: its buffers are reused, its results are small.
+  byFiles.forEach((p, i) => ctx.add({ ...single('scaling', `ingest, ${p.n.toLocaleString('en')} CT slices`, { key: 'rss', label: 'peak memory', unit: 'MB', better: 'lower' }, peaks[i] ?? NaN, 'Airlock import (child process)', 'main + workers'), pairs: p.runs }));
   ctx.note(growth('ingest', 'files', byFiles));
+  ctx.note(`ingest peak memory against files: ${byFiles.map((p, i) => `${p.n.toLocaleString('en')}: ${(peaks[i] ?? NaN).toFixed(0)} MB`).join(', ')}`);
 }
