@@ -8,6 +8,7 @@ import { imageNotes } from '../imaging/notes';
 import { patientIdentity, type PatientIdentity } from '../imaging/patient-identity';
 import { checkFrame, frameLayoutNote } from '../imaging/pixels';
 import type { Db } from '../store/database';
+import { statement } from '../store/statements';
 import type { SourceCodec } from '../store/sources-seal';
 import type { DicomNote, FileResult } from '../../shared/ingest-schemas';
 import { findFileByHash, insertSourceFile, nextRowId } from './files-repo';
@@ -40,7 +41,7 @@ const UID_COLUMN: Record<DicomTable, string> = { dicom_patients: 'patient_key', 
 /** The row of a UNIQUE identity (patient key, UID), found by its lookup (a keyed HMAC once sealing). */
 export function findIdentity(db: Db, codec: SourceCodec, table: DicomTable, value: string): number | null {
   const col = UID_COLUMN[table];
-  const row = db.prepare(`SELECT id FROM ${table} WHERE ${col} = ?`).get(codec.lookup(col, value)) as { id: number } | undefined;
+  const row = statement(db, `SELECT id FROM ${table} WHERE ${col} = ?`).get(codec.lookup(col, value)) as { id: number } | undefined;
   return row?.id ?? null;
 }
 
@@ -54,7 +55,7 @@ function insertIdentified(db: Db, codec: SourceCodec, table: DicomTable, identit
   const values: Record<string, unknown> = { id, [col]: codec.lookup(col, identity), [`${col}_sealed`]: codec.sealing ? codec.putText({ table, column: col, rowId: id }, identity) : null, ...plain };
   for (const [k, v] of Object.entries(sealed)) values[k] = codec.putMaybe({ table, column: k, rowId: id }, v);
   const names = Object.keys(values);
-  db.prepare(`INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(...names.map((n) => values[n]));
+  statement(db, `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(...names.map((n) => values[n]));
   return id;
 }
 
@@ -143,8 +144,7 @@ export async function importDicomBytes(db: Db, codec: SourceCodec, importId: num
 // The study row for this file, creating it (and its patient) on first sight. A study already in the store keeps
 // its patient: files of one study are never split between patients, whatever identity a later file carries.
 function placeStudy(db: Db, codec: SourceCodec, parsed: ParsedDicom, identity: PatientIdentity, holdout: DicomHoldout, notes: DicomNote[]): number {
-  const study = db
-    .prepare('SELECT s.id, p.patient_key FROM dicom_studies s JOIN dicom_patients p ON p.id = s.patient_id WHERE s.study_uid = ?')
+  const study = statement(db, 'SELECT s.id, p.patient_key FROM dicom_studies s JOIN dicom_patients p ON p.id = s.patient_id WHERE s.study_uid = ?')
     .get(codec.lookup('study_uid', parsed.studyInstanceUid ?? '')) as { id: number; patient_key: string } | undefined;
   if (study) {
     // Lookups compare as the values do: the same key gives the same HMAC.

@@ -1,5 +1,6 @@
 // Imported files and import runs: repository functions, `db` first, parameters only.
 import type { Db } from '../store/database';
+import { statement } from '../store/statements';
 import { appendAudit } from '../govern/audit';
 import type { SourceCodec } from '../store/sources-seal';
 
@@ -12,13 +13,13 @@ export interface StoredFile {
 const nameAt = (id: number) => ({ table: 'source_files', column: 'name', rowId: id });
 
 export function findFileByHash(db: Db, codec: SourceCodec, sha256: string): StoredFile | null {
-  const row = db.prepare('SELECT id, name, imported_at AS importedAt FROM source_files WHERE sha256 = ?').get(sha256) as { id: number; name: unknown; importedAt: string } | undefined;
+  const row = statement(db, 'SELECT id, name, imported_at AS importedAt FROM source_files WHERE sha256 = ?').get(sha256) as { id: number; name: unknown; importedAt: string } | undefined;
   return row ? { id: row.id, name: codec.getText(nameAt(row.id), row.name), importedAt: row.importedAt } : null;
 }
 
 /** The id the next row of `table` gets: sealed values are bound to their row id, so it is chosen before the insert. */
 export function nextRowId(db: Db, table: 'source_files' | 'dicom_patients' | 'dicom_studies' | 'dicom_series' | 'dicom_instances'): number {
-  return (db.prepare(`SELECT coalesce(max(id), 0) + 1 AS id FROM ${table}`).get() as { id: number }).id;
+  return (statement(db, `SELECT coalesce(max(id), 0) + 1 AS id FROM ${table}`).get() as { id: number }).id;
 }
 
 export function insertSourceFile(
@@ -29,7 +30,7 @@ export function insertSourceFile(
 ): number {
   const id = nextRowId(db, 'source_files');
   const content = f.content ? codec.bindBytes({ table: 'source_files', column: 'content', rowId: id }, f.content) : null;
-  db.prepare('INSERT INTO source_files (id, import_id, sha256, kind, name, bytes, imported_at, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(id, f.importId, f.sha256, f.kind, codec.putText(nameAt(id), f.name), f.bytes, now.toISOString(), content);
+  statement(db, 'INSERT INTO source_files (id, import_id, sha256, kind, name, bytes, imported_at, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(id, f.importId, f.sha256, f.kind, codec.putText(nameAt(id), f.name), f.bytes, now.toISOString(), content);
   return id;
 }
 
