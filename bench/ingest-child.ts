@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AirlockService } from '../electron/core/api/service';
+import { peakRssMb } from './peak-rss';
 
 const folder = process.argv[2] ?? '';
 const root = mkdtempSync(join(tmpdir(), 'airlock-bench-'));
@@ -17,4 +18,4 @@ const seconds = (performance.now() - t0) / 1000;
 svc.end();
 await svc.settled();
 rmSync(root, { recursive: true, force: true });
-process.stdout.write(`${JSON.stringify({ files: done?.counts.imported ?? 0, refused: done?.counts.refused ?? -1, bytes: done?.bytesTotal ?? 0, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.stdout.write(`${JSON.stringify({ files: done?.counts.imported ?? 0, refused: done?.counts.refused ?? -1, bytes: done?.bytesTotal ?? 0, seconds, peakRssMb: peakRssMb() })}\n`);
