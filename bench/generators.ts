@@ -150,8 +150,8 @@ export function epochSeconds(make: 'tvae' | 'ctgan', table: EncodedTable): numbe
   }
 }
 
-function torchSide(script: string, dir: string, table: EncodedTable, seconds: number): { train: number; sample: number; threads: number; version: string } {
-  const args = [join(import.meta.dirname, script), join(dir, 'x.f32'), join(dir, 'spans.json'), String(table.rows), String(table.width), String(seconds), '1', String(SAMPLE_ROWS)];
+function torchSide(script: string, dir: string, table: EncodedTable, seconds: number, threads: number): { train: number; sample: number; threads: number; version: string } {
+  const args = [join(import.meta.dirname, script), join(dir, 'x.f32'), join(dir, 'spans.json'), String(table.rows), String(table.width), String(seconds), String(threads), String(SAMPLE_ROWS)];
   const r = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`${script} failed (install python3-torch): ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
   const t = JSON.parse(r.stdout) as { trainRowsPerSecond: number; sampleRowsPerSecond: number; threads: number; torch: string };
@@ -235,6 +235,7 @@ export async function benchGenerators(ctx: BenchContext): Promise<void> {
 
   tf.env().set('PROD', true);
   const info = await selectBackend();
+  const threads = info.threads ?? 1; // PyTorch gets as many as the backend has (AIRLOCK_TRAIN_THREADS)
   const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-gen-'));
   try {
     writeFileSync(join(dir, 'x.f32'), Buffer.from(encoded.values.buffer, encoded.values.byteOffset, encoded.values.byteLength));
@@ -245,19 +246,19 @@ export async function benchGenerators(ctx: BenchContext): Promise<void> {
       const [train, sample] = await ctx.compare({
         name,
         metrics: [rate('train', 'train'), rate('sample', 'sample')],
-        ours: { label: backendLabel(info), threads: info.threads ?? 1, run: () => measureOurs(make, encoded, SECONDS) },
+        ours: { label: backendLabel(info), threads, run: () => measureOurs(make, encoded, SECONDS) },
         reference: {
           label: 'PyTorch CPU (Debian python3-torch)',
-          threads: 1,
+          threads,
           run: () => {
-            const r = torchSide(script, dir, encoded, SECONDS);
-            if (r.threads !== 1) throw new Error(`PyTorch ran on ${r.threads} threads, not 1`);
+            const r = torchSide(script, dir, encoded, SECONDS, threads);
+            if (r.threads !== threads) throw new Error(`PyTorch ran on ${r.threads} threads, not ${threads}`);
             version = r.version;
             return { train: r.train, sample: r.sample };
           },
         },
       });
-      if (version) ctx.note(`${name} reference: PyTorch ${version}, torch.set_num_threads(1)`);
+      if (version) ctx.note(`${name} reference: PyTorch ${version}, torch.set_num_threads(${threads})`);
       const flops = await modelFlops(make, encoded);
       const per = (fig: typeof train, units: number) => (fig?.reference ? units / fig.reference : null);
       ctx.note(floorNote(`${name} train step`, flops.step, roofline.get(shape), per(train, BATCH)));

@@ -39,8 +39,8 @@ function oursGflops(m: number, k: number, n: number): number {
   }
 }
 
-function torchGflops(m: number, k: number, n: number): { gflops: number; threads: number } {
-  const r = spawnSync(PYTHON, [join(import.meta.dirname, 'matmul_torch.py'), String(m), String(k), String(n), '1'], { encoding: 'utf8' });
+function torchGflops(m: number, k: number, n: number, threads: number): { gflops: number; threads: number } {
+  const r = spawnSync(PYTHON, [join(import.meta.dirname, 'matmul_torch.py'), String(m), String(k), String(n), String(threads)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`matmul_torch.py failed (install python3-torch): ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
   return JSON.parse(r.stdout) as { gflops: number; threads: number };
 }
@@ -65,17 +65,18 @@ export type Roofline = Map<string, number>;
 
 export async function benchMatmul(ctx: BenchContext, info: BackendInfo, label: string): Promise<Roofline> {
   const roofline: Roofline = new Map();
+  const threads = info.threads ?? 1;
   for (const [m, k, n] of SHAPES) {
     const [fig] = await ctx.compare({
       name: `matmul ${m}×${k} · ${k}×${n}`,
       metrics: [{ key: 'gflops', label: '', unit: 'GFLOP/s', better: 'higher' }],
-      ours: { label, threads: info.threads ?? 1, run: () => ({ gflops: oursGflops(m, k, n) }) },
+      ours: { label, threads, run: () => ({ gflops: oursGflops(m, k, n) }) },
       reference: {
         label: 'PyTorch CPU matmul (Debian python3-torch)',
-        threads: 1,
+        threads,
         run: () => {
-          const r = torchGflops(m, k, n);
-          if (r.threads !== 1) throw new Error(`PyTorch ran on ${r.threads} threads, not 1`);
+          const r = torchGflops(m, k, n, threads);
+          if (r.threads !== threads) throw new Error(`PyTorch ran on ${r.threads} threads, not ${threads}`);
           return { gflops: r.gflops };
         },
       },

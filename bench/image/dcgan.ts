@@ -55,36 +55,37 @@ export function measureOurs(kind: Kind, seconds: number): number {
   }
 }
 
-function torchSide(kind: Kind, subpixel: boolean, seconds: number): { stepsPerSecond: number; threads: number; torch: string } {
-  const args = [join(import.meta.dirname, `${kind}_torch.py`), String(seconds), '1', ...(subpixel ? ['subpixel'] : [])];
+function torchSide(kind: Kind, subpixel: boolean, seconds: number, threads: number): { stepsPerSecond: number; threads: number; torch: string } {
+  const args = [join(import.meta.dirname, `${kind}_torch.py`), String(seconds), String(threads), ...(subpixel ? ['subpixel'] : [])];
   const r = spawnSync(PYTHON, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${kind}_torch.py failed (install python3-torch): ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
   const t = JSON.parse(r.stdout) as { stepsPerSecond: number; threads: number; torch: string };
-  if (t.threads !== 1) throw new Error(`PyTorch ran on ${t.threads} threads, not 1`);
+  if (t.threads !== threads) throw new Error(`PyTorch ran on ${t.threads} threads, not ${threads}`);
   return t;
 }
 
 async function benchImage(ctx: BenchContext, kind: Kind, title: string): Promise<void> {
   tf.env().set('PROD', true);
   const info = await selectBackend();
+  const threads = info.threads ?? 1; // PyTorch gets as many as the backend has (AIRLOCK_TRAIN_THREADS)
   let version = '';
   for (const subpixel of [false, true]) {
     await ctx.compare({
       name: `${title} vs PyTorch ${subpixel ? 'sub-pixel ConvT' : 'as shipped'}`,
       metrics: [{ key: 'steps', label: 'train', unit: 'steps/s', better: 'higher' }],
-      ours: { label: backendLabel(info), threads: info.threads ?? 1, run: () => ({ steps: measureOurs(kind, SECONDS) }) },
+      ours: { label: backendLabel(info), threads, run: () => ({ steps: measureOurs(kind, SECONDS) }) },
       reference: {
         label: `PyTorch CPU${subpixel ? ', ConvTranspose2d as four Conv2d phases (oneDNN)' : ', as shipped (reference BLAS ConvTranspose2d)'}`,
-        threads: 1,
+        threads,
         run: () => {
-          const t = torchSide(kind, subpixel, SECONDS);
+          const t = torchSide(kind, subpixel, SECONDS, threads);
           version = t.torch;
           return { steps: t.stepsPerSecond };
         },
       },
     });
   }
-  ctx.note(`${title}: ${SIZE} × ${SIZE}, batch ${BATCH}, ngf = ndf = 64; ~${SECONDS} s of steps per run; PyTorch ${version}, torch.set_num_threads(1).`);
+  ctx.note(`${title}: ${SIZE} × ${SIZE}, batch ${BATCH}, ngf = ndf = 64; ~${SECONDS} s of steps per run; PyTorch ${version}, torch.set_num_threads(${threads}).`);
 }
 
 export const benchDcgan = (ctx: BenchContext): Promise<void> => benchImage(ctx, 'dcgan', 'DCGAN');

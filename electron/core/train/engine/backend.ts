@@ -5,11 +5,13 @@
 // skipped is recorded with its reason; the result is stored with every run.
 //
 // AIRLOCK_TF_BACKEND=node-gpu|node|wasm|cpu forces one rung (tests, benchmarks). A forced rung that cannot load
-// is an error, not a silent fall-through: a benchmark must measure what it says it measures.
+// is an error, not a silent fall-through: a benchmark must measure what it says it measures. AIRLOCK_TRAIN_THREADS
+// (1–8) sets the WASM backend's threads; an invalid value is an error too, not a silent one thread.
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './wasm-kernels';
+import { DEFAULT_WASM_THREADS, parseWasmThreads, THREADED_WASM_VERSION, withThreadedWasmStart } from './wasm-threads';
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type ForcedBackend = 'node-gpu' | 'node' | 'wasm' | 'cpu';
@@ -47,7 +49,7 @@ let chosen: Promise<BackendInfo> | undefined;
 
 /** Choose the backend once; later calls return the same answer. */
 export function selectBackend(): Promise<BackendInfo> {
-  chosen ??= climb(parseForced(process.env.AIRLOCK_TF_BACKEND));
+  chosen ??= climb(parseForced(process.env.AIRLOCK_TF_BACKEND), parseWasmThreads(process.env.AIRLOCK_TRAIN_THREADS) ?? DEFAULT_WASM_THREADS);
   return chosen;
 }
 
@@ -57,12 +59,12 @@ export function parseForced(value: string | undefined): ForcedBackend | undefine
   throw new Error(`AIRLOCK_TF_BACKEND must be one of ${FORCED_BACKENDS.join(', ')} (it is "${value}").`);
 }
 
-async function climb(forced: ForcedBackend | undefined): Promise<BackendInfo> {
+async function climb(forced: ForcedBackend | undefined, wasmThreads: number): Promise<BackendInfo> {
   const fallbacks: BackendFallback[] = [];
   for (const rung of RUNGS) {
     if (forced !== undefined && rung.forced !== forced) continue;
     try {
-      const { skipped, ...info } = await load(rung.forced);
+      const { skipped, ...info } = await load(rung.forced, wasmThreads);
       if (skipped && forced === 'node-gpu') throw new Error(skipped.reason);
       if (skipped) fallbacks.push(skipped);
       return { ...info, fallbacks };
@@ -81,14 +83,14 @@ async function climb(forced: ForcedBackend | undefined): Promise<BackendInfo> {
 /** `skipped`: a rung passed over on the way (tfjs-node-gpu loaded but no CUDA device: it runs as 'tensorflow'). */
 type Loaded = Omit<BackendInfo, 'fallbacks'> & { skipped?: BackendFallback };
 
-async function load(rung: ForcedBackend): Promise<Loaded> {
+async function load(rung: ForcedBackend, wasmThreads: number): Promise<Loaded> {
   switch (rung) {
     case 'node-gpu':
       return loadNative('@tensorflow/tfjs-node-gpu', true);
     case 'node':
       return loadNative('@tensorflow/tfjs-node', false);
     case 'wasm':
-      return loadWasm();
+      return loadWasm(wasmThreads);
     case 'cpu':
       return loadCpu();
   }
@@ -117,13 +119,27 @@ export function wasmDistDir(): string {
   return join(dirname(nodeRequire.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + sep;
 }
 
-async function loadWasm(): Promise<Loaded> {
+/** The WASM backend on `wanted` threads (its threaded build), or on one if that cannot start, saying why. */
+async function loadWasm(wanted: number): Promise<Loaded> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(wasmDistDir());
-  // One thread: Node has no pthread worker pool for the WASM build, and a fixed reduction order keeps runs
-  // bitwise reproducible.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  if (!(await tf.setBackend('wasm'))) throw new Error('the WASM backend failed to initialise');
+  let skipped: BackendFallback | undefined;
+  let started = false;
+  const version: string = wasm.version_wasm;
+  if (wanted > 1 && version !== THREADED_WASM_VERSION) {
+    skipped = { name: 'wasm', reason: `${wanted} threads need tfjs-backend-wasm ${THREADED_WASM_VERSION} (this is ${version}); running on one thread` };
+  } else if (wanted > 1) {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+    wasm.setThreadsCount(wanted);
+    started = await withThreadedWasmStart(wanted, () => tf.setBackend('wasm')).catch(() => false);
+    if (!started) skipped = { name: 'wasm', reason: `the ${wanted}-thread WASM build failed to start; running on one thread` };
+  }
+  if (!started) {
+    // One thread: the plain SIMD build, which needs no worker pool.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    wasm.setThreadsCount(1);
+    if (!(await tf.setBackend('wasm'))) throw new Error('the WASM backend failed to initialise');
+  }
   await tf.ready();
   const addedKernels = registerWasmTrainingKernels();
   return {
@@ -133,6 +149,7 @@ async function loadWasm(): Promise<Loaded> {
     simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
     threads: wasm.getThreadsCount(),
     addedKernels,
+    ...(skipped ? { skipped } : {}),
   };
 }
 
