@@ -6,6 +6,9 @@ export const backendSchema = z.object({
   name: z.string(),
   tfjsVersion: z.string().nullable(),
   backendVersion: z.string().nullable(),
+  /** Threads the backend computes on (WASM; AIRLOCK_TRAIN_THREADS), and why fewer than asked, if so. */
+  threads: z.number().int().positive().nullable(),
+  threadsNote: z.string().nullable(),
   fallbacks: z.array(z.object({ name: z.string(), reason: z.string() })),
 });
 export type BackendView = z.infer<typeof backendSchema>;

@@ -7,11 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_WASM_THREADS, parseWasmThreads, withThreadedWasmStart } from '../../electron/core/train/engine/wasm-threads';
 import { startTraining } from '../../electron/core/train/engine/runner';
 import type { TrainingJob } from '../../electron/core/train/engine/protocol';
+import { backendLabel } from '../../renderer/src/pages/training/trainingFormat';
 import { syntheticTable } from './helpers';
 
 interface ChildReport {
   threads: number;
   fallbacks: { name: string; reason: string }[];
+  threadsNote?: string;
   tvae: string;
   ctgan: string;
   conv: string;
@@ -39,6 +41,7 @@ describe('WASM backend threads', () => {
     expect(one.threads).toBe(1);
     expect(two.threads).toBe(2);
     expect(two.fallbacks.filter((f) => f.name === 'wasm')).toEqual([]);
+    expect(two.threadsNote).toBeUndefined();
     expect(two.tvae).toBe(one.tvae);
     expect(two.ctgan).toBe(one.ctgan);
     expect(two.conv).toBe(one.conv);
@@ -50,7 +53,8 @@ describe('WASM backend threads', () => {
     const one = child('1');
     const broken = child('2', { THREADS_CHILD_BREAK: 'blob' });
     expect(broken.threads).toBe(1);
-    expect(broken.fallbacks.filter((f) => f.name === 'wasm').map((f) => f.reason)).toEqual(['the 2-thread WASM build failed to start; running on one thread']);
+    expect(broken.threadsNote).toBe('the 2-thread WASM build failed to start; it runs on one');
+    expect(broken.fallbacks.filter((f) => f.name === 'wasm')).toEqual([]);
     expect(broken.tvae).toBe(one.tvae);
     expect(broken.restored).toBe(true);
   });
@@ -82,6 +86,13 @@ describe('WASM backend threads', () => {
     expect(() => parseWasmThreads('9')).toThrow(/from 1 to 8/);
     expect(parseWasmThreads('')).toBeUndefined();
     expect(parseWasmThreads('4')).toBe(4);
+  });
+
+  it('the run view says the threads when they are more than one, or fewer than asked', () => {
+    const b = { name: 'wasm', tfjsVersion: '4.22.0', backendVersion: '4.22.0', fallbacks: [] };
+    expect(backendLabel({ ...b, threads: 1, threadsNote: null })).toBe('wasm · tfjs 4.22.0');
+    expect(backendLabel({ ...b, threads: 2, threadsNote: null })).toBe('wasm · tfjs 4.22.0 · 2 threads');
+    expect(backendLabel({ ...b, threads: 1, threadsNote: 'the 2-thread WASM build failed to start; it runs on one' })).toBe('wasm · tfjs 4.22.0 · 1 thread (the 2-thread WASM build failed to start; it runs on one)');
   });
 
   it('runs on one thread unless AIRLOCK_TRAIN_THREADS says more', () => {

@@ -19,7 +19,7 @@ export interface LiveState {
 function backendView(b: unknown): BackendView | null {
   if (!b || typeof b !== 'object' || !('name' in b)) return null;
   const info = b as Partial<BackendInfo>;
-  return { name: String(info.name), tfjsVersion: info.tfjsVersion ?? null, backendVersion: info.backendVersion ?? null, fallbacks: (info.fallbacks ?? []).map((f) => ({ name: f.name, reason: f.reason })) };
+  return { name: String(info.name), tfjsVersion: info.tfjsVersion ?? null, backendVersion: info.backendVersion ?? null, threads: info.threads ?? null, threadsNote: info.threadsNote ?? null, fallbacks: (info.fallbacks ?? []).map((f) => ({ name: f.name, reason: f.reason })) };
 }
 
 export function buildRunView(db: Db, row: RunRow, live: LiveState | null, lastGrid: string | null = null): RunView {

@@ -31,6 +31,8 @@ export interface BackendInfo {
   backendVersion: string;
   simd?: boolean;
   threads?: number;
+  /** Why the backend runs on fewer threads than AIRLOCK_TRAIN_THREADS asked for (WASM only). */
+  threadsNote?: string;
   /** Kernels Airlock registered to make the backend trainable (WASM only). */
   addedKernels?: string[];
   fallbacks: BackendFallback[];
@@ -123,16 +125,16 @@ export function wasmDistDir(): string {
 async function loadWasm(wanted: number): Promise<Loaded> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(wasmDistDir());
-  let skipped: BackendFallback | undefined;
+  let threadsNote: string | undefined;
   let started = false;
   const version: string = wasm.version_wasm;
   if (wanted > 1 && version !== THREADED_WASM_VERSION) {
-    skipped = { name: 'wasm', reason: `${wanted} threads need tfjs-backend-wasm ${THREADED_WASM_VERSION} (this is ${version}); running on one thread` };
+    threadsNote = `${wanted} threads need tfjs-backend-wasm ${THREADED_WASM_VERSION} (this is ${version}); it runs on one`;
   } else if (wanted > 1) {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
     wasm.setThreadsCount(wanted);
     started = await withThreadedWasmStart(wanted, () => tf.setBackend('wasm')).catch(() => false);
-    if (!started) skipped = { name: 'wasm', reason: `the ${wanted}-thread WASM build failed to start; running on one thread` };
+    if (!started) threadsNote = `the ${wanted}-thread WASM build failed to start; it runs on one`;
   }
   if (!started) {
     // One thread: the plain SIMD build, which needs no worker pool.
@@ -149,7 +151,7 @@ async function loadWasm(wanted: number): Promise<Loaded> {
     simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
     threads: wasm.getThreadsCount(),
     addedKernels,
-    ...(skipped ? { skipped } : {}),
+    ...(threadsNote ? { threadsNote } : {}),
   };
 }
 

@@ -85,6 +85,7 @@ export const backendInfoSchema = z.object({
   backendVersion: z.string(),
   simd: z.boolean().optional(),
   threads: z.number().int().optional(),
+  threadsNote: z.string().optional(),
   addedKernels: z.array(z.string()).optional(),
   fallbacks: z.array(z.object({ name: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']), reason: z.string() })),
 });
