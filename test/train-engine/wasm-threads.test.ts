@@ -74,6 +74,10 @@ describe('WASM backend threads', () => {
       expect(two.backend?.threads).toBe(2);
       expect(one.backend?.threads).toBe(1);
       expect(bytes(two.weights).equals(bytes(one.weights))).toBe(true);
+      process.env.AIRLOCK_TRAIN_THREADS = '0';
+      const refused = await startTraining(job(), {}, { backend: 'wasm' }).done;
+      expect(refused.status).toBe('failed');
+      if (refused.status === 'failed') expect(refused.message).toMatch(/AIRLOCK_TRAIN_THREADS must be a whole number from 1 to 8/);
     } finally {
       if (before === undefined) delete process.env.AIRLOCK_TRAIN_THREADS;
       else process.env.AIRLOCK_TRAIN_THREADS = before;
