@@ -15,16 +15,16 @@ function lossText(run: RunView): string {
   return last ? Object.entries(last.losses).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ') : '';
 }
 
-/** ", 2 threads" when the backend ran on more than the default one, or on fewer than asked (with why). */
-function threadsText(b: NonNullable<RunView['backend']>): string {
-  if ((b.threads ?? 1) <= 1 && !b.threadsNote) return '';
-  return `, ${b.threads ?? 1} ${b.threads === 1 ? 'thread' : 'threads'}${b.threadsNote ? `: ${b.threadsNote}` : ''}`;
+/** "wasm (tfjs 4.22.0, 2 threads)": the threads are said when more than the default one, or fewer than asked. */
+export function backendText(b: NonNullable<RunView['backend']>): string {
+  const threads = (b.threads ?? 1) > 1 || b.threadsNote ? `, ${b.threads ?? 1} ${b.threads === 1 ? 'thread' : 'threads'}${b.threadsNote ? `: ${b.threadsNote}` : ''}` : '';
+  return `${b.name} (tfjs ${b.tfjsVersion ?? '?'}${threads})`;
 }
 
 export function runSummary(run: RunView): string {
   const lines = [
     `Run #${run.id}: ${run.status} — ${run.generator} on spec “${run.specName}” v${run.specVersion}, seed ${run.seed}`,
-    `  backend: ${run.backend ? `${run.backend.name} (tfjs ${run.backend.tfjsVersion ?? '?'}${threadsText(run.backend)})` : run.generator === 'copula' ? 'plain JavaScript (no tensors)' : 'none: the run stopped before one was chosen'}`,
+    `  backend: ${run.backend ? backendText(run.backend) : run.generator === 'copula' ? 'plain JavaScript (no tensors)' : 'none: the run stopped before one was chosen'}`,
     `  spec sha256 ${run.specHash}`,
     `  source sha256 ${run.sourceSha256}`,
   ];

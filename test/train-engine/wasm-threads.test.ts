@@ -4,10 +4,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { backendText } from '../../electron/cli/train-commands';
 import { DEFAULT_WASM_THREADS, parseWasmThreads, withThreadedWasmStart } from '../../electron/core/train/engine/wasm-threads';
 import { startTraining } from '../../electron/core/train/engine/runner';
 import type { TrainingJob } from '../../electron/core/train/engine/protocol';
-import { backendLabel } from '../../renderer/src/pages/training/trainingFormat';
 import { syntheticTable } from './helpers';
 
 interface ChildReport {
@@ -92,11 +92,11 @@ describe('WASM backend threads', () => {
     expect(parseWasmThreads('4')).toBe(4);
   });
 
-  it('the run view says the threads when they are more than one, or fewer than asked', () => {
+  it('the CLI says the threads when they are more than one, or fewer than asked', () => {
     const b = { name: 'wasm', tfjsVersion: '4.22.0', backendVersion: '4.22.0', fallbacks: [] };
-    expect(backendLabel({ ...b, threads: 1, threadsNote: null })).toBe('wasm · tfjs 4.22.0');
-    expect(backendLabel({ ...b, threads: 2, threadsNote: null })).toBe('wasm · tfjs 4.22.0 · 2 threads');
-    expect(backendLabel({ ...b, threads: 1, threadsNote: 'the 2-thread WASM build failed to start; it runs on one' })).toBe('wasm · tfjs 4.22.0 · 1 thread (the 2-thread WASM build failed to start; it runs on one)');
+    expect(backendText({ ...b, threads: 1, threadsNote: null })).toBe('wasm (tfjs 4.22.0)');
+    expect(backendText({ ...b, threads: 2, threadsNote: null })).toBe('wasm (tfjs 4.22.0, 2 threads)');
+    expect(backendText({ ...b, threads: 1, threadsNote: 'the 2-thread WASM build failed to start; it runs on one' })).toBe('wasm (tfjs 4.22.0, 1 thread: the 2-thread WASM build failed to start; it runs on one)');
   });
 
   it('runs on one thread unless AIRLOCK_TRAIN_THREADS says more', () => {

@@ -144,12 +144,14 @@ async function loadWasm(wanted: number): Promise<Loaded> {
   }
   await tf.ready();
   const addedKernels = registerWasmTrainingKernels();
+  const threads = wasm.getThreadsCount();
+  if (started && threads < wanted) threadsNote = `the WASM pool started ${threads} of the ${wanted} threads asked for`;
   return {
     name: 'wasm',
     tfjsVersion: tf.version_core,
     backendVersion: wasm.version_wasm,
     simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
-    threads: wasm.getThreadsCount(),
+    threads,
     addedKernels,
     ...(threadsNote ? { threadsNote } : {}),
   };
