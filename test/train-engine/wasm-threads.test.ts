@@ -77,7 +77,8 @@ describe('WASM backend threads', () => {
       process.env.AIRLOCK_TRAIN_THREADS = '0';
       const refused = await startTraining(job(), {}, { backend: 'wasm' }).done;
       expect(refused.status).toBe('failed');
-      if (refused.status === 'failed') expect(refused.message).toMatch(/AIRLOCK_TRAIN_THREADS must be a whole number from 1 to 8/);
+      // A failed run in a sentence, not a crashed worker.
+      expect(refused).toMatchObject({ code: 'NOT_AVAILABLE', message: 'No TensorFlow.js backend could be started: AIRLOCK_TRAIN_THREADS must be a whole number from 1 to 8 (it is "0").' });
     } finally {
       if (before === undefined) delete process.env.AIRLOCK_TRAIN_THREADS;
       else process.env.AIRLOCK_TRAIN_THREADS = before;

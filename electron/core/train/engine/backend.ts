@@ -49,9 +49,10 @@ const RUNGS: readonly { forced: ForcedBackend; name: BackendName }[] = [
 
 let chosen: Promise<BackendInfo> | undefined;
 
-/** Choose the backend once; later calls return the same answer. */
+/** Choose the backend once; later calls return the same answer. An invalid setting rejects, it never throws. */
 export function selectBackend(): Promise<BackendInfo> {
-  chosen ??= climb(parseForced(process.env.AIRLOCK_TF_BACKEND), parseWasmThreads(process.env.AIRLOCK_TRAIN_THREADS) ?? DEFAULT_WASM_THREADS);
+  // Async, so that a worker calling this at start-up reports a bad AIRLOCK_* value as a failed run, not a crash.
+  chosen ??= (async () => climb(parseForced(process.env.AIRLOCK_TF_BACKEND), parseWasmThreads(process.env.AIRLOCK_TRAIN_THREADS) ?? DEFAULT_WASM_THREADS))();
   return chosen;
 }
 
