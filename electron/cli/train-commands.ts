@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { AirlockService } from '../core/api/service';
 import { AirlockError } from '../core/errors';
-import type { RunView } from '../shared/train-schemas';
+import { threadsPhrase, type RunView } from '../shared/train-schemas';
 import { ruleCheckLines } from '../shared/rules-text';
 import { notRunningMessage, recordInterruption, requestCancel, type CancelledElsewhere } from '../core/train/run-control';
 import { optionalWhole, print, readPassword, userName, wholeNumber, withSession, withSessionUsing, workspaceDir, type GlobalOptions } from './context';
@@ -17,8 +17,8 @@ function lossText(run: RunView): string {
 
 /** "wasm (tfjs 4.22.0, 2 threads)": the threads are said when more than the default one, or fewer than asked. */
 export function backendText(b: NonNullable<RunView['backend']>): string {
-  const threads = (b.threads ?? 1) > 1 || b.threadsNote ? `, ${b.threads ?? 1} ${b.threads === 1 ? 'thread' : 'threads'}${b.threadsNote ? `: ${b.threadsNote}` : ''}` : '';
-  return `${b.name} (tfjs ${b.tfjsVersion ?? '?'}${threads})`;
+  const threads = threadsPhrase(b);
+  return `${b.name} (tfjs ${b.tfjsVersion ?? '?'}${threads ? `, ${threads}` : ''})`;
 }
 
 export function runSummary(run: RunView): string {

@@ -13,6 +13,16 @@ export const backendSchema = z.object({
 });
 export type BackendView = z.infer<typeof backendSchema>;
 
+/**
+ * "2 threads", or "1 thread: why" when fewer than asked; null for the default one thread, which goes unsaid.
+ * One phrase for the CLI and the UI's backend line.
+ */
+export function threadsPhrase(b: Pick<BackendView, 'threads' | 'threadsNote'>): string | null {
+  const n = b.threads ?? 1;
+  if (n <= 1 && !b.threadsNote) return null;
+  return `${n} ${n === 1 ? 'thread' : 'threads'}${b.threadsNote ? `: ${b.threadsNote}` : ''}`;
+}
+
 // One class of a synthetic image dataset (label null: an unlabelled run) and the attributes its images carry.
 export const imageClassSchema = z.object({
   label: z.string().nullable(),

@@ -21,10 +21,12 @@ interface ChildReport {
   tensors: number;
 }
 
-function child(threads: string, extra: Record<string, string> = {}): ChildReport {
+/** The child on `threads` (undefined: AIRLOCK_TRAIN_THREADS unset, whatever this process has). */
+function child(threads: string | undefined, extra: Record<string, string> = {}): ChildReport {
+  const { AIRLOCK_TRAIN_THREADS: _inherited, ...env } = process.env;
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'threads-child.ts')], {
     encoding: 'utf8',
-    env: { ...process.env, AIRLOCK_TF_BACKEND: 'wasm', AIRLOCK_TRAIN_THREADS: threads, ...extra },
+    env: { ...env, AIRLOCK_TF_BACKEND: 'wasm', ...(threads === undefined ? {} : { AIRLOCK_TRAIN_THREADS: threads }), ...extra },
     timeout: 45_000, // a pthread worker that kept the process alive would end here
   });
   if (r.status !== 0) throw new Error(`threads-child exited ${r.status}: ${r.stderr}`);
@@ -102,9 +104,7 @@ describe('WASM backend threads', () => {
 
   it('runs on one thread unless AIRLOCK_TRAIN_THREADS says more', () => {
     expect(DEFAULT_WASM_THREADS).toBe(1);
-    const { AIRLOCK_TRAIN_THREADS: _unset, ...env } = process.env;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'threads-child.ts')], { encoding: 'utf8', env: { ...env, AIRLOCK_TF_BACKEND: 'wasm' }, timeout: 45_000 });
-    expect((JSON.parse(r.stdout) as ChildReport).threads).toBe(1);
+    expect(child(undefined).threads).toBe(1);
   });
 
   it('restores every global it patched when the start fails', async () => {

@@ -1,4 +1,4 @@
-import type { RunView } from '../../../../electron/shared/train-schemas';
+import { threadsPhrase, type RunView } from '../../../../electron/shared/train-schemas';
 
 export const STATUS_COLOR: Record<RunView['status'], string> = { running: 'blue', done: 'teal', cancelled: 'gray', failed: 'red' };
 
@@ -14,8 +14,8 @@ export function backendLabel(backend: NonNullable<RunView['backend']>): string {
   const parts = [backend.name];
   if (backend.tfjsVersion) parts.push(`tfjs ${backend.tfjsVersion}`);
   if (backend.backendVersion && backend.backendVersion !== backend.tfjsVersion) parts.push(`backend ${backend.backendVersion}`);
-  // One thread is the default and goes unsaid; more (AIRLOCK_TRAIN_THREADS), or fewer than asked, is said.
-  if ((backend.threads ?? 1) > 1 || backend.threadsNote) parts.push(`${backend.threads ?? 1} ${backend.threads === 1 ? 'thread' : 'threads'}${backend.threadsNote ? ` (${backend.threadsNote})` : ''}`);
+  const threads = threadsPhrase(backend);
+  if (threads) parts.push(threads);
   return parts.join(' · ');
 }
 
