@@ -38,7 +38,7 @@ export function BackendLine({ backend, running, generator }: { backend: RunView[
             color="gray"
             tt="none"
             tabIndex={0}
-            style={{ cursor: 'help' }}
+            style={{ cursor: 'help', flexShrink: 0 }}
             data-testid="run-backend-fallbacks"
             aria-label={`Not used: ${fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ')}`}
           >
